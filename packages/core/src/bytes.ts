@@ -1,0 +1,32 @@
+/** Joins chunks into one array. */
+export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1 && chunks[0]) return chunks[0];
+  const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+  const joined = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    joined.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return joined;
+}
+
+/** The last `count` bytes of `previous` followed by `next`. */
+export function lastBytes(previous: Uint8Array, next: Uint8Array, count: number): Uint8Array {
+  if (next.length >= count) return next.slice(next.length - count);
+  return concatBytes([previous, next]).slice(-count);
+}
+
+/** Decodes standard or URL-safe base64 (whitespace allowed); undefined when it is not base64. */
+export function decodeBase64(text: string): Uint8Array | undefined {
+  const clean = text.replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean)) return undefined;
+  try {
+    const binary = atob(clean);
+    const bytes = new Uint8Array(binary.length);
+    for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
+    return bytes;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,28 @@
+export { ImageGenerator, DEFAULT_MAX_IMAGE_BYTES } from './image-generator.js';
+export type {
+  AttemptEvent,
+  GenerateOptions,
+  GenerationHooks,
+  GeneratorRetryEvent,
+  ImageGeneratorOptions,
+  Timeouts,
+} from './image-generator.js';
+export { ImageGenerationError, ERROR_CODES } from './errors.js';
+export type { ErrorCode, ImageGenerationErrorInit } from './errors.js';
+export type { GenerationFailure, GenerationResult, GenerationSuccess } from './result.js';
+export { loadSettings, DEFAULT_OUTPUT_DIR } from './settings.js';
+export type { Settings } from './settings.js';
+export { resolveRetryPolicy, retryDelayMs, shouldRetry } from './retry.js';
+export type { RetryEvent, RetryOptions, RetryPolicy } from './retry.js';
+export { retryAfterMs } from './retry-timing.js';
+export { defaultModels, flux, sdxl } from './models/index.js';
+export type { GenerationParams, ImageModel, ModelName, ModelNotConfigured, ModelRequest } from './models/index.js';
+export { sniffImage, isCompleteImage } from './sniff.js';
+export type { ImageFormat } from './sniff.js';
+export { imageFileName, newRequestId } from './file-name.js';
+export { promptProblem, DEFAULT_MAX_PROMPT_LENGTH } from './prompt.js';
+export { paramsProblem } from './params.js';
+export { systemClock } from './clock.js';
+export { silentLogger } from './logger.js';
+export { MemoryStore } from './memory-store.js';
+export type { Clock, Fetch, FileStore, FileStoreWriteOptions, Logger } from './ports.js';

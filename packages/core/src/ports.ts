@@ -1,0 +1,51 @@
+/**
+ * The ports through which the pure core reaches the outside world. A runtime plugs in real
+ * implementations (`@imagegen/core/node`); tests plug in msw-intercepted fetch, an in-memory
+ * store and fake clocks.
+ */
+
+/** The network: any WHATWG `fetch`. */
+export type Fetch = (input: Request | URL | string, init?: RequestInit) => Promise<Response>;
+
+/** Options a {@link FileStore} receives with each write. */
+export interface FileStoreWriteOptions {
+  /** Aborts the write; the store removes whatever it wrote. */
+  signal?: AbortSignal;
+  /**
+   * Called when `name` is already taken; returns a fresh name to try instead. A store never
+   * overwrites an existing image.
+   */
+  nextName?: () => string;
+}
+
+/** Where images land. */
+export interface FileStore {
+  /**
+   * Writes `body` under `name` atomically: the name appears only once every byte is written,
+   * and nothing is left behind when the body errors or the signal aborts. Resolves to the path
+   * (or key) of the stored image.
+   */
+  write(
+    name: string,
+    body: Uint8Array | ReadableStream<Uint8Array>,
+    options?: FileStoreWriteOptions,
+  ): Promise<string>;
+  /** Removes a stored image; a missing one is not an error. */
+  remove(path: string): Promise<void>;
+}
+
+/** Time, injectable so that tests never wait for real. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Resolves after `ms`; rejects with the signal's reason when it aborts first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** A structured logger (pino's call shape: fields first, then the message). */
+export interface Logger {
+  debug(fields: object, message?: string): void;
+  info(fields: object, message?: string): void;
+  warn(fields: object, message?: string): void;
+  error(fields: object, message?: string): void;
+}

@@ -1,0 +1,27 @@
+import type { ImageGenerationError } from './errors.js';
+
+/** A saved image. */
+export interface GenerationSuccess {
+  ok: true;
+  /** Where the store put the image (a file path for the Node file store). */
+  path: string;
+  model: string;
+  /** The sniffed type of the bytes, not what a header claimed. */
+  contentType: string;
+  /** Size of the saved image. */
+  bytes: number;
+  /** HTTP attempts made, the successful one included. */
+  attempts: number;
+  durationMs: number;
+  /** The 8 hex digits in the file name. */
+  requestId: string;
+}
+
+/** A generation that failed; nothing of it is left in the store. */
+export interface GenerationFailure {
+  ok: false;
+  error: ImageGenerationError;
+}
+
+/** What every generation resolves to: expected failures are values, never throws. */
+export type GenerationResult = GenerationSuccess | GenerationFailure;

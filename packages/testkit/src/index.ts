@@ -1,0 +1,3 @@
+export { startTestWorker } from './worker-server.js';
+export type { LoggedRequest, Reply, Responder, TestWorker, TestWorkerOptions } from './worker-server.js';
+export { makePng, TINY_GIF, TINY_JPEG, TINY_PNG, TINY_WEBP } from './images.js';
