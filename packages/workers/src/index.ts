@@ -1,0 +1,11 @@
+export { default as fluxWorker } from './flux.js';
+export { default as sdxlWorker } from './sdxl.js';
+export { FLUX_MAX_PROMPT, SDXL_MAX_PROMPT } from './limits.js';
+export { FLUX_MODEL, SDXL_MODEL } from './ai-binding.js';
+export type { AiBinding, FluxEnv, SdxlEnv } from './ai-binding.js';
+export { createLocalAi } from './local-ai.js';
+export type { LocalAi } from './local-ai.js';
+export { renderPreview } from './preview-image.js';
+export type { PreviewRequest } from './preview-image.js';
+export { startLocalWorkers } from './local-workers.js';
+export type { LocalWorkers, LocalWorkersOptions } from './local-workers.js';

@@ -1,0 +1,65 @@
+/** A plain-text answer: the workers never send a stack or an HTML page. */
+export function textResponse(status: number, text: string, headers: Record<string, string> = {}): Response {
+  return new Response(`${text}\n`, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } });
+}
+
+/** Why a prompt is refused (400), or undefined. */
+export function promptProblem(prompt: unknown, maxLength: number): string | undefined {
+  if (prompt === undefined || prompt === null) return 'Missing prompt';
+  if (typeof prompt !== 'string') return 'prompt must be a string';
+  if (prompt.trim() === '') return 'prompt must not be empty';
+  const length = [...prompt].length;
+  if (length > maxLength) return `prompt is too long (${length} characters, maximum ${maxLength})`;
+  return undefined;
+}
+
+/**
+ * Reads an optional integer parameter in [min, max]: undefined when absent, a message when bad.
+ * Text (a query parameter) and numbers (JSON) are both accepted.
+ */
+export function integerParam(name: string, raw: unknown, min: number, max: number): { value?: number; problem?: string } {
+  if (raw === undefined || raw === null || raw === '') return {};
+  const value = typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    return { problem: `${name} must be an integer from ${min} to ${max}` };
+  }
+  return { value };
+}
+
+/**
+ * Maps a Workers AI failure to an answer: capacity and rate errors to 429 with Retry-After (the
+ * client may retry later), anything else to 502. The error's own text is never sent.
+ */
+export function aiFailure(error: unknown): Response {
+  const text = error instanceof Error ? error.message : String(error);
+  if (/capacity|3040|rate.?limit|too many requests|3036|429/i.test(text)) {
+    return textResponse(429, 'The image model is out of capacity, try again later', { 'retry-after': '10' });
+  }
+  return textResponse(502, 'The image model failed to generate an image');
+}
+
+/** Compares two secrets in time that depends only on their lengths. */
+export function secretsEqual(given: string, expected: string): boolean {
+  const a = new TextEncoder().encode(given);
+  const b = new TextEncoder().encode(expected);
+  let difference = a.length ^ b.length;
+  for (let index = 0; index < b.length; index++) difference |= (a[index % Math.max(a.length, 1)] ?? 0) ^ (b[index] ?? 0);
+  return difference === 0;
+}
+
+/** The content type of image bytes, from their signature. */
+export function imageContentType(bytes: Uint8Array): string {
+  if (bytes[0] === 0x89 && bytes[1] === 0x50) return 'image/png';
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) return 'image/jpeg';
+  if (bytes[0] === 0x52 && bytes[8] === 0x57) return 'image/webp';
+  if (bytes[0] === 0x47 && bytes[1] === 0x49) return 'image/gif';
+  return 'application/octet-stream';
+}
+
+/** Decodes base64 text to bytes. */
+export function base64Bytes(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
+  return bytes;
+}

@@ -1,0 +1,87 @@
+import { fileURLToPath } from 'node:url';
+import { Miniflare } from 'miniflare';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalAi } from '../src/index.js';
+
+// The built worker modules (what wrangler deploys) run inside workerd; their AI binding is a
+// wrapped binding that calls createLocalAi() in Node through a service binding.
+const dist = (name: string) => fileURLToPath(new URL(`../dist/${name}.js`, import.meta.url));
+const aiBindingScript = `
+export default function (env) {
+  return {
+    async run(model, inputs) {
+      const response = await env.RENDER.fetch('http://local-ai/run', { method: 'POST', body: JSON.stringify({ model, inputs }) });
+      if (!response.ok) throw new Error(await response.text());
+      return (response.headers.get('content-type') ?? '').includes('json') ? response.json() : response.body;
+    },
+  };
+}`;
+
+let mf: Miniflare;
+const localAi = createLocalAi();
+
+beforeAll(async () => {
+  mf = new Miniflare({
+    workers: [
+      {
+        name: 'flux',
+        modules: true,
+        scriptPath: dist('flux'),
+        compatibilityDate: '2025-01-01',
+        wrappedBindings: { AI: { scriptName: 'local-ai' } },
+      },
+      {
+        name: 'sdxl',
+        modules: true,
+        scriptPath: dist('sdxl'),
+        compatibilityDate: '2025-01-01',
+        bindings: { API_KEY: 'workerd-key' },
+        wrappedBindings: { AI: { scriptName: 'local-ai' } },
+      },
+      {
+        name: 'local-ai',
+        modules: true,
+        script: aiBindingScript,
+        serviceBindings: { RENDER: async (request) => (await localAi.fetch(request as unknown as Request)) as never },
+      },
+    ],
+  });
+  await mf.ready;
+}, 60_000);
+afterAll(() => mf?.dispose());
+
+const worker = async (name: string) => mf.getWorker(name);
+
+describe('the worker modules inside workerd (miniflare)', () => {
+  it('flux answers a JPEG preview for GET ?prompt=', async () => {
+    const response = await (await worker('flux')).fetch('http://flux.local/?prompt=a%20red%20fox&steps=4');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('image/jpeg');
+    const meta = await sharp(Buffer.from(await response.arrayBuffer())).metadata();
+    expect(meta).toMatchObject({ format: 'jpeg', width: 512, height: 512 });
+  });
+
+  it('flux refuses a bad step count with 400 and POST with 405', async () => {
+    const flux = await worker('flux');
+    const bad = await flux.fetch('http://flux.local/?prompt=cat&steps=99');
+    expect([bad.status, (await bad.text()).trim()]).toEqual([400, 'steps must be an integer from 1 to 8']);
+    const post = await flux.fetch('http://flux.local/?prompt=cat', { method: 'POST' });
+    expect(post.status).toBe(405);
+    await post.text();
+  });
+
+  it('sdxl streams a PNG of the asked size with the right key, 401 without', async () => {
+    const sdxl = await worker('sdxl');
+    const ok = await sdxl.fetch('http://sdxl.local/', {
+      method: 'POST',
+      headers: { authorization: 'Bearer workerd-key', 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'a lighthouse', width: 640, height: 320 }),
+    });
+    expect(ok.status).toBe(200);
+    expect(await sharp(Buffer.from(await ok.arrayBuffer())).metadata()).toMatchObject({ format: 'png', width: 640, height: 320 });
+    const denied = await sdxl.fetch('http://sdxl.local/', { method: 'POST', body: '{"prompt":"x"}' });
+    expect(denied.status).toBe(401);
+    await denied.text();
+  });
+});

@@ -1,0 +1,12 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  // flux and sdxl are standalone Worker modules (no Node imports) that wrangler and miniflare load as they are.
+  entry: { index: 'src/index.ts', flux: 'src/flux.ts', sdxl: 'src/sdxl.ts' },
+  format: ['esm'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'es2022',
+  splitting: false,
+});
