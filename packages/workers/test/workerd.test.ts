@@ -43,7 +43,7 @@ beforeAll(async () => {
         name: 'local-ai',
         modules: true,
         script: aiBindingScript,
-        serviceBindings: { RENDER: async (request) => (await localAi.fetch(request as unknown as Request)) as never },
+        serviceBindings: { RENDER: async (request: unknown) => (await localAi.fetch(request as Request)) as never },
       },
     ],
   });
@@ -51,7 +51,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => mf?.dispose());
 
-const worker = async (name: string) => mf.getWorker(name);
+type Fetcher = { fetch(url: string, init?: RequestInit): Promise<Response> };
+const worker = async (name: string) => (await mf.getWorker(name)) as unknown as Fetcher;
 
 describe('the worker modules inside workerd (miniflare)', () => {
   it('flux answers a JPEG preview for GET ?prompt=', async () => {
