@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+/** One prompt of a batch, as read from its line. */
+export interface BatchItem {
+  /** 1-based line number in the input. */
+  line: number;
+  prompt: string;
+  model: string;
+  seed?: number;
+  width?: number;
+  height?: number;
+  /** Stable identity across runs of the same input: content plus occurrence. */
+  key: string;
+  /** Why the line can't be generated, when it can't. */
+  problem?: string;
+}
+
+const optionalInteger = (value: unknown): number | undefined | false =>
+  value === undefined || value === null ? undefined : Number.isInteger(value) ? (value as number) : false;
+
+/** Reads one line: a plain prompt, or JSON `{ "prompt", "model"?, "seed"?, "width"?, "height"? }`. */
+function parseLine(text: string, line: number, defaultModel: string): Omit<BatchItem, 'key'> {
+  if (!text.trimStart().startsWith('{')) return { line, prompt: text, model: defaultModel };
+  let record: Record<string, unknown>;
+  try {
+    record = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return { line, prompt: text, model: defaultModel, problem: 'not valid JSON' };
+  }
+  const prompt = typeof record.prompt === 'string' ? record.prompt : '';
+  const model = record.model === undefined ? defaultModel : String(record.model);
+  const item: Omit<BatchItem, 'key'> = { line, prompt, model };
+  if (typeof record.prompt !== 'string') item.problem = '"prompt" must be a string';
+  for (const name of ['seed', 'width', 'height'] as const) {
+    const value = optionalInteger(record[name]);
+    if (value === false) item.problem = `"${name}" must be an integer`;
+    else if (value !== undefined) item[name] = value;
+  }
+  return item;
+}
+
+/**
+ * Streams the prompts of a batch file (or `-` for stdin), one a line, skipping blank lines:
+ * memory stays flat whatever the input's length.
+ */
+export async function* readBatch(source: string, defaultModel: string): AsyncGenerator<BatchItem> {
+  const input = source === '-' ? process.stdin : createReadStream(source, { encoding: 'utf8' });
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  const seen = new Map<string, number>();
+  let line = 0;
+  for await (const text of lines) {
+    line++;
+    if (text.trim() === '') continue;
+    const item = parseLine(text, line, defaultModel);
+    const content = JSON.stringify([item.model, item.prompt, item.seed, item.width, item.height]);
+    const digest = createHash('sha256').update(content).digest('hex').slice(0, 32);
+    // The n-th copy of the same prompt is its own image, so the key counts occurrences.
+    const occurrence = (seen.get(digest) ?? 0) + 1;
+    seen.set(digest, occurrence);
+    yield { ...item, key: `${digest}:${occurrence}` };
+  }
+}
+
+/** Counts the non-blank lines of a file without holding it (for the progress bar's total). */
+export async function countPrompts(path: string): Promise<number> {
+  let count = 0;
+  for await (const text of createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY })) {
+    if (text.trim() !== '') count++;
+  }
+  return count;
+}

@@ -1,0 +1,120 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type GenerationResult, ImageGenerationError } from '@imagegen/core';
+import type { Command } from 'commander';
+import { type BatchItem, countPrompts, readBatch } from '../batch-input.js';
+import { EXIT } from '../exit-codes.js';
+import { abortOnInterrupt } from '../interrupt.js';
+import { MANIFEST_NAME, ManifestWriter, readSucceeded } from '../manifest.js';
+import { type BatchCounts, createProgress } from '../progress.js';
+import { failureLine, resultJson } from '../result-output.js';
+import { openRuntime } from '../runtime.js';
+import { resolveSettings } from '../settings-sources.js';
+import { addRetryFlags, addSettingFlags, integerIn, modelOption, retryFromFlags, settingFlags } from './shared-options.js';
+import { printConfigError, say, writeJson } from './terminal.js';
+
+interface BatchFlags {
+  model: string;
+  concurrency: number;
+  json?: boolean;
+  progress: boolean;
+  retry429?: boolean;
+  retries?: number;
+  out?: string;
+  fluxUrl?: string;
+  sdxlUrl?: string;
+}
+
+async function batch(source: string, flags: BatchFlags, command: Command): Promise<number> {
+  if (source !== '-') {
+    await access(source).catch(() => command.error(`error: cannot read the batch file '${source}'`, { exitCode: EXIT.usage }));
+  }
+  const resolved = await resolveSettings(settingFlags(flags), process.env, process.cwd());
+  let runtime;
+  try {
+    runtime = await openRuntime({ resolved, retry: retryFromFlags(flags), connections: Math.max(10, flags.concurrency), say });
+  } catch (error) {
+    return printConfigError(error, Boolean(flags.json));
+  }
+  const started = Date.now();
+  const manifestPath = join(runtime.settings.outputDir, MANIFEST_NAME);
+  const succeeded = await readSucceeded(manifestPath);
+  const manifest = await ManifestWriter.open(manifestPath);
+  const total = source === '-' ? undefined : await countPrompts(source);
+  const progress = createProgress(total, Boolean(process.stderr.isTTY) && flags.progress);
+  const counts: BatchCounts = { done: 0, ok: 0, failed: 0, skipped: 0 };
+  const interrupt = abortOnInterrupt();
+
+  const run = async (item: BatchItem): Promise<void> => {
+    const donePath = succeeded.get(item.key);
+    if (donePath) {
+      counts.done++;
+      counts.skipped++;
+      if (flags.json) writeJson({ ok: true, skipped: true, path: donePath, model: item.model, prompt: item.prompt, line: item.line });
+      progress.update(counts);
+      return;
+    }
+    const result: GenerationResult = item.problem
+      ? { ok: false, error: new ImageGenerationError({ code: 'invalid_prompt', message: `Invalid prompt: ${item.problem}`, model: item.model }) }
+      : await runtime.generator.generate(item.model, item.prompt, {
+          ...(item.seed === undefined ? {} : { seed: item.seed }),
+          ...(item.width === undefined ? {} : { width: item.width }),
+          ...(item.height === undefined ? {} : { height: item.height }),
+          signal: interrupt.signal,
+        });
+    // An interrupted prompt is neither done nor failed: the next run does it.
+    if (!result.ok && interrupt.interrupted() && (result.error.code === 'aborted' || result.error.code === 'closed')) return;
+    counts.done++;
+    manifest.append({
+      key: item.key,
+      line: item.line,
+      ok: result.ok,
+      model: result.ok ? result.model : item.model,
+      ...(result.ok ? { path: result.path } : { error: { code: result.error.code, message: result.error.message, ...(result.error.status ? { status: result.error.status } : {}) } }),
+      at: new Date().toISOString(),
+    });
+    if (result.ok) counts.ok++;
+    else counts.failed++;
+    if (flags.json) writeJson(resultJson(result, { prompt: item.prompt, line: item.line }));
+    else if (result.ok) process.stdout.write(`${result.path}\n`);
+    if (!result.ok) progress.log(`line ${item.line}: ${failureLine(result.error)}`);
+    progress.update(counts);
+  };
+
+  const active = new Set<Promise<void>>();
+  try {
+    for await (const item of readBatch(source, flags.model)) {
+      if (interrupt.interrupted()) break;
+      while (active.size >= flags.concurrency) await Promise.race(active);
+      const task: Promise<void> = run(item).finally(() => active.delete(task));
+      active.add(task);
+    }
+    await Promise.all(active);
+  } finally {
+    progress.stop();
+    interrupt.dispose();
+    await manifest.close();
+    await runtime.close();
+  }
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  say(
+    `${counts.done} prompts: ${counts.ok} ok, ${counts.failed} failed, ${counts.skipped} skipped (done before) in ${seconds} s; manifest ${manifestPath}` +
+      (interrupt.interrupted() ? ' (interrupted: run again to finish)' : ''),
+  );
+  if (interrupt.interrupted()) return EXIT.interrupted;
+  return counts.failed > 0 ? EXIT.failed : EXIT.ok;
+}
+
+/** `imagegen batch <file|->` */
+export function registerBatch(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
+  const command = program
+    .command('batch')
+    .description('generate one image per line of a file (or - for stdin); re-running skips what succeeded')
+    .argument('<file>', 'prompts, one a line, or JSON lines {"prompt", "model", "seed", "width", "height"}; - reads stdin')
+    .addOption(modelOption())
+    .option('-c, --concurrency <n>', 'generations at once', integerIn(1, 256), 4)
+    .option('--json', 'print one JSON line per prompt on stdout (the summary goes to stderr)')
+    .option('--no-progress', 'no progress bar, even on a terminal')
+;
+  addSettingFlags(addRetryFlags(command)).action((source: string, flags: BatchFlags, self: Command) => run(() => batch(source, flags, self)));
+}

@@ -1,0 +1,41 @@
+import { loadSettings, DEFAULT_OUTPUT_DIR } from '@imagegen/core';
+import type { Command } from 'commander';
+import { EXIT } from '../exit-codes.js';
+import { redactSecret } from '../redact.js';
+import { resolveSettings, SETTING_NAMES } from '../settings-sources.js';
+import { addSettingFlags, settingFlags } from './shared-options.js';
+import { writeJson } from './terminal.js';
+
+async function config(flags: { json?: boolean; out?: string; fluxUrl?: string; sdxlUrl?: string }): Promise<number> {
+  const { env, sources } = await resolveSettings(settingFlags(flags), process.env, process.cwd());
+  let problem: string | undefined;
+  try {
+    loadSettings(env);
+  } catch (error) {
+    problem = (error as Error).message;
+  }
+  const rows = SETTING_NAMES.map((name) => {
+    const raw = env[name];
+    const value = raw === undefined ? (name === 'IMAGEGEN_OUTPUT_DIR' ? DEFAULT_OUTPUT_DIR : undefined) : name === 'SDXL_API_KEY' ? redactSecret(raw) : raw;
+    return { name, value: value ?? null, source: raw === undefined ? (name === 'IMAGEGEN_OUTPUT_DIR' ? 'default' : null) : sources[name] };
+  });
+  const local = !env.FLUX_WORKER_URL && !env.SDXL_WORKER_URL;
+  const mode = local ? 'local preview workers (offline; no worker URL configured)' : 'Cloudflare workers';
+  if (flags.json) {
+    writeJson({ settings: rows, mode: local ? 'local' : 'remote', ...(problem ? { problem } : {}) });
+  } else {
+    for (const row of rows) process.stdout.write(`${row.name.padEnd(20)} ${row.value ?? '(not set)'}${row.source ? `  (${row.source})` : ''}\n`);
+    process.stdout.write(`mode                 ${mode}\n`);
+    if (problem) process.stderr.write(`problem: ${problem}\n`);
+  }
+  return problem ? EXIT.notConfigured : EXIT.ok;
+}
+
+/** `imagegen config` */
+export function registerConfig(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
+  const command = program
+    .command('config')
+    .description('show the effective settings and where each came from (flag, env, .env); the key redacted')
+    .option('--json', 'print as JSON');
+  addSettingFlags(command).action((flags) => run(() => config(flags)));
+}

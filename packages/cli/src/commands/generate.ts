@@ -1,0 +1,87 @@
+import { defaultModels, type GenerateOptions, type GenerationResult, ImageGenerationError } from '@imagegen/core';
+import { type Command, Option } from 'commander';
+import { EXIT, exitCodeFor } from '../exit-codes.js';
+import { abortOnInterrupt } from '../interrupt.js';
+import { failureLine, resultJson, successLine } from '../result-output.js';
+import { openRuntime } from '../runtime.js';
+import { resolveSettings } from '../settings-sources.js';
+import { addRetryFlags, addSettingFlags, integerIn, modelOption, retryFromFlags, settingFlags } from './shared-options.js';
+import { printConfigError, say, writeJson } from './terminal.js';
+
+interface GenerateFlags {
+  model: 'flux' | 'sdxl';
+  json?: boolean;
+  seed?: number;
+  width?: number;
+  height?: number;
+  steps?: number;
+  retry429?: boolean;
+  retries?: number;
+  fallback?: 'flux' | 'sdxl';
+  out?: string;
+  fluxUrl?: string;
+  sdxlUrl?: string;
+}
+
+/** Keeps only the parameters `model` takes, so a fallback model is not refused for them. */
+function paramsFor(model: string, flags: GenerateFlags): GenerateOptions {
+  const supported = defaultModels[model]?.params ?? [];
+  const params: GenerateOptions = {};
+  for (const name of ['seed', 'width', 'height', 'steps'] as const) {
+    if (flags[name] !== undefined && supported.includes(name)) params[name] = flags[name];
+  }
+  return params;
+}
+
+async function generate(words: string[], flags: GenerateFlags, command: Command): Promise<number> {
+  if (flags.fallback && flags.fallback === flags.model) command.error('error: --fallback must name the other model', { exitCode: EXIT.usage });
+  const prompt = words.join(' ');
+  const resolved = await resolveSettings(settingFlags(flags), process.env, process.cwd());
+  let runtime;
+  try {
+    runtime = await openRuntime({ resolved, retry: retryFromFlags(flags), say });
+  } catch (error) {
+    return printConfigError(error, Boolean(flags.json));
+  }
+  const interrupt = abortOnInterrupt();
+  try {
+    const { generator } = runtime;
+    const params: GenerateOptions = { seed: flags.seed, width: flags.width, height: flags.height, steps: flags.steps };
+    let result: GenerationResult = await generator.generate(flags.model, prompt, { ...params, signal: interrupt.signal });
+    let fallbackFrom: ImageGenerationError | undefined;
+    if (!result.ok && flags.fallback && result.error.retryable && !interrupt.interrupted()) {
+      fallbackFrom = result.error;
+      say(`${flags.model} failed (${result.error.code}): trying ${flags.fallback}`);
+      result = await generator.generate(flags.fallback, prompt, { ...paramsFor(flags.fallback, flags), signal: interrupt.signal });
+    }
+    const extra = fallbackFrom ? { fallback: { from: fallbackFrom.model, error: fallbackFrom.toJSON() } } : {};
+    if (flags.json) writeJson(resultJson(result, extra));
+    if (result.ok) {
+      if (!flags.json) process.stdout.write(`${result.path}\n`);
+      process.stderr.write(`${successLine(result)}${fallbackFrom ? ` (served by ${result.model} after ${fallbackFrom.model} failed)` : ''}\n`);
+      return EXIT.ok;
+    }
+    process.stderr.write(`${failureLine(result.error)}\n`);
+    return exitCodeFor(result.error);
+  } finally {
+    interrupt.dispose();
+    await runtime.close();
+  }
+}
+
+/** `imagegen generate <prompt...>` */
+export function registerGenerate(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
+  const command = program
+    .command('generate')
+    .alias('gen')
+    .description('generate one image from a prompt; prints the saved path')
+    .argument('<prompt...>', 'the prompt (quote it, or pass several words)')
+    .addOption(modelOption())
+    .option('--json', 'print the result as one JSON object')
+    .option('--seed <n>', 'seed for a repeatable image', integerIn(0, 4_294_967_295))
+    .option('--width <n>', 'image width (SDXL: 256-2048)', integerIn(64, 4096))
+    .option('--height <n>', 'image height (SDXL: 256-2048)', integerIn(64, 4096))
+    .option('--steps <n>', 'diffusion steps (Flux 1-8, SDXL 1-20)', integerIn(1, 100))
+    .addOption(new Option('--fallback <model>', 'try this model when the first fails with a retryable error').choices(['flux', 'sdxl']));
+  addSettingFlags(addRetryFlags(command)).action((words: string[], flags: GenerateFlags, self: Command) => run(() => generate(words, flags, self)));
+}

@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { EXIT } from '../exit-codes.js';
+import { integerIn } from './shared-options.js';
+import { say } from './terminal.js';
+
+async function workers(flags: { port: number; host: string }): Promise<number> {
+  const { startLocalWorkers } = await import('@imagegen/workers');
+  const configuredKey = process.env.SDXL_API_KEY?.trim();
+  let running;
+  try {
+    running = await startLocalWorkers({ port: flags.port, host: flags.host, ...(configuredKey ? { apiKey: configuredKey } : {}) });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    say(code === 'EADDRINUSE' ? `port ${flags.port} is already in use: pick another with --port` : `cannot start the workers: ${(error as Error).message}`);
+    return EXIT.failed;
+  }
+  say(`local preview workers (offline) running: Flux ${running.fluxUrl}, SDXL ${running.sdxlUrl}`);
+  say('use them from another shell with these lines; Ctrl-C stops them');
+  // The key is this process's own local key, or the user's own (then it is not echoed).
+  const keyLine = configuredKey ? 'export SDXL_API_KEY="$SDXL_API_KEY"' : `export SDXL_API_KEY=${running.apiKey}`;
+  process.stdout.write(`export FLUX_WORKER_URL=${running.fluxUrl}\nexport SDXL_WORKER_URL=${running.sdxlUrl}\n${keyLine}\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await running.close();
+  say('workers stopped');
+  return EXIT.ok;
+}
+
+/** `imagegen workers [--port N]` */
+export function registerWorkers(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
+  program
+    .command('workers')
+    .description('run the local Flux and SDXL preview workers (offline) until Ctrl-C')
+    .option('-p, --port <n>', 'port to listen on (0: any free port)', integerIn(0, 65535), 8787)
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .action((flags: { port: number; host: string }) => run(() => workers(flags)));
+}

@@ -1,0 +1,57 @@
+import { type ImageGenerator, loadSettings, type RetryOptions, type Settings } from '@imagegen/core';
+import { cleanTempFiles, createImageGenerator } from '@imagegen/core/node';
+import type { ResolvedSettings } from './settings-sources.js';
+
+/** A generator ready to use, and what `close()` must stop with it. */
+export interface Runtime {
+  generator: ImageGenerator;
+  settings: Settings;
+  /** True when the local preview workers serve this run. */
+  local: boolean;
+  close(): Promise<void>;
+}
+
+/** Options of {@link openRuntime}. */
+export interface RuntimeOptions {
+  resolved: ResolvedSettings;
+  retry?: RetryOptions;
+  /** Connections in the pool (grow it with concurrency). */
+  connections?: number;
+  /** Where to say that the local workers are used. */
+  say: (line: string) => void;
+}
+
+/**
+ * Builds the generator from resolved settings. With no worker URL configured at all, starts
+ * the local preview workers in-process (offline) and says so. Leftover temporary files of
+ * earlier killed runs are removed from the output directory first.
+ */
+export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
+  let env = options.resolved.env;
+  let settings = loadSettings(env);
+  let stopWorkers: (() => Promise<void>) | undefined;
+  if (!settings.fluxWorkerUrl && !settings.sdxlWorkerUrl) {
+    const { startLocalWorkers } = await import('@imagegen/workers');
+    const workers = await startLocalWorkers();
+    stopWorkers = () => workers.close();
+    env = { ...env, ...workers.env };
+    settings = loadSettings(env);
+    options.say(`no worker configured: using the local preview workers (offline) at ${workers.url}`);
+  }
+  await cleanTempFiles(settings.outputDir);
+  const generator = createImageGenerator({
+    settings,
+    env,
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.connections ? { agent: { connections: options.connections } } : {}),
+  });
+  return {
+    generator,
+    settings,
+    local: stopWorkers !== undefined,
+    close: async () => {
+      await generator.close();
+      await stopWorkers?.();
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestWorker, type TestWorker } from '@imagegen/testkit';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from './support/run-cli.js';
+
+let worker: TestWorker;
+let cwd: string;
+let out: string;
+const env = () => ({ FLUX_WORKER_URL: worker.fluxUrl, SDXL_WORKER_URL: worker.sdxlUrl, SDXL_API_KEY: 'batch-key', IMAGEGEN_OUTPUT_DIR: out });
+
+beforeAll(async () => {
+  worker = await startTestWorker({ apiKey: 'batch-key' });
+});
+afterAll(() => worker.close());
+beforeEach(async () => {
+  worker.reset();
+  cwd = await mkdtemp(join(tmpdir(), 'imagegen-batch-'));
+  out = join(cwd, 'out');
+  return () => rm(cwd, { recursive: true, force: true });
+});
+
+describe('imagegen batch', () => {
+  it('200 prompts at concurrency 8: reports exactly the scripted failures, and a re-run re-requests only them', async () => {
+    const prompts = Array.from({ length: 200 }, (_, index) => `prompt number ${index + 1}`);
+    const failing = ['prompt number 3', 'prompt number 50', 'prompt number 51', 'prompt number 199'];
+    worker.scriptPrompt(failing[0]!, [{ status: 400 }]);
+    worker.scriptPrompt(failing[1]!, [{ status: 429 }]);
+    worker.scriptPrompt(failing[2]!, [{ status: 500 }]);
+    worker.scriptPrompt(failing[3]!, [{ status: 200, body: 'not an image', contentType: 'text/plain' }]);
+    await writeFile(join(cwd, 'prompts.txt'), `${prompts.join('\n')}\n`);
+
+    const first = await runCli(['batch', 'prompts.txt', '--concurrency', '8', '--json', '--retries', '0'], { env: env(), cwd });
+    expect(first.code).toBe(1);
+    const lines = first.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(200);
+    expect(lines.filter((line) => !line.ok).map((line) => line.prompt).sort()).toEqual([...failing].sort());
+    expect(lines.find((line) => line.prompt === failing[1])).toMatchObject({ error: { code: 'rate_limited', status: 429 } });
+    expect(first.stderr).toContain('200 prompts: 196 ok, 4 failed, 0 skipped');
+    expect((await readdir(out)).filter((name) => name.startsWith('image_'))).toHaveLength(196);
+
+    worker.requests.length = 0;
+    const second = await runCli(['batch', 'prompts.txt', '--concurrency', '8', '--json'], { env: env(), cwd });
+    expect(second.code).toBe(0);
+    expect(worker.requests.map((request) => request.prompt).sort()).toEqual([...failing].sort());
+    const again = second.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(again).toHaveLength(200);
+    expect(again.filter((line) => line.skipped)).toHaveLength(196);
+    expect(second.stderr).toContain('200 prompts: 4 ok, 0 failed, 196 skipped');
+    expect((await readdir(out)).filter((name) => name.startsWith('image_'))).toHaveLength(200);
+  });
+
+  it('reads JSON lines with model and seed, from stdin, and reports bad lines without stopping', async () => {
+    const input = [
+      JSON.stringify({ prompt: 'a cat', model: 'sdxl', seed: 4 }),
+      'plain prompt line',
+      '{not json',
+      JSON.stringify({ prompt: 'a dog', seed: 'x' }),
+      '',
+      JSON.stringify({ prompt: 'a bird', model: 'flux', seed: 9 }),
+    ].join('\n');
+    const run = await runCli(['batch', '-', '--json'], { env: env(), cwd, input });
+    expect(run.code).toBe(1);
+    const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines.map((line) => [line.line, line.ok])).toEqual(
+      expect.arrayContaining([[1, true], [2, true], [3, false], [4, false], [6, true]]),
+    );
+    expect(lines).toHaveLength(5);
+    expect(worker.requests.find((request) => request.method === 'POST')?.json).toEqual({ prompt: 'a cat', seed: 4 });
+    expect(worker.requests.find((request) => request.prompt === 'a bird')?.query.seed).toBe('9');
+    const manifest = (await readFile(join(out, 'manifest.jsonl'), 'utf8')).trim().split('\n');
+    expect(manifest).toHaveLength(5);
+  });
+
+  it('without --json prints one path per success on stdout', async () => {
+    await writeFile(join(cwd, 'p.txt'), 'one\ntwo\nthree\n');
+    const run = await runCli(['batch', 'p.txt'], { env: env(), cwd });
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().split('\n')).toHaveLength(3);
+  });
+
+  it('a missing file is a usage error', async () => {
+    const run = await runCli(['batch', 'nope.txt'], { env: env(), cwd });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("cannot read the batch file 'nope.txt'");
+  });
+});
