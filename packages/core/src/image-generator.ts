@@ -119,6 +119,11 @@ export class ImageGenerator {
     this.secrets = Object.values(this.models).flatMap((model) => model.secrets?.(options.settings) ?? []);
   }
 
+  /** The settings this generator calls the workers with (the SDXL key included: never log them whole). */
+  get settings(): Settings {
+    return this.options.settings;
+  }
+
   /** The names of the models this generator can call. */
   get modelNames(): string[] {
     return Object.keys(this.models);

@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { defaultModels, type ImageGenerator } from '@imagegen/core';
+import { createImageGenerator, type NodeImageGeneratorOptions } from '@imagegen/core/node';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { createMiddleware } from 'hono/factory';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { type Logger, pino } from 'pino';
+import { matchKey, parseGatewayKeys } from './auth.js';
+import { createInProcessQueue, type GenerationQueue } from './generation-queue.js';
+import { ImageRegistry } from './image-registry.js';
+import { createMetrics, type GatewayMetrics } from './metrics.js';
+import { GatewayError } from './openai-error.js';
+import { openApiDocument } from './openapi.js';
+import { type RateLimiter, TokenBucketLimiter, type TokenBucketOptions } from './rate-limit.js';
+import { acceptedRequestId, type GatewayEnv } from './request-context.js';
+import { generationsHandler } from './routes/generations.js';
+import { readinessHandler } from './routes/health.js';
+import { imageHandler } from './routes/images.js';
+import { MODEL_ALIASES } from './schemas.js';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+/** Options of {@link createApp}; every one has a default. */
+export interface GatewayOptions {
+  /** The generator to use; built with `createImageGenerator(generatorOptions)` when absent. `close()` closes it. */
+  generator?: ImageGenerator;
+  generatorOptions?: NodeImageGeneratorOptions;
+  /** Where settings come from. @default process.env */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Bearer keys clients must send. @default IMAGEGEN_GATEWAY_KEYS (comma separated); none: no auth */
+  keys?: readonly string[];
+  /** Largest request body. @default 65536 */
+  maxBodyBytes?: number;
+  /** Per-client token bucket, a custom limiter, or false for none. @default { burst: 60, perSecond: 10 } */
+  rateLimit?: TokenBucketOptions | RateLimiter | false;
+  /** Generations running at once. @default 4 */
+  concurrency?: number;
+  /** Generations waiting for a slot before 503. @default 64 */
+  maxWaiting?: number;
+  /** How long `url` images are served, then swept. @default 3600000 (1 hour) */
+  imageMaxAgeMs?: number;
+  /** CORS origins, or false for no CORS headers. @default '*' */
+  cors?: { origin: string | string[] } | false;
+  /** The base of `url` answers, when behind a proxy. @default the request's origin (IMAGEGEN_PUBLIC_URL) */
+  publicUrl?: string;
+  /** pino logger. @default JSON lines on stderr at IMAGEGEN_LOG_LEVEL (info) */
+  logger?: Logger;
+}
+
+/** The gateway: a Hono app with its own resources. */
+export type GatewayApp = Hono<GatewayEnv> & {
+  /** The generator behind the routes. */
+  generator: ImageGenerator;
+  metrics: GatewayMetrics;
+  queue: GenerationQueue;
+  /** Requests being handled now. */
+  inFlight(): number;
+  /** Stops the sweeper, waits for queued generations, and closes the generator. */
+  close(): Promise<void>;
+};
+
+const isLimiter = (value: unknown): value is RateLimiter => typeof (value as RateLimiter | undefined)?.take === 'function';
+
+/**
+ * Creates the OpenAI-compatible gateway as a Hono app: `POST /v1/images/generations`,
+ * `GET /v1/images/{file}`, `GET /v1/models`, `/healthz`, `/readyz`, `/metrics`,
+ * `/openapi.json`. Embed it anywhere `app.fetch` runs, or mount it with `app.route()`.
+ *
+ * @example
+ * import { createApp } from '@imagegen/http';
+ * import { serve } from '@hono/node-server';
+ *
+ * const app = createApp({ keys: ['my-secret-key'] });
+ * serve({ fetch: app.fetch, port: 8080 });
+ */
+export function createApp(options: GatewayOptions = {}): GatewayApp {
+  const env = options.env ?? process.env;
+  const generator = options.generator ?? createImageGenerator({ env, ...options.generatorOptions });
+  const keys = options.keys ?? parseGatewayKeys(env.IMAGEGEN_GATEWAY_KEYS);
+  const logger = options.logger ?? pino({ level: env.IMAGEGEN_LOG_LEVEL ?? 'info' }, pino.destination(2));
+  const concurrency = options.concurrency ?? 4;
+  const maxWaiting = options.maxWaiting ?? 64;
+  const imageMaxAgeMs = options.imageMaxAgeMs ?? 3_600_000;
+  const publicBase = options.publicUrl ?? env.IMAGEGEN_PUBLIC_URL;
+  const queue = createInProcessQueue({ concurrency, maxWaiting });
+  const registry = new ImageRegistry(imageMaxAgeMs);
+  const metrics = createMetrics(() => ({ waiting: queue.waiting, running: queue.running }));
+  const limiter = options.rateLimit === false ? undefined : isLimiter(options.rateLimit) ? options.rateLimit : new TokenBucketLimiter({ burst: 60, perSecond: 10, ...options.rateLimit });
+  const sweeper = setInterval(() => void registry.sweep(), Math.min(imageMaxAgeMs, 60_000));
+  sweeper.unref?.();
+  let active = 0;
+
+  const app = new Hono<GatewayEnv>();
+
+  app.use('*', async (context, next) => {
+    const started = performance.now();
+    const requestId = acceptedRequestId(context.req.header('x-request-id')) ?? randomUUID();
+    context.set('requestId', requestId);
+    context.set('logger', logger.child({ reqId: requestId }));
+    active++;
+    try {
+      await next();
+    } finally {
+      active--;
+      context.header('x-request-id', requestId);
+      const status = context.res.status;
+      metrics.requests.inc({ route: context.req.routePath, method: context.req.method, status });
+      context.get('logger').info({ method: context.req.method, path: context.req.path, status, ms: Math.round(performance.now() - started) }, 'request');
+    }
+  });
+  if (options.cors !== false) {
+    app.use('*', cors({ origin: options.cors?.origin ?? '*', exposeHeaders: ['retry-after', 'x-request-id'], allowHeaders: ['authorization', 'content-type', 'x-request-id'], maxAge: 600 }));
+  }
+
+  // Images are fetched by <img> tags and plain GETs that carry no key: their names are unguessable.
+  const protect = createMiddleware<GatewayEnv>(async (context, next) => {
+    if (keys.length > 0) {
+      const index = matchKey(context.req.header('authorization'), keys);
+      if (index < 0) throw new GatewayError(401, 'Missing or invalid API key: send Authorization: Bearer <key>', 'invalid_request_error', 'invalid_api_key');
+      context.set('client', `key:${index}`);
+    } else {
+      context.set('client', 'anonymous');
+    }
+    await next();
+  });
+  app.use('/v1/images/generations', protect);
+  app.use('/v1/models', protect);
+
+  app.post(
+    '/v1/images/generations',
+    bodyLimit({
+      maxSize: options.maxBodyBytes ?? 64 * 1024,
+      onError: () => {
+        throw new GatewayError(413, 'The request body is too large', 'invalid_request_error', 'request_too_large');
+      },
+    }),
+    async (context, next) => {
+      if (limiter) {
+        const verdict = await limiter.take(context.get('client'));
+        if (!verdict.allowed) {
+          throw new GatewayError(429, 'Rate limit exceeded for this API key, retry later', 'rate_limit_error', 'rate_limit_exceeded', null, {
+            'retry-after': String(Math.max(1, Math.ceil(verdict.retryAfterMs / 1000))),
+          });
+        }
+      }
+      await next();
+    },
+    generationsHandler({
+      generator,
+      queue,
+      maxWaiting,
+      registry,
+      metrics,
+      publicUrl: (context) => (publicBase ?? new URL(context.req.url).origin).replace(/\/$/, ''),
+    }),
+  );
+  app.get('/v1/images/:file', imageHandler(registry, Math.floor(imageMaxAgeMs / 1000)));
+  app.get('/v1/models', (context) =>
+    context.json({
+      object: 'list',
+      data: Object.keys(MODEL_ALIASES).map((id) => ({ id, object: 'model', created: 0, owned_by: defaultModels[id] ? 'imagegen' : 'cloudflare' })),
+    }),
+  );
+  app.get('/healthz', (context) => context.json({ status: 'ok' }));
+  app.get('/readyz', readinessHandler(generator.settings));
+  app.get('/metrics', async (context) => context.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
+  app.get('/openapi.json', (context) => context.json(openApiDocument(version)));
+
+  app.notFound((context) =>
+    context.json(
+      { error: { message: `Unknown route: ${context.req.method} ${context.req.path}`, type: 'invalid_request_error', param: null, code: 'not_found' } },
+      404,
+    ),
+  );
+  app.onError((error, context) => {
+    const known =
+      error instanceof GatewayError
+        ? error
+        : error instanceof HTTPException
+          ? new GatewayError(error.status as ContentfulStatusCode, error.message || 'Bad request', error.status >= 500 ? 'server_error' : 'invalid_request_error')
+          : undefined;
+    if (!known) {
+      context.get('logger')?.error({ err: { name: error.name, message: error.message } }, 'unexpected error');
+      return context.json({ error: { message: 'Internal server error', type: 'server_error', param: null, code: 'internal_error' } }, 500);
+    }
+    for (const [name, value] of Object.entries(known.headers)) context.header(name, value);
+    return context.json(known.body(), known.status);
+  });
+
+  let closing: Promise<void> | undefined;
+  return Object.assign(app, {
+    generator,
+    metrics,
+    queue,
+    inFlight: () => active,
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(sweeper);
+        await queue.idle();
+        await generator.close();
+      })()),
+  });
+}

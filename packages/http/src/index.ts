@@ -1,0 +1,15 @@
+export { createApp } from './app.js';
+export type { GatewayApp, GatewayOptions } from './app.js';
+export { serve } from './serve.js';
+export type { RunningGateway, ServeOptions } from './serve.js';
+export { GatewayError } from './openai-error.js';
+export type { OpenAiErrorBody } from './openai-error.js';
+export { gatewayErrorFor } from './error-mapping.js';
+export { TokenBucketLimiter } from './rate-limit.js';
+export type { RateLimiter, TokenBucketOptions } from './rate-limit.js';
+export { createInProcessQueue } from './generation-queue.js';
+export type { GenerationQueue } from './generation-queue.js';
+export { generationRequestSchema, MODEL_ALIASES } from './schemas.js';
+export type { GenerationRequest } from './schemas.js';
+export { openApiDocument } from './openapi.js';
+export { parseGatewayKeys } from './auth.js';

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { errorSchema, generationRequestSchema, generationResponseSchema, modelListSchema } from './schemas.js';
+
+const schema = (value: z.ZodType): object => z.toJSONSchema(value, { io: 'input', unrepresentable: 'any' });
+const json = (ref: z.ZodType) => ({ content: { 'application/json': { schema: schema(ref) } } });
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [String(status), { description: 'Error', ...json(errorSchema) }]));
+
+/**
+ * The OpenAPI 3.1 document of the gateway, generated from the very zod schemas that validate
+ * its requests, so the two cannot drift apart.
+ */
+export function openApiDocument(version: string): object {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'imagegen gateway', version, description: 'OpenAI-compatible image generation over Flux and SDXL workers.' },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    security: [{ bearer: [] }],
+    paths: {
+      '/v1/images/generations': {
+        post: {
+          summary: 'Create images from a prompt',
+          requestBody: { required: true, ...json(generationRequestSchema) },
+          responses: { '200': { description: 'The images', ...json(generationResponseSchema) }, ...errors(400, 401, 413, 429, 502, 503, 504) },
+        },
+      },
+      '/v1/images/{file}': {
+        get: {
+          summary: 'An image made with response_format url',
+          security: [],
+          parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': { description: 'The image bytes' }, ...errors(404) },
+        },
+      },
+      '/v1/models': { get: { summary: 'The models', responses: { '200': { description: 'Models', ...json(modelListSchema) }, ...errors(401) } } },
+      '/healthz': { get: { summary: 'Process up', security: [], responses: { '200': { description: 'ok' } } } },
+      '/readyz': { get: { summary: 'Workers configured and reachable', security: [], responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
+      '/metrics': { get: { summary: 'Prometheus metrics', security: [], responses: { '200': { description: 'text/plain metrics' } } } },
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type { Logger } from 'pino';
+
+/** What middleware leaves on the context for the routes. */
+export type GatewayEnv = {
+  Variables: {
+    requestId: string;
+    logger: Logger;
+    /** Who the rate limit counts against: a gateway key's index, or 'anonymous'. */
+    client: string;
+  };
+};
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** The caller's `x-request-id` when it is a sane token, else undefined. */
+export function acceptedRequestId(header: string | undefined): string | undefined {
+  return header !== undefined && REQUEST_ID.test(header) ? header : undefined;
+}
+
+/** A prompt as logs show it: at most 80 characters. */
+export function promptForLog(prompt: string): string {
+  return prompt.length > 80 ? `${prompt.slice(0, 77)}...` : prompt;
+}

@@ -1,0 +1,92 @@
+import { defaultModels, type GenerateOptions, type GenerationResult, type ImageGenerator } from '@imagegen/core';
+import type { Context } from 'hono';
+import { gatewayErrorFor } from '../error-mapping.js';
+import type { GenerationQueue } from '../generation-queue.js';
+import type { ImageRegistry } from '../image-registry.js';
+import type { GatewayMetrics } from '../metrics.js';
+import { GatewayError, invalidRequest } from '../openai-error.js';
+import { type GatewayEnv, promptForLog } from '../request-context.js';
+import { generationRequestSchema, MODEL_ALIASES } from '../schemas.js';
+
+/** What the generations route needs from the app. */
+export interface GenerationsDeps {
+  generator: ImageGenerator;
+  queue: GenerationQueue;
+  maxWaiting: number;
+  registry: ImageRegistry;
+  metrics: GatewayMetrics;
+  publicUrl: (context: Context) => string;
+}
+
+async function readBody(context: Context): Promise<unknown> {
+  const text = await context.req.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw invalidRequest('The request body must be JSON', null, 'invalid_json');
+  }
+}
+
+/** Validates the body and turns it into a model name and the core's options. */
+function parseRequest(body: unknown) {
+  const parsed = generationRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const param = issue?.path.length ? issue.path.join('.') : null;
+    throw invalidRequest(`Invalid request: ${param ? `${param}: ` : ''}${issue?.message ?? 'invalid body'}`, param);
+  }
+  const request = parsed.data;
+  const model = MODEL_ALIASES[request.model];
+  if (!model) throw invalidRequest(`Unknown model '${request.model}'; use one of ${Object.keys(MODEL_ALIASES).join(', ')}`, 'model', 'model_not_found');
+  const params: GenerateOptions = {};
+  if (request.size && request.size !== 'auto') {
+    if (!defaultModels[model]?.params.includes('width')) throw invalidRequest(`size is not supported by ${model}`, 'size', 'unsupported_parameter');
+    const [width, height] = request.size.split('x').map(Number);
+    params.width = width;
+    params.height = height;
+  }
+  return { request, model, params };
+}
+
+/** `POST /v1/images/generations` in OpenAI's shape. */
+export function generationsHandler(deps: GenerationsDeps) {
+  return async (context: Context<GatewayEnv>) => {
+    const { request, model, params } = parseRequest(await readBody(context));
+    if (deps.queue.waiting + request.n > deps.maxWaiting) {
+      throw new GatewayError(503, 'The gateway is busy: too many generations are waiting, retry shortly', 'server_error', 'queue_full', null, { 'retry-after': '2' });
+    }
+    const logger = context.get('logger');
+    logger.info({ model, n: request.n, prompt: promptForLog(request.prompt), format: request.response_format }, 'generation requested');
+    const hooks = {
+      onAttempt: () => deps.metrics.upstreamAttempts.inc({ model }),
+      onRetry: () => deps.metrics.upstreamRetries.inc({ model }),
+    };
+    const one = (index: number): Promise<GenerationResult> => {
+      const seed = request.seed === undefined ? {} : { seed: (request.seed + index) % 4_294_967_296 };
+      const started = performance.now();
+      const queued = deps.queue.run(async () => {
+        const result = await deps.generator.generate(model, request.prompt, { ...params, ...seed, ...hooks, signal: context.req.raw.signal });
+        deps.metrics.generationSeconds.observe({ model, outcome: result.ok ? 'ok' : result.error.code }, (performance.now() - started) / 1000);
+        return result;
+      });
+      if (!queued) throw new GatewayError(503, 'The gateway is busy, retry shortly', 'server_error', 'queue_full', null, { 'retry-after': '2' });
+      return queued;
+    };
+    const results = await Promise.all(Array.from({ length: request.n }, (_, index) => one(index)));
+    const failure = results.find((result) => !result.ok);
+    if (failure && !failure.ok) {
+      await deps.registry.discard(results.flatMap((result) => (result.ok ? [result.path] : [])));
+      logger.warn({ model, code: failure.error.code, status: failure.error.status, attempts: failure.error.attempts }, 'generation failed');
+      throw gatewayErrorFor(failure.error);
+    }
+    const base = deps.publicUrl(context);
+    const data = await Promise.all(
+      results.map(async (result) => {
+        if (!result.ok) throw new Error('unreachable');
+        if (request.response_format === 'b64_json') return { b64_json: (await deps.registry.take(result.path)).toString('base64') };
+        return { url: `${base}/v1/images/${deps.registry.add(result.path, result.contentType)}` };
+      }),
+    );
+    return context.json({ created: Math.floor(Date.now() / 1000), data });
+  };
+}

@@ -1,0 +1,26 @@
+import type { Context } from 'hono';
+import type { ImageRegistry } from '../image-registry.js';
+import { GatewayError } from '../openai-error.js';
+
+// The only names the gateway ever writes; anything else (.., encoded slashes) is not looked up.
+const IMAGE_NAME = /^image_[a-z0-9-]+_[0-9a-f]{8}_\d+\.(png|jpg|webp|gif)$/;
+
+const notFound = (): GatewayError => new GatewayError(404, 'No such image', 'invalid_request_error', 'not_found');
+
+/** `GET /v1/images/{file}`: an image this gateway made for a `url` answer. */
+export function imageHandler(registry: ImageRegistry, maxAgeSeconds: number) {
+  return async (context: Context) => {
+    const name = context.req.param('file') ?? '';
+    if (!IMAGE_NAME.test(name)) throw notFound();
+    const image = await registry.open(name);
+    if (!image) throw notFound();
+    return new Response(image.body, {
+      headers: {
+        'content-type': image.contentType,
+        'content-length': String(image.size),
+        'cache-control': `public, max-age=${maxAgeSeconds}, immutable`,
+        'x-content-type-options': 'nosniff',
+      },
+    });
+  };
+}

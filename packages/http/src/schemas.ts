@@ -1,0 +1,54 @@
+import { defaultModels } from '@imagegen/core';
+import { z } from 'zod';
+
+/** Model names the gateway accepts: the short names and the Workers AI names, as aliases. */
+export const MODEL_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.values(defaultModels).flatMap((model) => [
+    [model.name, model.name],
+    [model.workersAiName, model.name],
+  ]),
+);
+
+/** `POST /v1/images/generations`: OpenAI's request shape; unknown OpenAI fields are ignored. */
+export const generationRequestSchema = z
+  .object({
+    prompt: z.string().describe('What to draw; 1 to 2,048 characters.'),
+    model: z.string().default('flux').describe('flux, sdxl, or a Workers AI model name'),
+    n: z.int().min(1).max(4).default(1).describe('How many images, 1 to 4.'),
+    size: z
+      .string()
+      .regex(/^(\d{2,5}x\d{2,5}|auto)$/)
+      .optional()
+      .describe('WxH, e.g. 1024x1024; only for models that take a size (sdxl).'),
+    response_format: z.enum(['url', 'b64_json']).default('url'),
+    seed: z.int().min(0).max(4_294_967_295).optional(),
+    user: z.string().max(256).optional(),
+  })
+  .meta({ id: 'ImageGenerationRequest' });
+
+export type GenerationRequest = z.infer<typeof generationRequestSchema>;
+
+/** One generated image. */
+export const imageSchema = z
+  .object({ url: z.string().optional(), b64_json: z.string().optional(), revised_prompt: z.string().optional() })
+  .meta({ id: 'Image' });
+
+/** The answer of `POST /v1/images/generations`. */
+export const generationResponseSchema = z
+  .object({ created: z.int(), data: z.array(imageSchema) })
+  .meta({ id: 'ImagesResponse' });
+
+/** OpenAI's error shape. */
+export const errorSchema = z
+  .object({
+    error: z.object({ message: z.string(), type: z.string(), param: z.string().nullable(), code: z.string().nullable() }),
+  })
+  .meta({ id: 'Error' });
+
+/** `GET /v1/models`. */
+export const modelListSchema = z
+  .object({
+    object: z.literal('list'),
+    data: z.array(z.object({ id: z.string(), object: z.literal('model'), created: z.int(), owned_by: z.string() })),
+  })
+  .meta({ id: 'ModelList' });

@@ -1,0 +1,93 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { pino } from 'pino';
+import { type GatewayApp, type GatewayOptions, createApp } from './app.js';
+import { parseGatewayKeys } from './auth.js';
+
+/** Options of {@link serve}: the gateway's, plus where to listen and how to stop. */
+export interface ServeOptions extends GatewayOptions {
+  /** @default 8080 (PORT) */
+  port?: number;
+  /** @default '127.0.0.1'; any other address needs gateway keys */
+  host?: string;
+  /** How long in-flight requests may run after SIGTERM/SIGINT. @default 30000 */
+  shutdownTimeoutMs?: number;
+  /** Stop on SIGTERM and SIGINT. @default true */
+  handleSignals?: boolean;
+  /** Called after the server has stopped (the CLI stops its local workers here). */
+  onClosed?: () => void | Promise<void>;
+}
+
+/** A running gateway. */
+export interface RunningGateway {
+  url: string;
+  port: number;
+  app: GatewayApp;
+  /** Resolves once the server has stopped. */
+  closed: Promise<void>;
+  /** Graceful stop: no new connections, in-flight requests finish (up to the deadline), then the generator closes. */
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/**
+ * Runs the gateway on Node (@hono/node-server). With no gateway keys configured it binds
+ * 127.0.0.1 only and says so. SIGTERM/SIGINT stop it gracefully.
+ *
+ * @example
+ * import { serve } from '@imagegen/http';
+ * const gateway = await serve({ port: 8080 });
+ * console.log(`${gateway.url}/v1/images/generations`);
+ */
+export async function serve(options: ServeOptions = {}): Promise<RunningGateway> {
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? pino({ level: env.IMAGEGEN_LOG_LEVEL ?? 'info' }, pino.destination(2));
+  const keys = options.keys ?? parseGatewayKeys(env.IMAGEGEN_GATEWAY_KEYS);
+  let host = options.host ?? '127.0.0.1';
+  if (keys.length === 0 && !LOOPBACK.has(host)) {
+    logger.warn({ requested: host }, 'no IMAGEGEN_GATEWAY_KEYS configured: binding 127.0.0.1 only');
+    host = '127.0.0.1';
+  } else if (keys.length === 0) {
+    logger.info('no IMAGEGEN_GATEWAY_KEYS configured: no auth, listening on loopback only');
+  }
+  const app = createApp({ ...options, env, keys, logger });
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? Number(env.PORT ?? 8080), host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  logger.info({ url }, 'imagegen gateway listening');
+
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
+  let stopping: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (stopping ??= (async () => {
+      logger.info('shutting down: finishing in-flight requests');
+      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = Date.now() + (options.shutdownTimeoutMs ?? 30_000);
+      while (app.inFlight() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+      server.closeAllConnections();
+      await serverClosed;
+      await app.close();
+      await options.onClosed?.();
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      logger.info('gateway stopped');
+      resolveClosed();
+    })());
+  const onSignal = (): void => void close();
+  if (options.handleSignals !== false) {
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  }
+  return { url, port, app, closed, close };
+}
