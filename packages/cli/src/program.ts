@@ -6,6 +6,7 @@ import { registerClean } from './commands/clean.js';
 import { registerConfig } from './commands/config.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerGenerate } from './commands/generate.js';
+import { registerServe } from './commands/serve.js';
 import { registerWorkers } from './commands/workers.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerGenerate(program, run);
   registerBatch(program, run);
   registerWorkers(program, run);
+  registerServe(program, run);
   registerConfig(program, run);
   registerDoctor(program, run);
   registerClean(program, run);

@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import { EXIT } from '../exit-codes.js';
+import { openRuntime } from '../runtime.js';
+import { resolveSettings } from '../settings-sources.js';
+import { addSettingFlags, integerIn, settingFlags } from './shared-options.js';
+import { printConfigError, say } from './terminal.js';
+
+interface ServeFlags {
+  port: number;
+  host: string;
+  out?: string;
+  fluxUrl?: string;
+  sdxlUrl?: string;
+}
+
+async function serveGateway(flags: ServeFlags): Promise<number> {
+  const { serve } = await import('@imagegen/http');
+  const resolved = await resolveSettings(settingFlags(flags), process.env, process.cwd());
+  let runtime;
+  try {
+    runtime = await openRuntime({ resolved, say });
+  } catch (error) {
+    return printConfigError(error, false);
+  }
+  let gateway;
+  try {
+    gateway = await serve({ port: flags.port, host: flags.host, env: resolved.env, generator: runtime.generator, onClosed: () => runtime.close() });
+  } catch (error) {
+    await runtime.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    say(code === 'EADDRINUSE' ? `port ${flags.port} is already in use: pick another with --port` : `cannot start the gateway: ${(error as Error).message}`);
+    return EXIT.failed;
+  }
+  say(`gateway listening on ${gateway.url} (OpenAI base URL: ${gateway.url}/v1); Ctrl-C stops it`);
+  await gateway.closed;
+  return EXIT.ok;
+}
+
+/** `imagegen serve [--port N] [--host H]` */
+export function registerServe(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
+  const command = program
+    .command('serve')
+    .description('run the OpenAI-compatible gateway (POST /v1/images/generations); local workers when none is configured')
+    .option('-p, --port <n>', 'port to listen on (0: any free port)', integerIn(0, 65535), 8080)
+    .option('--host <host>', 'address to bind (other than loopback only with IMAGEGEN_GATEWAY_KEYS)', '127.0.0.1');
+  addSettingFlags(command).action((flags: ServeFlags) => run(() => serveGateway(flags)));
+}

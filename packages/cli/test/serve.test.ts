@@ -1,0 +1,64 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestWorker, type TestWorker } from '@imagegen/testkit';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startCli } from './support/run-cli.js';
+
+let worker: TestWorker;
+let cwd: string;
+beforeAll(async () => {
+  worker = await startTestWorker();
+});
+afterAll(() => worker.close());
+beforeEach(async () => {
+  worker.reset();
+  cwd = await mkdtemp(join(tmpdir(), 'imagegen-serve-'));
+  return () => rm(cwd, { recursive: true, force: true });
+});
+
+/** Starts `imagegen serve --port 0` and waits for the URL it prints. */
+async function startServe(env: Record<string, string> = {}) {
+  const cli = startCli(['serve', '--port', '0'], { cwd, env: { IMAGEGEN_LOG_LEVEL: 'warn', ...env } });
+  let url = '';
+  await vi.waitFor(
+    () => {
+      const match = /gateway listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(cli.output().stderr);
+      if (!match) throw new Error(`not yet listening: ${cli.output().stderr}`);
+      url = match[1]!;
+    },
+    { timeout: 15_000, interval: 50 },
+  );
+  return { cli, url };
+}
+
+const generate = (url: string, body: object) =>
+  fetch(`${url}/v1/images/generations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+describe('imagegen serve', () => {
+  it('with no configuration serves images from the local workers', async () => {
+    const { cli, url } = await startServe();
+    expect(cli.output().stderr).toContain('using the local preview workers');
+    const response = await generate(url, { prompt: 'a red fox', response_format: 'b64_json' });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { data: Array<{ b64_json: string }> };
+    expect(Buffer.from(body.data[0]!.b64_json, 'base64').subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+    cli.child.kill('SIGTERM');
+    expect((await cli.done).code).toBe(0);
+  });
+
+  it('SIGTERM during an in-flight generation: the request still completes, then the process exits 0', async () => {
+    const { cli, url } = await startServe({ FLUX_WORKER_URL: worker.fluxUrl });
+    worker.script([{ delayMs: 1200 }]);
+    const pending = generate(url, { prompt: 'slow one', response_format: 'b64_json' });
+    await vi.waitFor(() => expect(worker.requests).toHaveLength(1), { timeout: 10_000 });
+    cli.child.kill('SIGTERM');
+    const response = await pending;
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { data: unknown[] }).data).toHaveLength(1);
+    const run = await cli.done;
+    expect(run.code).toBe(0);
+    // New connections are refused once it is down.
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+});
