@@ -113,7 +113,7 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
     }
   });
   if (options.cors !== false) {
-    app.use('*', cors({ origin: options.cors?.origin ?? '*', exposeHeaders: ['retry-after', 'x-request-id'], allowHeaders: ['authorization', 'content-type', 'x-request-id'], maxAge: 600 }));
+    app.use('*', cors({ origin: options.cors?.origin ?? '*', exposeHeaders: ['retry-after', 'x-request-id', 'x-imagegen-attempts'], allowHeaders: ['authorization', 'content-type', 'x-request-id'], maxAge: 600 }));
   }
 
   // Images are fetched by <img> tags and plain GETs that carry no key: their names are unguessable.

@@ -87,6 +87,8 @@ export function generationsHandler(deps: GenerationsDeps) {
         return { url: `${base}/v1/images/${deps.registry.add(result.path, result.contentType)}` };
       }),
     );
+    // Not part of OpenAI's answer: a header that clients who care can read (the demo shows it).
+    context.header('x-imagegen-attempts', results.map((result) => (result.ok ? result.attempts : 0)).join(','));
     return context.json({ created: Math.floor(Date.now() / 1000), data });
   };
 }

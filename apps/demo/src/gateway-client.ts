@@ -1,0 +1,59 @@
+/** What the page asks the gateway for. */
+export interface GenerateRequest {
+  prompt: string;
+  model: 'flux' | 'sdxl';
+  seed?: number;
+  size?: string;
+}
+
+/** A generated image as the page shows it. */
+export interface GeneratedImage {
+  url: string;
+  model: string;
+  attempts: number | undefined;
+  ms: number;
+}
+
+/** A failure with a message a person can read. */
+export class GatewayFailure extends Error {
+  constructor(
+    readonly title: string,
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+function titleFor(status: number, retryAfter: string | null): string {
+  if (status === 429) return retryAfter ? `Rate limited: try again in ${retryAfter} s` : 'Rate limited: try again shortly';
+  if (status === 400) return 'The prompt was not accepted';
+  if (status === 401) return 'The gateway wants an API key';
+  if (status === 503) return 'The gateway is busy';
+  if (status === 504) return 'The image service timed out';
+  if (status >= 500) return 'The image service failed';
+  return `Request failed (HTTP ${status})`;
+}
+
+/** Calls the gateway's OpenAI-compatible endpoint (`url` answers) and measures the time. */
+export async function generateImage(request: GenerateRequest, baseUrl = ''): Promise<GeneratedImage> {
+  const started = performance.now();
+  let response: Response;
+  try {
+    response = await fetch(`${baseUrl}/v1/images/generations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...request, n: 1, response_format: 'url' }),
+    });
+  } catch {
+    throw new GatewayFailure('The gateway cannot be reached', 'Is `pnpm demo` still running?', 0);
+  }
+  const body = (await response.json().catch(() => undefined)) as
+    | { data?: Array<{ url?: string }>; error?: { message?: string } }
+    | undefined;
+  if (!response.ok || !body?.data?.[0]?.url) {
+    throw new GatewayFailure(titleFor(response.status, response.headers.get('retry-after')), body?.error?.message ?? 'No image came back.', response.status);
+  }
+  const attempts = Number(response.headers.get('x-imagegen-attempts') ?? Number.NaN);
+  return { url: body.data[0].url, model: request.model, attempts: Number.isFinite(attempts) ? attempts : undefined, ms: Math.round(performance.now() - started) };
+}
