@@ -12,12 +12,20 @@ export interface ImageBodyOptions {
   clock: Clock;
   /** The attempt's signal: aborting it stops the read with the signal's reason. */
   signal: AbortSignal;
+  /**
+   * Bodies up to this size are read into memory and stored in one write; larger ones stream
+   * to the store, so memory stays bounded whatever the image's size.
+   * @default 1048576 (1 MiB)
+   */
+  spoolBytes?: number;
 }
 
 /** A checked image body, ready for a `FileStore`: whole bytes, or a stream still arriving. */
 export interface ImageBody {
   format: ImageFormat;
   body: Uint8Array | ReadableStream<Uint8Array>;
+  /** Bytes of the image (for a stream: counted as it flows, final once it has ended). */
+  bytes(): number;
   /** The error the streamed body failed with (too large, cut short, timeout), if it did. */
   failure(): unknown;
 }
@@ -37,59 +45,69 @@ const tooLarge = (model: string, maxBytes: number): ImageGenerationError =>
     model,
   });
 
-/** Reads chunks one by one, enforcing the size cap, the idle timeout and the signal. */
+// A cheap abort reason: abort() without one builds a DOMException with a stack, every time.
+const DONE = Symbol('done');
+
+/**
+ * Reads chunks one by one, enforcing the size cap, the idle timeout and the signal. One
+ * watchdog per body (not a timer per chunk) fires when no chunk came for `idleTimeoutMs`.
+ */
 class ChunkSource {
   bytes = 0;
-  private readonly aborted: Promise<never>;
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  private readonly stopped: Promise<never>;
+  private readonly stopWatchdog = new AbortController();
+  private lastActivity: number;
 
   constructor(
     body: ReadableStream<Uint8Array>,
     private readonly options: ImageBodyOptions,
   ) {
     this.reader = body.getReader();
+    this.lastActivity = options.clock.now();
     const { signal } = options;
-    // One listener for the whole body, not one per chunk.
-    this.aborted = new Promise<never>((_, reject) => {
+    this.stopped = new Promise<never>((_, reject) => {
       if (signal.aborted) reject(signal.reason);
       else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      void this.watch().then(reject, () => {});
     });
-    this.aborted.catch(() => {});
+    this.stopped.catch(() => {});
+  }
+
+  /** Resolves with a timeout error once the body has been silent for the idle timeout. */
+  private async watch(): Promise<ImageGenerationError> {
+    const { clock, idleTimeoutMs, model } = this.options;
+    for (let wait = idleTimeoutMs; ; wait = this.lastActivity + idleTimeoutMs - clock.now()) {
+      if (wait <= 0) break;
+      await clock.sleep(wait, this.stopWatchdog.signal);
+    }
+    return new ImageGenerationError({ code: 'timeout', message: 'Image generation request timed out', model, retryable: true });
   }
 
   async next(): Promise<Uint8Array | undefined> {
-    const { clock, idleTimeoutMs, model, maxBytes } = this.options;
-    const stop = new AbortController();
     try {
-      const result = await Promise.race([
-        this.reader.read(),
-        this.aborted,
-        clock.sleep(idleTimeoutMs, stop.signal).then(
-          () => {
-            throw new ImageGenerationError({
-              code: 'timeout',
-              message: 'Image generation request timed out',
-              model,
-              retryable: true,
-            });
-          },
-          () => new Promise<never>(() => {}),
-        ),
-      ]);
-      if (result.done) return undefined;
+      const result = await Promise.race([this.reader.read(), this.stopped]);
+      this.lastActivity = this.options.clock.now();
+      if (result.done) {
+        this.stop();
+        return undefined;
+      }
       this.bytes += result.value.length;
-      if (this.bytes > maxBytes) throw tooLarge(model, maxBytes);
+      if (this.bytes > this.options.maxBytes) throw tooLarge(this.options.model, this.options.maxBytes);
       return result.value;
     } catch (error) {
       this.cancel(error);
       throw error;
-    } finally {
-      stop.abort();
     }
   }
 
   cancel(reason: unknown): void {
+    this.stop();
     this.reader.cancel(reason).catch(() => {});
+  }
+
+  private stop(): void {
+    this.stopWatchdog.abort(DONE);
   }
 }
 
@@ -97,13 +115,11 @@ function mediaType(response: Response): string {
   return (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
-/** Checks decoded JSON `{"image": "<base64>"}` (or Workers AI's `{"result": {"image": ...}}`). */
-async function readJsonImage(source: ChunkSource, options: ImageBodyOptions): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  for (let chunk = await source.next(); chunk; chunk = await source.next()) chunks.push(chunk);
+/** Decodes JSON `{"image": "<base64>"}` (or Workers AI's `{"result": {"image": ...}}`). */
+function decodeJsonImage(text: Uint8Array, options: ImageBodyOptions): Uint8Array {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder().decode(concatBytes(chunks)));
+    parsed = JSON.parse(new TextDecoder().decode(text));
   } catch {
     throw invalid(options.model, 'the JSON body does not parse');
   }
@@ -115,10 +131,22 @@ async function readJsonImage(source: ChunkSource, options: ImageBodyOptions): Pr
   return bytes;
 }
 
+/** A whole image in memory, checked: format from the bytes, and complete. */
+function wholeImage(bytes: Uint8Array, model: string): ImageBody {
+  if (bytes.length === 0) throw invalid(model, 'empty body');
+  const format = sniffImage(bytes);
+  if (!format) throw invalid(model, 'the body is not a PNG, JPEG, WebP or GIF image');
+  if (!isCompleteImage(format, bytes.subarray(0, SNIFF_BYTES), bytes.subarray(-SNIFF_BYTES), bytes.length)) {
+    throw invalid(model, 'the image is truncated');
+  }
+  return { format, body: bytes, bytes: () => bytes.length, failure: () => undefined };
+}
+
 /**
  * Checks a 2xx response as an image and hands back a body for the store: content type,
  * `Content-Length` and running size cap, idle timeout, sniffed format, and, at the end, that
- * the image is complete. A JSON `{"image": base64}` answer is decoded.
+ * the image is complete. A JSON `{"image": base64}` answer is decoded. Small bodies are read
+ * whole; big ones stream, holding at most `spoolBytes` in memory.
  */
 export async function readImageBody(response: Response, options: ImageBodyOptions): Promise<ImageBody> {
   const { model, maxBytes } = options;
@@ -136,32 +164,28 @@ export async function readImageBody(response: Response, options: ImageBodyOption
   }
   if (!response.body) throw invalid(model, 'empty body');
   const source = new ChunkSource(response.body, options);
+  // JSON is decoded whole: the cap bounds it.
+  const spoolLimit = isJson ? Number.POSITIVE_INFINITY : (options.spoolBytes ?? 1024 * 1024);
 
-  if (isJson) {
-    const bytes = await readJsonImage(source, options);
-    return { format: checkedFormat(bytes, bytes, bytes.length, model), body: bytes, failure: () => undefined };
-  }
-
-  const headChunks: Uint8Array[] = [];
+  const spooled: Uint8Array[] = [];
   let ended = false;
-  while (source.bytes < SNIFF_BYTES) {
+  while (source.bytes < spoolLimit) {
     const chunk = await source.next();
     if (!chunk) {
       ended = true;
       break;
     }
-    headChunks.push(chunk);
+    spooled.push(chunk);
   }
-  const head = concatBytes(headChunks);
-  if (ended) {
-    return { format: checkedFormat(head, head, head.length, model), body: head, failure: () => undefined };
-  }
+  const head = concatBytes(spooled);
+  if (isJson) return wholeImage(decodeJsonImage(head, options), model);
+  if (ended) return wholeImage(head, model);
+
   const format = sniffImage(head);
   if (!format) {
     source.cancel('not an image');
     throw invalid(model, `the body is not a PNG, JPEG, WebP or GIF image (content-type ${type || 'none'})`);
   }
-
   let failure: unknown;
   let pending: Uint8Array | undefined = head;
   let tail: Uint8Array = head.slice(-SNIFF_BYTES);
@@ -190,15 +214,5 @@ export async function readImageBody(response: Response, options: ImageBodyOption
       source.cancel(reason);
     },
   });
-  return { format, body, failure: () => failure };
-}
-
-function checkedFormat(head: Uint8Array, bytes: Uint8Array, total: number, model: string): ImageFormat {
-  if (total === 0) throw invalid(model, 'empty body');
-  const format = sniffImage(head);
-  if (!format) throw invalid(model, 'the body is not a PNG, JPEG, WebP or GIF image');
-  if (!isCompleteImage(format, head.slice(0, SNIFF_BYTES), bytes.slice(-SNIFF_BYTES), total)) {
-    throw invalid(model, 'the image is truncated');
-  }
-  return format;
+  return { format, body, bytes: () => source.bytes, failure: () => failure };
 }

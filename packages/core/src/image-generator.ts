@@ -74,6 +74,8 @@ export interface ImageGeneratorOptions extends GenerationHooks {
 /** Options of one generation: an abort signal, parameters the model passes on, hooks. */
 export interface GenerateOptions extends GenerationParams, GenerationHooks {
   signal?: AbortSignal;
+  /** Where this image goes, instead of the generator's store (the gateway keeps `b64_json` images in memory). */
+  store?: FileStore;
   /** Overrides the generator's retry options for this call. */
   retry?: RetryOptions;
 }
@@ -83,6 +85,8 @@ export const DEFAULT_MAX_IMAGE_BYTES = 50 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 120_000;
 
 const closedReason = Symbol('closed');
+// A cheap abort reason for cleanup: abort() without one builds a DOMException with a stack.
+const DONE = Symbol('done');
 
 /**
  * Sends a prompt to a Flux or SDXL worker and saves the image it answers. Every call resolves
@@ -217,7 +221,7 @@ export class ImageGenerator {
           this.logger.debug(event, 'image generation attempt');
           this.options.onAttempt?.(event);
           options.onAttempt?.(event);
-          return this.attempt(spec, request, signal, () => requestId, (id) => (requestId = id));
+          return this.attempt(spec, request, options.store ?? this.options.store, signal, () => requestId, (id) => (requestId = id));
         },
         {
           policy,
@@ -256,74 +260,74 @@ export class ImageGenerator {
   private async attempt(
     spec: ImageModel,
     request: ModelRequest,
+    store: FileStore,
     signal: AbortSignal,
     requestId: () => string,
     setRequestId: (id: string) => void,
   ): Promise<Pick<GenerationSuccess, 'path' | 'contentType' | 'bytes'>> {
+    // The attempt's own controller, linked to the caller's signal by a listener rather than
+    // AbortSignal.any: cheaper, and on success nothing is aborted (aborting a finished fetch
+    // still runs undici's listeners).
     const attemptController = new AbortController();
-    const attemptSignal = AbortSignal.any([signal, attemptController.signal]);
+    const attemptSignal = attemptController.signal;
+    const forward = (): void => attemptController.abort(signal.reason);
+    if (signal.aborted) forward();
+    else signal.addEventListener('abort', forward, { once: true });
     const timeouts = this.options.timeouts ?? {};
-    const timeout = (): void =>
-      attemptController.abort(this.error('timeout', spec.name, { retryable: true }));
+    const timeout = (): void => attemptController.abort(this.error('timeout', spec.name, { retryable: true }));
+    const fail = (error: unknown): never => {
+      const reason = attemptSignal.aborted ? attemptSignal.reason : undefined;
+      attemptController.abort(DONE);
+      throw reason !== undefined && reason !== DONE ? reason : error;
+    };
 
-    const headersTimer = new AbortController();
-    this.clock.sleep(timeouts.headersMs ?? DEFAULT_TIMEOUT_MS, headersTimer.signal).then(timeout, () => {});
-    let response: Response;
     try {
-      response = await this.http(request.url, {
-        method: request.method,
-        headers: request.headers,
-        json: request.json,
-        signal: attemptSignal,
-      });
-    } catch (error) {
-      throw attemptController.signal.aborted ? attemptController.signal.reason : error;
-    } finally {
-      headersTimer.abort();
-    }
+      const headersTimer = new AbortController();
+      this.clock.sleep(timeouts.headersMs ?? DEFAULT_TIMEOUT_MS, headersTimer.signal).then(timeout, () => {});
+      let response: Response;
+      try {
+        response = await this.http(request.url, {
+          method: request.method,
+          headers: request.headers,
+          json: request.json,
+          signal: attemptSignal,
+        });
+      } catch (error) {
+        return fail(error);
+      } finally {
+        headersTimer.abort(DONE);
+      }
 
-    if (!response.ok) {
-      void response.body?.cancel().catch(() => {});
-      throw this.statusError(spec, response);
-    }
+      if (!response.ok) {
+        void response.body?.cancel().catch(() => {});
+        throw this.statusError(spec, response);
+      }
 
-    const image = await readImageBody(response, {
-      model: spec.name,
-      maxBytes: this.options.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES,
-      idleTimeoutMs: timeouts.bodyMs ?? DEFAULT_TIMEOUT_MS,
-      clock: this.clock,
-      signal: attemptSignal,
-    }).catch((error: unknown) => {
-      throw attemptController.signal.aborted ? attemptController.signal.reason : error;
-    });
-    const name = (): string => imageFileName(spec.name, requestId(), this.clock.now(), image.format.extension);
-    let bytes = 0;
-    const body =
-      image.body instanceof Uint8Array
-        ? ((bytes = image.body.length), image.body)
-        : image.body.pipeThrough(
-            new TransformStream<Uint8Array, Uint8Array>({
-              transform(chunk, controller) {
-                bytes += chunk.length;
-                controller.enqueue(chunk);
-              },
-            }),
-          );
-    try {
-      const path = await this.options.store.write(name(), body, {
+      const image = await readImageBody(response, {
+        model: spec.name,
+        maxBytes: this.options.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES,
+        idleTimeoutMs: timeouts.bodyMs ?? DEFAULT_TIMEOUT_MS,
+        clock: this.clock,
         signal: attemptSignal,
-        nextName: () => {
-          setRequestId(newRequestId());
-          return name();
-        },
-      });
-      return { path, contentType: image.format.contentType, bytes };
-    } catch (error) {
-      const failure = image.failure() ?? (attemptSignal.aborted ? attemptSignal.reason : undefined);
-      if (failure !== undefined) throw failure;
-      throw this.error('io', spec.name, { detail: messageOf(error), cause: error });
+      }).catch(fail);
+      const name = (): string => imageFileName(spec.name, requestId(), this.clock.now(), image.format.extension);
+      try {
+        const path = await store.write(name(), image.body, {
+          signal: attemptSignal,
+          nextName: () => {
+            setRequestId(newRequestId());
+            return name();
+          },
+        });
+        return { path, contentType: image.format.contentType, bytes: image.bytes() };
+      } catch (error) {
+        const failure = image.failure() ?? (attemptSignal.aborted ? attemptSignal.reason : undefined);
+        attemptController.abort(DONE);
+        if (failure !== undefined) throw failure;
+        throw this.error('io', spec.name, { detail: messageOf(error), cause: error });
+      }
     } finally {
-      attemptController.abort();
+      signal.removeEventListener('abort', forward);
     }
   }
 

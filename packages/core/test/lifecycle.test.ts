@@ -29,7 +29,7 @@ describe('timeouts (fake timers)', () => {
   });
 
   it('a body that stalls longer than bodyMs is timeout, nothing stored', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     server.use(http.get(FLUX_URL, () => new HttpResponse(stalledBody(), { headers: { 'content-type': 'image/png' } })));
     const { generator, store } = makeGenerator({ timeouts: { bodyMs: 3000 }, retry: { retries: 0 } });
     const pending = generator.generateWithFlux('a cat');

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { readFile, stat, unlink } from 'node:fs/promises';
+import { stat, unlink } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 
@@ -48,15 +48,6 @@ export class ImageRegistry {
     } catch {
       this.entries.delete(name);
       return undefined;
-    }
-  }
-
-  /** Reads a file once for a `b64_json` answer and removes it: nothing is kept. */
-  async take(path: string): Promise<Buffer> {
-    try {
-      return await readFile(path);
-    } finally {
-      await unlink(path).catch(() => {});
     }
   }
 

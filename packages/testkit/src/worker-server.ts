@@ -21,7 +21,7 @@ export interface Reply {
   resetAfterBytes?: number;
   /** Send this many body bytes, then never send more (the connection stays open). */
   stallAfterBytes?: number;
-  /** Stream a body of this many bytes (a PNG signature, then filler), generated on the fly. */
+  /** Stream a body of this many bytes (a PNG signature, filler, and an IEND chunk: a complete-looking PNG), generated on the fly. */
   hugeBytes?: number;
   /** Leave out Content-Length (chunked encoding). */
   chunked?: boolean;
@@ -53,6 +53,8 @@ export interface TestWorkerOptions {
   apiKey?: string;
   /** The reply when nothing is scripted. */
   defaultReply?: Reply;
+  /** Keep the request log (benches and soaks turn it off to keep memory flat). @default true */
+  logRequests?: boolean;
 }
 
 /** A running scriptable worker. */
@@ -124,7 +126,7 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
       json,
       at: Date.now(),
     };
-    const index = requests.push(logged) - 1;
+    const index = options.logRequests === false ? requests.length : requests.push(logged) - 1;
 
     if (options.apiKey && logged.method === 'POST' && req.headers.authorization !== `Bearer ${options.apiKey}`) {
       res.writeHead(401, { 'content-type': 'text/plain' }).end('Unauthorized');
@@ -217,9 +219,13 @@ async function sendHuge(res: ServerResponse, status: number, headers: Record<str
   const filler = Buffer.alloc(64 * 1024, 0x61);
   const first = Buffer.from(filler);
   TINY_PNG.copy(first, 0, 0, 8);
+  const end = TINY_PNG.subarray(TINY_PNG.length - 12);
   let sent = 0;
   while (sent < total && !res.destroyed) {
-    const piece = (sent === 0 ? first : filler).subarray(0, Math.min(filler.length, total - sent));
+    const left = total - sent;
+    let piece = (sent === 0 ? first : filler).subarray(0, Math.min(filler.length, left));
+    // The last 12 bytes are the IEND chunk, so that a client's completeness check passes.
+    if (left <= filler.length && left >= 12) piece = Buffer.concat([piece.subarray(0, left - 12), end]);
     sent += piece.length;
     if (!res.write(piece)) {
       await new Promise<void>((resolve) => {

@@ -1,4 +1,4 @@
-import { defaultModels, type GenerateOptions, type GenerationResult, type ImageGenerator } from '@imagegen/core';
+import { defaultModels, type GenerateOptions, type GenerationResult, type ImageGenerator, MemoryStore } from '@imagegen/core';
 import type { Context } from 'hono';
 import { gatewayErrorFor } from '../error-mapping.js';
 import type { GenerationQueue } from '../generation-queue.js';
@@ -61,11 +61,19 @@ export function generationsHandler(deps: GenerationsDeps) {
       onAttempt: () => deps.metrics.upstreamAttempts.inc({ model }),
       onRetry: () => deps.metrics.upstreamRetries.inc({ model }),
     };
+    // b64_json images never touch the disk: they are kept in memory for this answer only.
+    const memory = request.response_format === 'b64_json' ? new MemoryStore() : undefined;
     const one = (index: number): Promise<GenerationResult> => {
       const seed = request.seed === undefined ? {} : { seed: (request.seed + index) % 4_294_967_296 };
       const started = performance.now();
       const queued = deps.queue.run(async () => {
-        const result = await deps.generator.generate(model, request.prompt, { ...params, ...seed, ...hooks, signal: context.req.raw.signal });
+        const result = await deps.generator.generate(model, request.prompt, {
+          ...params,
+          ...seed,
+          ...hooks,
+          ...(memory ? { store: memory } : {}),
+          signal: context.req.raw.signal,
+        });
         deps.metrics.generationSeconds.observe({ model, outcome: result.ok ? 'ok' : result.error.code }, (performance.now() - started) / 1000);
         return result;
       });
@@ -75,18 +83,16 @@ export function generationsHandler(deps: GenerationsDeps) {
     const results = await Promise.all(Array.from({ length: request.n }, (_, index) => one(index)));
     const failure = results.find((result) => !result.ok);
     if (failure && !failure.ok) {
-      await deps.registry.discard(results.flatMap((result) => (result.ok ? [result.path] : [])));
+      if (!memory) await deps.registry.discard(results.flatMap((result) => (result.ok ? [result.path] : [])));
       logger.warn({ model, code: failure.error.code, status: failure.error.status, attempts: failure.error.attempts }, 'generation failed');
       throw gatewayErrorFor(failure.error);
     }
     const base = deps.publicUrl(context);
-    const data = await Promise.all(
-      results.map(async (result) => {
-        if (!result.ok) throw new Error('unreachable');
-        if (request.response_format === 'b64_json') return { b64_json: (await deps.registry.take(result.path)).toString('base64') };
-        return { url: `${base}/v1/images/${deps.registry.add(result.path, result.contentType)}` };
-      }),
-    );
+    const data = results.map((result) => {
+      if (!result.ok) throw new Error('unreachable');
+      if (memory) return { b64_json: Buffer.from(memory.files.get(result.path)!).toString('base64') };
+      return { url: `${base}/v1/images/${deps.registry.add(result.path, result.contentType)}` };
+    });
     // Not part of OpenAI's answer: a header that clients who care can read (the demo shows it).
     context.header('x-imagegen-attempts', results.map((result) => (result.ok ? result.attempts : 0)).join(','));
     return context.json({ created: Math.floor(Date.now() / 1000), data });

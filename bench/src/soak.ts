@@ -1,0 +1,1 @@
+console.log("soak: see issue 9");
