@@ -1,21 +1,40 @@
 // One 200 MB image in a process of its own, so that its peak RSS is its own: `imagegen` streams
-// it to disk, `buffer` is the baseline that reads it whole (arrayBuffer) and then writes it.
+// it to disk, `buffer` is the baseline that reads it whole (arrayBuffer) and then writes it,
+// `stream` is raw undici piped to a file: the floor any streaming client pays on Node.
+import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { join } from 'node:path';
 import { createImageGenerator } from '@imagegen/core/node';
 import { Agent, fetch } from 'undici';
 
 const [mode, url, dir] = process.argv.slice(2) as [string, string, string];
-const before = process.memoryUsage().rss;
 let ok = false;
+let before = 0;
 if (mode === 'imagegen') {
   const generator = createImageGenerator({ env: { FLUX_WORKER_URL: url, IMAGEGEN_OUTPUT_DIR: dir, IMAGEGEN_LOG_LEVEL: 'silent' }, maxImageBytes: 512 * 1024 * 1024 });
+  // A small warm-up image first: module loading and the first connection are not the big image's cost.
+  await generator.generateWithFlux('warm');
+  before = process.memoryUsage().rss;
   const result = await generator.generateWithFlux('big');
   ok = result.ok;
   if (!result.ok) process.stderr.write(`${result.error.code}: ${result.error.message}\n`);
   await generator.close();
+} else if (mode === 'stream') {
+  // The floor of streaming on Node: undici's body piped to a file, no checks at all.
+  const agent = new Agent({ connections: 10 });
+  await writeFile(join(dir, 'warm.png'), Buffer.from(await (await fetch(`${url}?prompt=warm`, { dispatcher: agent })).arrayBuffer()));
+  before = process.memoryUsage().rss;
+  const response = await fetch(`${url}?prompt=big`, { dispatcher: agent });
+  await pipeline(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>), createWriteStream(join(dir, 'streamed.png')));
+  ok = response.ok;
+  await agent.close();
 } else {
   const agent = new Agent({ connections: 10 });
+  await writeFile(join(dir, 'warm.png'), Buffer.from(await (await fetch(`${url}?prompt=warm`, { dispatcher: agent })).arrayBuffer()));
+  before = process.memoryUsage().rss;
   const response = await fetch(`${url}?prompt=big`, { dispatcher: agent });
   await writeFile(join(dir, 'buffered.png'), Buffer.from(await response.arrayBuffer()));
   ok = response.ok;

@@ -51,12 +51,14 @@ const DONE = Symbol('done');
 /**
  * Reads chunks one by one, enforcing the size cap, the idle timeout and the signal. One
  * watchdog per body (not a timer per chunk) fires when no chunk came for `idleTimeoutMs`.
+ * A stop (abort or timeout) cancels the reader, which ends the pending read; racing each read
+ * against a long-lived promise instead would keep every chunk reachable until the body ends.
  */
 class ChunkSource {
   bytes = 0;
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
-  private readonly stopped: Promise<never>;
   private readonly stopWatchdog = new AbortController();
+  private stopReason: unknown;
   private lastActivity: number;
 
   constructor(
@@ -66,48 +68,52 @@ class ChunkSource {
     this.reader = body.getReader();
     this.lastActivity = options.clock.now();
     const { signal } = options;
-    this.stopped = new Promise<never>((_, reject) => {
-      if (signal.aborted) reject(signal.reason);
-      else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-      void this.watch().then(reject, () => {});
-    });
-    this.stopped.catch(() => {});
+    if (signal.aborted) this.halt(signal.reason);
+    else signal.addEventListener('abort', () => this.halt(signal.reason), { once: true });
+    void this.watch().then((timeout) => this.halt(timeout), () => {});
   }
 
   /** Resolves with a timeout error once the body has been silent for the idle timeout. */
   private async watch(): Promise<ImageGenerationError> {
     const { clock, idleTimeoutMs, model } = this.options;
-    for (let wait = idleTimeoutMs; ; wait = this.lastActivity + idleTimeoutMs - clock.now()) {
-      if (wait <= 0) break;
+    for (let wait = idleTimeoutMs; wait > 0; wait = this.lastActivity + idleTimeoutMs - clock.now()) {
       await clock.sleep(wait, this.stopWatchdog.signal);
     }
     return new ImageGenerationError({ code: 'timeout', message: 'Image generation request timed out', model, retryable: true });
   }
 
+  private halt(reason: unknown): void {
+    if (this.stopReason !== undefined) return;
+    this.stopReason = reason ?? new Error('stopped');
+    this.stopWatchdog.abort(DONE);
+    this.reader.cancel(this.stopReason).catch(() => {});
+  }
+
   async next(): Promise<Uint8Array | undefined> {
+    let result: ReadableStreamReadResult<Uint8Array>;
     try {
-      const result = await Promise.race([this.reader.read(), this.stopped]);
-      this.lastActivity = this.options.clock.now();
-      if (result.done) {
-        this.stop();
-        return undefined;
-      }
-      this.bytes += result.value.length;
-      if (this.bytes > this.options.maxBytes) throw tooLarge(this.options.model, this.options.maxBytes);
-      return result.value;
+      result = await this.reader.read();
     } catch (error) {
-      this.cancel(error);
+      this.halt(error);
+      throw this.stopReason;
+    }
+    if (this.stopReason !== undefined) throw this.stopReason;
+    this.lastActivity = this.options.clock.now();
+    if (result.done) {
+      this.stopWatchdog.abort(DONE);
+      return undefined;
+    }
+    this.bytes += result.value.length;
+    if (this.bytes > this.options.maxBytes) {
+      const error = tooLarge(this.options.model, this.options.maxBytes);
+      this.halt(error);
       throw error;
     }
+    return result.value;
   }
 
   cancel(reason: unknown): void {
-    this.stop();
-    this.reader.cancel(reason).catch(() => {});
-  }
-
-  private stop(): void {
-    this.stopWatchdog.abort(DONE);
+    this.halt(reason);
   }
 }
 
