@@ -21,14 +21,16 @@ export class NodeFileStore implements FileStore {
   readonly dir: string;
   private readonly syncWriteBytes: number;
   private ready: Promise<unknown> | undefined;
+  private writing = 0;
 
   /**
    * @param dir the output directory (created on the first write)
-   * @param options.syncWriteBytes images up to this size are written with one synchronous
-   *   call: a 64 KB write to the page cache takes tens of microseconds, while the same write
-   *   through libuv's thread pool costs three round trips (open, write, close), measured as
-   *   the largest part of imagegen's overhead over a raw fetch. 0 makes every write
-   *   asynchronous (for slow or network file systems). @default 262144 (256 KiB)
+   * @param options.syncWriteBytes when no other write is under way, images up to this size are
+   *   written with one synchronous call: through libuv's thread pool the same write costs three
+   *   round trips (open, write, close), measured as the largest part of imagegen's latency over
+   *   a raw fetch. Concurrent writes stay asynchronous, so they run in parallel on the pool
+   *   instead of queueing on the main thread. 0 makes every write asynchronous (for slow or
+   *   network file systems). @default 262144 (256 KiB)
    */
   constructor(dir: string, options: { syncWriteBytes?: number } = {}) {
     this.dir = resolve(dir);
@@ -46,8 +48,9 @@ export class NodeFileStore implements FileStore {
     });
     await this.ready;
     const temp = join(this.dir, tempFileName(name));
+    this.writing++;
     try {
-      if (body instanceof Uint8Array && body.length <= this.syncWriteBytes) {
+      if (body instanceof Uint8Array && body.length <= this.syncWriteBytes && this.writing === 1) {
         options.signal?.throwIfAborted();
         writeFileSync(temp, body);
       } else if (body instanceof Uint8Array) {
@@ -62,6 +65,8 @@ export class NodeFileStore implements FileStore {
       await unlink(temp).catch(() => {});
       if (!(body instanceof Uint8Array)) await body.cancel(error).catch(() => {});
       throw error;
+    } finally {
+      this.writing--;
     }
   }
 

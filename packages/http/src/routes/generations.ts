@@ -56,7 +56,8 @@ export function generationsHandler(deps: GenerationsDeps) {
       throw new GatewayError(503, 'The gateway is busy: too many generations are waiting, retry shortly', 'server_error', 'queue_full', null, { 'retry-after': '2' });
     }
     const logger = context.get('logger');
-    logger.info({ model, n: request.n, prompt: promptForLog(request.prompt), format: request.response_format }, 'generation requested');
+    const reqId = context.get('requestId');
+    logger.info({ reqId, model, n: request.n, prompt: promptForLog(request.prompt), format: request.response_format }, 'generation requested');
     const hooks = {
       onAttempt: () => deps.metrics.upstreamAttempts.inc({ model }),
       onRetry: () => deps.metrics.upstreamRetries.inc({ model }),
@@ -84,7 +85,7 @@ export function generationsHandler(deps: GenerationsDeps) {
     const failure = results.find((result) => !result.ok);
     if (failure && !failure.ok) {
       if (!memory) await deps.registry.discard(results.flatMap((result) => (result.ok ? [result.path] : [])));
-      logger.warn({ model, code: failure.error.code, status: failure.error.status, attempts: failure.error.attempts }, 'generation failed');
+      logger.warn({ reqId, model, code: failure.error.code, status: failure.error.status, attempts: failure.error.attempts }, 'generation failed');
       throw gatewayErrorFor(failure.error);
     }
     const base = deps.publicUrl(context);
