@@ -1,1 +1,163 @@
-console.log("soak: see issue 9");
+// `pnpm soak`: thousands of generations through the core and the gateway against a worker that
+// injects faults from a seed; then checks that nothing was lost, half-written or leaked.
+import { readdir, readFile, rm, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ERROR_CODES, type GenerationResult } from '@imagegen/core';
+import { createImageGenerator } from '@imagegen/core/node';
+import { serve } from '@imagegen/http';
+import { chaosImage, chaosResponder, type Fault, startTestWorker } from '@imagegen/testkit';
+import { pino } from 'pino';
+import { pool } from './stats.js';
+
+const { values } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '10000' },
+    seconds: { type: 'string', default: '120' },
+    seed: { type: 'string', default: String(Date.now() % 100_000) },
+    concurrency: { type: 'string', default: '16' },
+  },
+});
+const coreRequests = Number(values.requests);
+const gatewayRequests = Math.round(coreRequests / 2);
+const deadline = Date.now() + Number(values.seconds) * 1000;
+const seed = Number(values.seed);
+const concurrency = Number(values.concurrency);
+const SDXL_KEY = `soak-sdxl-key-${seed}-0123456789`;
+const GATEWAY_KEY = `soak-gateway-key-${seed}-abcdef`;
+
+let unhandled = 0;
+process.on('unhandledRejection', () => void unhandled++);
+const handlesBefore = process.getActiveResourcesInfo().length;
+const knownCodes = new Set<string>(ERROR_CODES);
+const faults = new Map<Fault, number>();
+const logLines: string[] = [];
+const gc = (globalThis as { gc?: () => void }).gc;
+const rss = () => (gc?.(), process.memoryUsage().rss);
+
+const worker = await startTestWorker({ apiKey: SDXL_KEY, logRequests: false });
+worker.respond(chaosResponder({ seed, stallMs: 800, onFault: (fault) => faults.set(fault, (faults.get(fault) ?? 0) + 1) }));
+const dir = await mkdtemp(join(tmpdir(), 'imagegen-soak-'));
+const logger = pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) });
+const generator = createImageGenerator({
+  env: { FLUX_WORKER_URL: worker.fluxUrl, SDXL_WORKER_URL: worker.sdxlUrl, SDXL_API_KEY: SDXL_KEY, IMAGEGEN_OUTPUT_DIR: dir },
+  logger,
+  retry: { baseDelayMs: 5, maxDelayMs: 50 },
+  timeouts: { headersMs: 400, bodyMs: 400 },
+  agent: { connections: concurrency },
+});
+
+const codes = new Map<string, number>();
+const count = (code: string) => codes.set(code, (codes.get(code) ?? 0) + 1);
+let partial = 0;
+let unknown = 0;
+const okFiles = new Set<string>();
+let settled = 0;
+let issued = 0;
+
+async function checkResult(result: GenerationResult, prompt: string): Promise<void> {
+  settled++;
+  if (!result.ok) {
+    if (!knownCodes.has(result.error.code)) unknown++;
+    count(result.error.code);
+    return;
+  }
+  count('ok');
+  okFiles.add(result.path.split('/').pop()!);
+  if (!(await readFile(result.path)).equals(chaosImage(prompt))) partial++;
+}
+
+// Core: warm up, note RSS, then the run.
+const started = Date.now();
+await pool(200, concurrency, async (index) => {
+  issued++;
+  await checkResult(await generator.generate(index % 2 ? 'flux' : 'sdxl', `warm ${index}`), `warm ${index}`);
+});
+const rssAfterWarmup = rss();
+await pool(coreRequests - 200, concurrency, async (index) => {
+  if (Date.now() > deadline) return;
+  issued++;
+  const prompt = `core ${index} ${seed}`;
+  await checkResult(await generator.generate(index % 3 === 0 ? 'sdxl' : 'flux', prompt), prompt);
+});
+
+// Gateway: the same worker behind imagegen serve, called over HTTP.
+const gatewayCodes = new Map<string, number>();
+let gatewayPartial = 0;
+let gatewayBadShape = 0;
+let gatewaySettled = 0;
+const errorBodies: string[] = [];
+const gateway = await serve({
+  port: 0,
+  keys: [GATEWAY_KEY],
+  handleSignals: false,
+  logger,
+  env: { IMAGEGEN_OUTPUT_DIR: join(dir, 'gateway') },
+  generator: createImageGenerator({
+    env: { FLUX_WORKER_URL: worker.fluxUrl, SDXL_WORKER_URL: worker.sdxlUrl, SDXL_API_KEY: SDXL_KEY, IMAGEGEN_OUTPUT_DIR: join(dir, 'gateway') },
+    logger,
+    retry: { baseDelayMs: 5, maxDelayMs: 50 },
+    timeouts: { headersMs: 400, bodyMs: 400 },
+  }),
+  concurrency,
+  maxWaiting: 10_000,
+  rateLimit: false,
+});
+await pool(gatewayRequests, concurrency, async (index) => {
+  if (Date.now() > deadline) return;
+  const prompt = `gateway ${index} ${seed}`;
+  const format = index % 2 ? 'b64_json' : 'url';
+  const response = await fetch(`${gateway.url}/v1/images/generations`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${GATEWAY_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ prompt, model: index % 3 === 0 ? 'sdxl' : 'flux', response_format: format }),
+  });
+  const text = await response.text();
+  gatewaySettled++;
+  const key = String(response.status);
+  gatewayCodes.set(key, (gatewayCodes.get(key) ?? 0) + 1);
+  if (response.status !== 200) {
+    errorBodies.push(text);
+    const body = JSON.parse(text) as { error?: { message?: unknown; type?: unknown; code?: unknown } };
+    if (typeof body.error?.message !== 'string' || typeof body.error.type !== 'string' || response.status === 500) gatewayBadShape++;
+    return;
+  }
+  const item = (JSON.parse(text) as { data: Array<{ b64_json?: string; url?: string }> }).data[0]!;
+  const bytes = item.b64_json ? Buffer.from(item.b64_json, 'base64') : Buffer.from(await (await fetch(item.url!)).arrayBuffer());
+  if (!bytes.equals(chaosImage(prompt))) gatewayPartial++;
+});
+await gateway.close();
+await generator.close();
+await worker.close();
+await new Promise((resolve) => setTimeout(resolve, 50));
+const handlesAfter = process.getActiveResourcesInfo().length;
+const rssEnd = rss();
+
+// The output directory holds exactly the ok files: no temporary file, nothing from a failure.
+const listed = (await readdir(dir)).filter((name) => name !== 'gateway');
+const stray = listed.filter((name) => !okFiles.has(name));
+const missing = [...okFiles].filter((name) => !listed.includes(name));
+const secrets = [SDXL_KEY, GATEWAY_KEY];
+const leaks = [...logLines, ...errorBodies].filter((line) => secrets.some((secret) => line.includes(secret))).length;
+await rm(dir, { recursive: true, force: true });
+
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+const lost = issued - settled;
+const rssChange = ((rssEnd - rssAfterWarmup) / rssAfterWarmup) * 100;
+const lines = [
+  `soak (seed ${seed}, concurrency ${concurrency}, ${seconds} s)`,
+  `faults injected: ${[...faults].map(([fault, n]) => `${fault} ${n}`).join(', ')}`,
+  `core: ${settled} generations: ${[...codes].sort().map(([code, n]) => `${code} ${n}`).join(', ')}`,
+  `gateway: ${gatewaySettled} requests: ${[...gatewayCodes].sort().map(([status, n]) => `HTTP ${status} ${n}`).join(', ')}`,
+  `files: ${okFiles.size} ok files, ${stray.length} stray (temporary or failed), ${missing.length} missing`,
+  `unknown error codes ${unknown}, gateway bodies not in OpenAI shape ${gatewayBadShape}, unhandled rejections ${unhandled}`,
+  `RSS after warm-up ${(rssAfterWarmup / 1048576).toFixed(0)} MB, at end ${(rssEnd / 1048576).toFixed(0)} MB (${rssChange >= 0 ? '+' : ''}${rssChange.toFixed(1)}%)`,
+  `open handles: ${handlesBefore} before, ${handlesAfter} after close; secret hits in ${logLines.length} log lines and ${errorBodies.length} error bodies: ${leaks}`,
+  `${lost} lost, ${partial + gatewayPartial + stray.length} partial`,
+];
+process.stdout.write(`${lines.join('\n')}\n`);
+const healthy =
+  lost === 0 && partial + gatewayPartial === 0 && stray.length === 0 && missing.length === 0 && unknown === 0 && gatewayBadShape === 0 && unhandled === 0 && leaks === 0 && Math.abs(rssChange) <= 10 && handlesAfter <= handlesBefore;
+process.exitCode = healthy ? 0 : 1;
+if (!healthy) process.stderr.write('soak FAILED: see the lines above\n');

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestWorker, type TestWorker, TINY_PNG } from '@imagegen/testkit';
+import { makePng, startTestWorker, type TestWorker, TINY_PNG } from '@imagegen/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli, startCli } from './support/run-cli.js';
 
@@ -122,7 +122,8 @@ describe('imagegen generate', () => {
   });
 
   it('Ctrl-C during a slow answer removes the partial file and exits 130', async () => {
-    worker.script([{ body: TINY_PNG, contentType: 'image/png', stallAfterBytes: 40 }]);
+    // 2 MiB, stalled after 1.5 MiB: past the 1 MiB kept in memory, so a temporary file exists.
+    worker.script([{ body: makePng(8, 8, [1, 2, 3], 2 * 1024 * 1024), contentType: 'image/png', stallAfterBytes: 1536 * 1024 }]);
     const cli = startCli(['generate', 'a cat'], { env: env(), cwd });
     await vi.waitFor(() => expect(worker.requests).toHaveLength(1), { timeout: 10_000 });
     // The first bytes have arrived and the temporary file exists before we interrupt.

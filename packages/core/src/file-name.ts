@@ -5,9 +5,17 @@
  * newRequestId(); // 'a1b2c3d4'
  */
 export function newRequestId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(4));
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  // One CSPRNG call per 1,024 ids: asking for 4 bytes at a time was a visible cost per image.
+  if (poolOffset >= randomPool.length) {
+    crypto.getRandomValues(randomPool);
+    poolOffset = 0;
+  }
+  const id = (randomPool[poolOffset++]! >>> 0).toString(16).padStart(8, '0');
+  return id;
 }
+
+const randomPool = new Uint32Array(1024);
+let poolOffset = randomPool.length;
 
 /**
  * The file name of an image: `image_{model}_{id}_{unix seconds}.{ext}`. Model and id are

@@ -1,17 +1,15 @@
 import { concatBytes, decodeBase64, lastBytes } from './bytes.js';
 import { ImageGenerationError } from './errors.js';
-import type { Clock } from './ports.js';
 import { type ImageFormat, isCompleteImage, sniffImage, SNIFF_BYTES } from './sniff.js';
 
 /** What {@link readImageBody} needs to guard one response body. */
 export interface ImageBodyOptions {
   model: string;
   maxBytes: number;
-  /** Longest wait for the next chunk, in ms. */
-  idleTimeoutMs: number;
-  clock: Clock;
-  /** The attempt's signal: aborting it stops the read with the signal's reason. */
+  /** The attempt's signal: aborting it (a timeout, the caller) stops the read with its reason. */
   signal: AbortSignal;
+  /** Called for each chunk that arrives (the attempt's watchdog counts silence from it). */
+  onChunk?: () => void;
   /**
    * Bodies up to this size are read into memory and stored in one write; larger ones stream
    * to the store, so memory stays bounded whatever the image's size.
@@ -45,47 +43,29 @@ const tooLarge = (model: string, maxBytes: number): ImageGenerationError =>
     model,
   });
 
-// A cheap abort reason: abort() without one builds a DOMException with a stack, every time.
-const DONE = Symbol('done');
-
 /**
- * Reads chunks one by one, enforcing the size cap, the idle timeout and the signal. One
- * watchdog per body (not a timer per chunk) fires when no chunk came for `idleTimeoutMs`.
- * A stop (abort or timeout) cancels the reader, which ends the pending read; racing each read
- * against a long-lived promise instead would keep every chunk reachable until the body ends.
+ * Reads chunks one by one, enforcing the size cap and the signal. A stop (abort, timeout,
+ * too large) cancels the reader, which ends the pending read; racing each read against a
+ * long-lived promise instead would keep every chunk reachable until the body ends.
  */
 class ChunkSource {
   bytes = 0;
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
-  private readonly stopWatchdog = new AbortController();
   private stopReason: unknown;
-  private lastActivity: number;
 
   constructor(
     body: ReadableStream<Uint8Array>,
     private readonly options: ImageBodyOptions,
   ) {
     this.reader = body.getReader();
-    this.lastActivity = options.clock.now();
     const { signal } = options;
     if (signal.aborted) this.halt(signal.reason);
     else signal.addEventListener('abort', () => this.halt(signal.reason), { once: true });
-    void this.watch().then((timeout) => this.halt(timeout), () => {});
-  }
-
-  /** Resolves with a timeout error once the body has been silent for the idle timeout. */
-  private async watch(): Promise<ImageGenerationError> {
-    const { clock, idleTimeoutMs, model } = this.options;
-    for (let wait = idleTimeoutMs; wait > 0; wait = this.lastActivity + idleTimeoutMs - clock.now()) {
-      await clock.sleep(wait, this.stopWatchdog.signal);
-    }
-    return new ImageGenerationError({ code: 'timeout', message: 'Image generation request timed out', model, retryable: true });
   }
 
   private halt(reason: unknown): void {
     if (this.stopReason !== undefined) return;
     this.stopReason = reason ?? new Error('stopped');
-    this.stopWatchdog.abort(DONE);
     this.reader.cancel(this.stopReason).catch(() => {});
   }
 
@@ -98,11 +78,8 @@ class ChunkSource {
       throw this.stopReason;
     }
     if (this.stopReason !== undefined) throw this.stopReason;
-    this.lastActivity = this.options.clock.now();
-    if (result.done) {
-      this.stopWatchdog.abort(DONE);
-      return undefined;
-    }
+    if (result.done) return undefined;
+    this.options.onChunk?.();
     this.bytes += result.value.length;
     if (this.bytes > this.options.maxBytes) {
       const error = tooLarge(this.options.model, this.options.maxBytes);
@@ -150,7 +127,7 @@ function wholeImage(bytes: Uint8Array, model: string): ImageBody {
 
 /**
  * Checks a 2xx response as an image and hands back a body for the store: content type,
- * `Content-Length` and running size cap, idle timeout, sniffed format, and, at the end, that
+ * `Content-Length` and running size cap, sniffed format, and, at the end, that
  * the image is complete. A JSON `{"image": base64}` answer is decoded. Small bodies are read
  * whole; big ones stream, holding at most `spoolBytes` in memory.
  */

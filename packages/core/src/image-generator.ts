@@ -14,6 +14,7 @@ import { retryAfterMs } from './retry-timing.js';
 import type { Settings } from './settings.js';
 import { codeForStatus, defaultMessages, retryableCodes } from './status-table.js';
 import { paramsProblem } from './params.js';
+import { Watchdog } from './watchdog.js';
 
 /** Per-attempt time limits, in ms. */
 export interface Timeouts {
@@ -110,7 +111,9 @@ export class ImageGenerator {
   private readonly models: Readonly<Record<string, ImageModel>>;
   private readonly http: KyInstance;
   private readonly secrets: string[];
-  private readonly inFlight = new Set<{ controller: AbortController; done: Promise<unknown> }>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  // One controller for the whole generator: close() aborts every call at once.
+  private readonly closer = new AbortController();
   private closing: Promise<void> | undefined;
 
   constructor(options: ImageGeneratorOptions) {
@@ -176,15 +179,13 @@ export class ImageGenerator {
     if ('notConfigured' in request) return fail('not_configured', request.notConfigured);
     if (options.signal?.aborted) return fail('aborted');
 
-    const controller = new AbortController();
-    const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+    const signal = options.signal ? AbortSignal.any([options.signal, this.closer.signal]) : this.closer.signal;
     const done = this.run(spec, request, signal, options, started);
-    const entry = { controller, done };
-    this.inFlight.add(entry);
+    this.inFlight.add(done);
     try {
       return await done;
     } finally {
-      this.inFlight.delete(entry);
+      this.inFlight.delete(done);
     }
   }
 
@@ -198,8 +199,8 @@ export class ImageGenerator {
   close(): Promise<void> {
     this.closing ??= (async () => {
       const pending = [...this.inFlight];
-      for (const { controller } of pending) controller.abort(closedReason);
-      await Promise.allSettled(pending.map(({ done }) => done));
+      this.closer.abort(closedReason);
+      await Promise.allSettled(pending);
       await this.options.onClose?.();
     })();
     return this.closing;
@@ -274,7 +275,9 @@ export class ImageGenerator {
     if (signal.aborted) forward();
     else signal.addEventListener('abort', forward, { once: true });
     const timeouts = this.options.timeouts ?? {};
-    const timeout = (): void => attemptController.abort(this.error('timeout', spec.name, { retryable: true }));
+    const watchdog = new Watchdog(this.clock, timeouts.headersMs ?? DEFAULT_TIMEOUT_MS, () =>
+      attemptController.abort(this.error('timeout', spec.name, { retryable: true })),
+    );
     const fail = (error: unknown): never => {
       const reason = attemptSignal.aborted ? attemptSignal.reason : undefined;
       attemptController.abort(DONE);
@@ -282,8 +285,6 @@ export class ImageGenerator {
     };
 
     try {
-      const headersTimer = new AbortController();
-      this.clock.sleep(timeouts.headersMs ?? DEFAULT_TIMEOUT_MS, headersTimer.signal).then(timeout, () => {});
       let response: Response;
       try {
         response = await this.http(request.url, {
@@ -294,9 +295,8 @@ export class ImageGenerator {
         });
       } catch (error) {
         return fail(error);
-      } finally {
-        headersTimer.abort(DONE);
       }
+      watchdog.phase(timeouts.bodyMs ?? DEFAULT_TIMEOUT_MS);
 
       if (!response.ok) {
         void response.body?.cancel().catch(() => {});
@@ -306,9 +306,8 @@ export class ImageGenerator {
       const image = await readImageBody(response, {
         model: spec.name,
         maxBytes: this.options.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES,
-        idleTimeoutMs: timeouts.bodyMs ?? DEFAULT_TIMEOUT_MS,
-        clock: this.clock,
         signal: attemptSignal,
+        onChunk: () => watchdog.touch(),
       }).catch(fail);
       const name = (): string => imageFileName(spec.name, requestId(), this.clock.now(), image.format.extension);
       try {
@@ -327,6 +326,7 @@ export class ImageGenerator {
         throw this.error('io', spec.name, { detail: messageOf(error), cause: error });
       }
     } finally {
+      watchdog.stop();
       signal.removeEventListener('abort', forward);
     }
   }

@@ -16,7 +16,7 @@ const stalledBody = () =>
 
 describe('timeouts (fake timers)', () => {
   it('no headers within headersMs is timeout with the reference message, retried', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     let calls = 0;
     server.use(http.get(FLUX_URL, async () => (calls++, await delay('infinite'), new HttpResponse(PNG_BYTES))));
     const { generator, store } = makeGenerator({ timeouts: { headersMs: 5000 }, retry: { retries: 1 } });
