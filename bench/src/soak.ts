@@ -9,6 +9,7 @@ import { createImageGenerator } from '@imagegen/core/node';
 import { serve } from '@imagegen/http';
 import { chaosImage, chaosResponder, type Fault, startTestWorker } from '@imagegen/testkit';
 import { pino } from 'pino';
+import { Agent, fetch } from 'undici';
 import { pool } from './stats.js';
 
 const { values } = parseArgs({
@@ -32,14 +33,32 @@ process.on('unhandledRejection', () => void unhandled++);
 const handlesBefore = process.getActiveResourcesInfo().length;
 const knownCodes = new Set<string>(ERROR_CODES);
 const faults = new Map<Fault, number>();
-const logLines: string[] = [];
+// Log lines and error bodies are searched for the keys as they come, not kept: keeping them
+// would be the soak's own memory growth.
+let logLineCount = 0;
+let errorBodyCount = 0;
+let leaks = 0;
 const gc = (globalThis as { gc?: () => void }).gc;
 const rss = () => (gc?.(), process.memoryUsage().rss);
+const heap = () => {
+  const usage = process.memoryUsage();
+  return `heap ${(usage.heapUsed / 1048576).toFixed(0)} MB, external ${(usage.external / 1048576).toFixed(0)} MB`;
+};
 
 const worker = await startTestWorker({ apiKey: SDXL_KEY, logRequests: false });
 worker.respond(chaosResponder({ seed, stallMs: 800, onFault: (fault) => faults.set(fault, (faults.get(fault) ?? 0) + 1) }));
 const dir = await mkdtemp(join(tmpdir(), 'imagegen-soak-'));
-const logger = pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) });
+const secrets = [SDXL_KEY, GATEWAY_KEY];
+const leaked = (text: string): boolean => secrets.some((secret) => text.includes(secret));
+const logger = pino(
+  { level: 'debug' },
+  {
+    write: (line: string) => {
+      logLineCount++;
+      if (leaked(line)) leaks++;
+    },
+  },
+);
 const generator = createImageGenerator({
   env: { FLUX_WORKER_URL: worker.fluxUrl, SDXL_WORKER_URL: worker.sdxlUrl, SDXL_API_KEY: SDXL_KEY, IMAGEGEN_OUTPUT_DIR: dir },
   logger,
@@ -68,26 +87,18 @@ async function checkResult(result: GenerationResult, prompt: string): Promise<vo
   if (!(await readFile(result.path)).equals(chaosImage(prompt))) partial++;
 }
 
-// Core: warm up, note RSS, then the run.
-const started = Date.now();
-await pool(200, concurrency, async (index) => {
+// The soak's own HTTP client, closed at the end so that the handle count is the product's.
+const client = new Agent({ connections: concurrency });
+const coreOne = async (prompt: string, model: 'flux' | 'sdxl') => {
   issued++;
-  await checkResult(await generator.generate(index % 2 ? 'flux' : 'sdxl', `warm ${index}`), `warm ${index}`);
-});
-const rssAfterWarmup = rss();
-await pool(coreRequests - 200, concurrency, async (index) => {
-  if (Date.now() > deadline) return;
-  issued++;
-  const prompt = `core ${index} ${seed}`;
-  await checkResult(await generator.generate(index % 3 === 0 ? 'sdxl' : 'flux', prompt), prompt);
-});
+  await checkResult(await generator.generate(model, prompt), prompt);
+};
 
 // Gateway: the same worker behind imagegen serve, called over HTTP.
 const gatewayCodes = new Map<string, number>();
 let gatewayPartial = 0;
 let gatewayBadShape = 0;
 let gatewaySettled = 0;
-const errorBodies: string[] = [];
 const gateway = await serve({
   port: 0,
   keys: [GATEWAY_KEY],
@@ -104,11 +115,10 @@ const gateway = await serve({
   maxWaiting: 10_000,
   rateLimit: false,
 });
-await pool(gatewayRequests, concurrency, async (index) => {
-  if (Date.now() > deadline) return;
-  const prompt = `gateway ${index} ${seed}`;
+const gatewayOne = async (prompt: string, index: number) => {
   const format = index % 2 ? 'b64_json' : 'url';
   const response = await fetch(`${gateway.url}/v1/images/generations`, {
+    dispatcher: client,
     method: 'POST',
     headers: { authorization: `Bearer ${GATEWAY_KEY}`, 'content-type': 'application/json' },
     body: JSON.stringify({ prompt, model: index % 3 === 0 ? 'sdxl' : 'flux', response_format: format }),
@@ -118,28 +128,49 @@ await pool(gatewayRequests, concurrency, async (index) => {
   const key = String(response.status);
   gatewayCodes.set(key, (gatewayCodes.get(key) ?? 0) + 1);
   if (response.status !== 200) {
-    errorBodies.push(text);
+    errorBodyCount++;
+    if (leaked(text)) leaks++;
     const body = JSON.parse(text) as { error?: { message?: unknown; type?: unknown; code?: unknown } };
     if (typeof body.error?.message !== 'string' || typeof body.error.type !== 'string' || response.status === 500) gatewayBadShape++;
     return;
   }
   const item = (JSON.parse(text) as { data: Array<{ b64_json?: string; url?: string }> }).data[0]!;
-  const bytes = item.b64_json ? Buffer.from(item.b64_json, 'base64') : Buffer.from(await (await fetch(item.url!)).arrayBuffer());
+  const bytes = item.b64_json ? Buffer.from(item.b64_json, 'base64') : Buffer.from(await (await fetch(item.url!, { dispatcher: client })).arrayBuffer());
   if (!bytes.equals(chaosImage(prompt))) gatewayPartial++;
+};
+
+// Warm up both paths at full concurrency, so the baseline RSS is the steady state's.
+const started = Date.now();
+// (Measured: the gateway's footprint settles after about 2,000 requests.)
+const warmup = Math.round(coreRequests / 10);
+const gatewayWarmup = Math.min(2000, Math.round(gatewayRequests * 0.4));
+await pool(warmup, concurrency, (index) => coreOne(`warm ${index}`, index % 2 ? 'flux' : 'sdxl'));
+await pool(gatewayWarmup, concurrency, (index) => gatewayOne(`warm gateway ${index}`, index));
+const rssAfterWarmup = rss();
+const heapAfterWarmup = heap();
+
+await pool(coreRequests - warmup, concurrency, async (index) => {
+  if (Date.now() > deadline) return;
+  await coreOne(`core ${index} ${seed}`, index % 3 === 0 ? 'sdxl' : 'flux');
 });
+await pool(gatewayRequests - gatewayWarmup, concurrency, async (index) => {
+  if (Date.now() > deadline) return;
+  await gatewayOne(`gateway ${index} ${seed}`, index);
+});
+const rssEnd = rss();
+const heapEnd = heap();
 await gateway.close();
 await generator.close();
 await worker.close();
-await new Promise((resolve) => setTimeout(resolve, 50));
-const handlesAfter = process.getActiveResourcesInfo().length;
-const rssEnd = rss();
+await client.close();
+await new Promise((resolve) => setTimeout(resolve, 200));
+const handlesLeft = process.getActiveResourcesInfo();
+const handlesAfter = handlesLeft.length;
 
 // The output directory holds exactly the ok files: no temporary file, nothing from a failure.
 const listed = (await readdir(dir)).filter((name) => name !== 'gateway');
 const stray = listed.filter((name) => !okFiles.has(name));
 const missing = [...okFiles].filter((name) => !listed.includes(name));
-const secrets = [SDXL_KEY, GATEWAY_KEY];
-const leaks = [...logLines, ...errorBodies].filter((line) => secrets.some((secret) => line.includes(secret))).length;
 await rm(dir, { recursive: true, force: true });
 
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -152,8 +183,8 @@ const lines = [
   `gateway: ${gatewaySettled} requests: ${[...gatewayCodes].sort().map(([status, n]) => `HTTP ${status} ${n}`).join(', ')}`,
   `files: ${okFiles.size} ok files, ${stray.length} stray (temporary or failed), ${missing.length} missing`,
   `unknown error codes ${unknown}, gateway bodies not in OpenAI shape ${gatewayBadShape}, unhandled rejections ${unhandled}`,
-  `RSS after warm-up ${(rssAfterWarmup / 1048576).toFixed(0)} MB, at end ${(rssEnd / 1048576).toFixed(0)} MB (${rssChange >= 0 ? '+' : ''}${rssChange.toFixed(1)}%)`,
-  `open handles: ${handlesBefore} before, ${handlesAfter} after close; secret hits in ${logLines.length} log lines and ${errorBodies.length} error bodies: ${leaks}`,
+  `RSS after warm-up ${(rssAfterWarmup / 1048576).toFixed(0)} MB, at end ${(rssEnd / 1048576).toFixed(0)} MB (${rssChange >= 0 ? '+' : ''}${rssChange.toFixed(1)}%); ${heapAfterWarmup} -> ${heapEnd}`,
+  `open handles: ${handlesBefore} before, ${handlesAfter} after close (${handlesLeft.join(', ')}); secret hits in ${logLineCount} log lines and ${errorBodyCount} error bodies: ${leaks}`,
   `${lost} lost, ${partial + gatewayPartial + stray.length} partial`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);

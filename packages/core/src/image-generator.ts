@@ -111,9 +111,9 @@ export class ImageGenerator {
   private readonly models: Readonly<Record<string, ImageModel>>;
   private readonly http: KyInstance;
   private readonly secrets: string[];
-  private readonly inFlight = new Set<Promise<unknown>>();
-  // One controller for the whole generator: close() aborts every call at once.
-  private readonly closer = new AbortController();
+  // A controller per call, not one for the whole generator: every attempt listens to its call's
+  // signal, and one shared signal would collect a listener per concurrent call.
+  private readonly inFlight = new Set<{ controller: AbortController; done: Promise<unknown> }>();
   private closing: Promise<void> | undefined;
 
   constructor(options: ImageGeneratorOptions) {
@@ -179,13 +179,15 @@ export class ImageGenerator {
     if ('notConfigured' in request) return fail('not_configured', request.notConfigured);
     if (options.signal?.aborted) return fail('aborted');
 
-    const signal = options.signal ? AbortSignal.any([options.signal, this.closer.signal]) : this.closer.signal;
+    const controller = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
     const done = this.run(spec, request, signal, options, started);
-    this.inFlight.add(done);
+    const entry = { controller, done };
+    this.inFlight.add(entry);
     try {
       return await done;
     } finally {
-      this.inFlight.delete(done);
+      this.inFlight.delete(entry);
     }
   }
 
@@ -199,8 +201,8 @@ export class ImageGenerator {
   close(): Promise<void> {
     this.closing ??= (async () => {
       const pending = [...this.inFlight];
-      this.closer.abort(closedReason);
-      await Promise.allSettled(pending);
+      for (const { controller } of pending) controller.abort(closedReason);
+      await Promise.allSettled(pending.map(({ done }) => done));
       await this.options.onClose?.();
     })();
     return this.closing;

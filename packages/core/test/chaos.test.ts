@@ -1,0 +1,50 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { chaosImage, chaosResponder, startTestWorker, type TestWorker } from '@imagegen/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '../src/index.js';
+import { createImageGenerator } from '../src/node/index.js';
+
+let worker: TestWorker;
+let dir: string;
+beforeAll(async () => {
+  worker = await startTestWorker({ apiKey: 'chaos-key', logRequests: false });
+  dir = await mkdtemp(join(tmpdir(), 'imagegen-chaos-'));
+});
+afterAll(async () => {
+  await worker.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('a short chaos run (seeded faults)', () => {
+  it('300 generations: every result is a correct file or a typed error, and the directory holds exactly the ok files', async () => {
+    const seed = 20261124;
+    worker.respond(chaosResponder({ seed, stallMs: 300 }));
+    const generator = createImageGenerator({
+      env: { FLUX_WORKER_URL: worker.fluxUrl, SDXL_WORKER_URL: worker.sdxlUrl, SDXL_API_KEY: 'chaos-key', IMAGEGEN_OUTPUT_DIR: dir, IMAGEGEN_LOG_LEVEL: 'silent' },
+      retry: { baseDelayMs: 2, maxDelayMs: 10 },
+      timeouts: { headersMs: 150, bodyMs: 150 },
+    });
+    const prompts = Array.from({ length: 300 }, (_, index) => `chaos ${index}`);
+    const results = [];
+    for (let start = 0; start < prompts.length; start += 16) {
+      const batch = prompts.slice(start, start + 16);
+      results.push(...(await Promise.all(batch.map((prompt, index) => generator.generate(index % 3 ? 'flux' : 'sdxl', prompt)))));
+    }
+    await generator.close();
+
+    const okNames: string[] = [];
+    for (const [index, result] of results.entries()) {
+      if (result.ok) {
+        expect(await readFile(result.path)).toEqual(chaosImage(prompts[index]!));
+        okNames.push(basename(result.path));
+      } else {
+        expect(ERROR_CODES).toContain(result.error.code);
+      }
+    }
+    expect(okNames.length).toBeGreaterThan(200);
+    expect(results.some((result) => !result.ok)).toBe(true);
+    expect((await readdir(dir)).sort()).toEqual(okNames.sort());
+  });
+});
