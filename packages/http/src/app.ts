@@ -141,6 +141,9 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
       },
     }),
     async (context, next) => {
+      // The body first (Hono keeps it for the handler): a client that sends headers and then
+      // stalls must not spend tokens of the bucket it shares with others.
+      await context.req.text();
       if (limiter) {
         const verdict = await limiter.take(context.get('client'));
         if (!verdict.allowed) {

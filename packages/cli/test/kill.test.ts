@@ -1,0 +1,55 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makePng, seededRandom, startTestWorker, type TestWorker } from '@imagegen/testkit';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli, startCli } from './support/run-cli.js';
+
+// 2 MiB in 64 KiB chunks, 8 ms apart: long enough to be killed in the middle of the file.
+const IMAGE = makePng(8, 8, [9, 99, 199], 2 * 1024 * 1024);
+let worker: TestWorker;
+let cwd: string;
+
+beforeAll(async () => {
+  worker = await startTestWorker({ defaultReply: { body: IMAGE, contentType: 'image/png', chunkSize: 64 * 1024, chunkDelayMs: 8 } });
+  cwd = await mkdtemp(join(tmpdir(), 'imagegen-kill-'));
+});
+afterAll(async () => {
+  await worker.close();
+  await rm(cwd, { recursive: true, force: true });
+});
+
+describe('SIGKILL at random points', () => {
+  it('50 kills leave no partial final file, and the next run removes the temporary ones', async () => {
+    const out = join(cwd, 'out');
+    const env = { FLUX_WORKER_URL: worker.fluxUrl, IMAGEGEN_OUTPUT_DIR: out };
+    const random = seededRandom(50);
+    let killed = 0;
+    for (let round = 0; round < 10; round++) {
+      // Five at a time, each killed somewhere between start-up and the end of its download.
+      await Promise.all(
+        Array.from({ length: 5 }, async (_, index) => {
+          const prompt = `a slow fox ${round}-${index}`;
+          const cli = startCli(['generate', prompt], { env, cwd });
+          // Wait for its request to reach the worker, then kill it somewhere in the download (~270 ms) or just after.
+          await vi.waitFor(() => expect(worker.requests.some((request) => request.prompt === prompt)).toBe(true), { timeout: 20_000, interval: 10 });
+          await new Promise((resolve) => setTimeout(resolve, random() * 400));
+          if (cli.child.kill('SIGKILL')) killed++;
+          await cli.done;
+        }),
+      );
+    }
+    expect(killed).toBeGreaterThan(40);
+    const names = await readdir(out);
+    const finals = names.filter((name) => name.startsWith('image_'));
+    const temps = names.filter((name) => name.endsWith('.part'));
+    // Every final-named file is the whole image; interrupted ones are only ever temporary files.
+    for (const name of finals) expect((await readFile(join(out, name))).equals(IMAGE)).toBe(true);
+    expect(temps.length).toBeGreaterThan(0);
+
+    const clean = await runCli(['clean'], { env, cwd });
+    expect(clean.code).toBe(0);
+    expect(clean.stderr).toContain(`removed ${temps.length} leftover temporary file`);
+    expect((await readdir(out)).filter((name) => name.endsWith('.part'))).toEqual([]);
+  });
+});
