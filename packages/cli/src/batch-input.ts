@@ -11,7 +11,7 @@ export interface BatchItem {
   seed?: number;
   width?: number;
   height?: number;
-  /** Stable identity across runs of the same input: content plus occurrence. */
+  /** Stable identity across runs of the same input: line number plus content. */
   key: string;
   /** Why the line can't be generated, when it can't. */
   problem?: string;
@@ -48,7 +48,6 @@ function parseLine(text: string, line: number, defaultModel: string): Omit<Batch
 export async function* readBatch(source: string, defaultModel: string): AsyncGenerator<BatchItem> {
   const input = source === '-' ? process.stdin : createReadStream(source, { encoding: 'utf8' });
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-  const seen = new Map<string, number>();
   let line = 0;
   for await (const text of lines) {
     line++;
@@ -56,10 +55,9 @@ export async function* readBatch(source: string, defaultModel: string): AsyncGen
     const item = parseLine(text, line, defaultModel);
     const content = JSON.stringify([item.model, item.prompt, item.seed, item.width, item.height]);
     const digest = createHash('sha256').update(content).digest('hex').slice(0, 32);
-    // The n-th copy of the same prompt is its own image, so the key counts occurrences.
-    const occurrence = (seen.get(digest) ?? 0) + 1;
-    seen.set(digest, occurrence);
-    yield { ...item, key: `${digest}:${occurrence}` };
+    // The line number tells two copies of a prompt apart without remembering every line read,
+    // so memory stays flat however long the input is.
+    yield { ...item, key: `${line}:${digest}` };
   }
 }
 

@@ -73,7 +73,7 @@ export function retryDelayMs(error: ImageGenerationError, retry: number, policy:
   return Math.min(policy.baseDelayMs * policy.factor ** (retry - 1), policy.maxDelayMs);
 }
 
-/** What a caller of {@link withRetry} learns about each retry. */
+/** What a caller of `withRetry` learns about each retry. */
 export interface RetryEvent {
   error: ImageGenerationError;
   /** The attempt that failed (1-based). */

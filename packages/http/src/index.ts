@@ -9,7 +9,7 @@ export { TokenBucketLimiter } from './rate-limit.js';
 export type { RateLimiter, TokenBucketOptions } from './rate-limit.js';
 export { createInProcessQueue } from './generation-queue.js';
 export type { GenerationQueue } from './generation-queue.js';
-export { generationRequestSchema, MODEL_ALIASES } from './schemas.js';
+export { MODEL_ALIASES } from './schemas.js';
 export type { GenerationRequest } from './schemas.js';
 export { openApiDocument } from './openapi.js';
 export { parseGatewayKeys } from './auth.js';

@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// `pnpm check:packages`: the four published packages as a user gets them. publint and
+// are-the-types-wrong on each, then the packed tarballs installed with plain npm into a fresh
+// project outside the workspace, and used there: ESM imports, strict type checks (NodeNext and
+// Bundler), the imagegen bin, and the gateway answering one request.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const packages = ['core', 'workers', 'http', 'cli'];
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const run = (command, args, options = {}) => {
+  process.stderr.write(`$ ${command} ${args.join(' ')}\n`);
+  return execFileSync(command, args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', ...options });
+};
+
+for (const name of packages) {
+  const dir = join(root, 'packages', name);
+  run(bin('publint'), ['--strict', dir], { stdio: 'inherit' });
+  // ESM only by design: the CommonJS resolution modes are not targets.
+  run(bin('attw'), ['--pack', dir, '--profile', 'esm-only'], { stdio: 'inherit' });
+}
+
+const work = mkdtempSync(join(tmpdir(), 'imagegen-consumer-'));
+try {
+  const tarballs = join(work, 'tarballs');
+  for (const name of packages) run('pnpm', ['pack', '--pack-destination', tarballs], { cwd: join(root, 'packages', name) });
+  const app = join(work, 'app');
+  run('mkdir', ['-p', app]);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'imagegen-consumer', private: true, type: 'module' }, null, 2));
+  const files = readdirSync(tarballs).map((file) => join(tarballs, file));
+  run('npm', ['install', '--no-audit', '--no-fund', ...files, 'typescript@5.9.3', '@types/node@20.19.43'], { cwd: app, stdio: 'inherit' });
+
+  writeFileSync(
+    join(app, 'esm.mjs'),
+    `import { ImageGenerator, ImageGenerationError, loadSettings, MemoryStore } from '@imagegen/core';
+import { createImageGenerator } from '@imagegen/core/node';
+const generator = new ImageGenerator({ settings: loadSettings({}), fetch: globalThis.fetch, store: new MemoryStore() });
+const result = await generator.generateWithFlux('a cat');
+if (result.ok || result.error.code !== 'not_configured' || !(result.error instanceof ImageGenerationError)) throw new Error('unexpected result');
+await generator.close();
+await createImageGenerator({ env: {} }).close();
+console.log('esm imports ok');
+`,
+  );
+  run('node', ['esm.mjs'], { cwd: app, stdio: 'inherit' });
+
+  writeFileSync(
+    join(app, 'use.ts'),
+    `import { ImageGenerator, type GenerationResult, type ImageGenerationError, loadSettings, MemoryStore } from '@imagegen/core';
+import { createImageGenerator } from '@imagegen/core/node';
+import { createApp, serve, type GatewayOptions } from '@imagegen/http';
+import { startLocalWorkers, fluxWorker, type LocalWorkers } from '@imagegen/workers';
+
+const generator: ImageGenerator = createImageGenerator({ retry: { on429: true } });
+const result: GenerationResult = await generator.generateWithSdxl('a lighthouse', { width: 512, height: 512 });
+const code: ImageGenerationError['code'] | undefined = result.ok ? undefined : result.error.code;
+const options: GatewayOptions = { generator, keys: ['k'] };
+const app = createApp(options);
+const response: Response = await app.request('/healthz');
+const workers: LocalWorkers = await startLocalWorkers({ port: 0 });
+const answer: Response = await fluxWorker.fetch(new Request('http://x/?prompt=a'), { AI: { run: async () => ({ image: '' }) } });
+void [code, response, workers, answer, serve, new ImageGenerator({ settings: loadSettings({}), fetch, store: new MemoryStore() })];
+`,
+  );
+  for (const resolution of ['NodeNext', 'Bundler']) {
+    const module = resolution === 'NodeNext' ? 'NodeNext' : 'ESNext';
+    writeFileSync(
+      join(app, `tsconfig.${resolution}.json`),
+      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module, moduleResolution: resolution, lib: ['ES2023', 'DOM'], types: ['node'], skipLibCheck: false }, files: ['use.ts'] }),
+    );
+    run(join(app, 'node_modules', '.bin', 'tsc'), ['-p', `tsconfig.${resolution}.json`], { cwd: app, stdio: 'inherit' });
+    process.stderr.write(`types ok with moduleResolution ${resolution}\n`);
+  }
+
+  const help = run('npx', ['imagegen', '--help'], { cwd: app });
+  if (!help.includes('Exit codes:')) throw new Error('imagegen --help printed no exit codes');
+  const generated = JSON.parse(run('npx', ['imagegen', 'generate', 'a red fox', '--json'], { cwd: app, env: { ...process.env, FLUX_WORKER_URL: '', SDXL_WORKER_URL: '', SDXL_API_KEY: '' } }));
+  if (!generated.ok) throw new Error(`imagegen generate failed: ${JSON.stringify(generated)}`);
+  process.stderr.write(`imagegen generate ok: ${generated.path}\n`);
+
+  writeFileSync(
+    join(app, 'gateway.mjs'),
+    `import { Hono } from 'hono';
+import { createApp } from '@imagegen/http';
+const gateway = createApp({ keys: [], env: {} });
+const host = new Hono();
+host.route('/images', gateway);
+const response = await host.request('/images/v1/models');
+const body = await response.json();
+if (response.status !== 200 || !body.data.some((model) => model.id === 'flux')) throw new Error('gateway did not answer');
+await gateway.close();
+console.log('gateway mounted and answered', response.status);
+`,
+  );
+  run('node', ['gateway.mjs'], { cwd: app, stdio: 'inherit' });
+  process.stdout.write('check:packages ok\n');
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
