@@ -18,6 +18,8 @@ import { openApiDocument } from './openapi.js';
 import { type RateLimiter, TokenBucketLimiter, type TokenBucketOptions } from './rate-limit.js';
 import { acceptedRequestId, type GatewayEnv } from './request-context.js';
 import { generationsHandler } from './routes/generations.js';
+import { jobHandler, prefersAsync, startJob } from './routes/jobs.js';
+import { InMemoryJobStore, type JobStore } from './job-store.js';
 import { readinessHandler } from './routes/health.js';
 import { imageHandler } from './routes/images.js';
 import { MODEL_ALIASES } from './schemas.js';
@@ -49,6 +51,10 @@ export interface GatewayOptions {
   publicUrl?: string;
   /** pino logger. @default JSON lines on stderr at IMAGEGEN_LOG_LEVEL (info) */
   logger?: Logger;
+  /** Where asynchronous jobs live. @default in memory */
+  jobs?: JobStore;
+  /** How long an asynchronous job and its result are kept. @default 3600000 (1 hour) */
+  jobTtlMs?: number;
 }
 
 /** The gateway: a Hono app with its own resources. */
@@ -94,6 +100,17 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
   sweeper.unref?.();
   let active = 0;
 
+  const jobs = options.jobs ?? new InMemoryJobStore(options.jobTtlMs ?? 3_600_000);
+  const generations = {
+    generator,
+    queue,
+    maxWaiting,
+    registry,
+    metrics,
+    publicUrl: (context: { req: { url: string } }) => (publicBase ?? new URL(context.req.url).origin).replace(/\/$/, ''),
+  };
+  const generationsRoute = generationsHandler(generations);
+
   const app = new Hono<GatewayEnv>();
 
   app.use('*', async (context, next) => {
@@ -131,6 +148,7 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
   });
   app.use('/v1/images/generations', protect);
   app.use('/v1/models', protect);
+  app.use('/v1/jobs/*', protect);
 
   app.post(
     '/v1/images/generations',
@@ -154,15 +172,9 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
       }
       await next();
     },
-    generationsHandler({
-      generator,
-      queue,
-      maxWaiting,
-      registry,
-      metrics,
-      publicUrl: (context) => (publicBase ?? new URL(context.req.url).origin).replace(/\/$/, ''),
-    }),
+    (context) => (prefersAsync(context) ? startJob(context, generations, jobs) : generationsRoute(context)),
   );
+  app.get('/v1/jobs/:id', jobHandler(jobs));
   app.get('/v1/images/:file', imageHandler(registry, Math.floor(imageMaxAgeMs / 1000)));
   app.get('/v1/models', (context) =>
     context.json({

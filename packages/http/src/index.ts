@@ -13,3 +13,5 @@ export { MODEL_ALIASES } from './schemas.js';
 export type { GenerationRequest } from './schemas.js';
 export { openApiDocument } from './openapi.js';
 export { parseGatewayKeys } from './auth.js';
+export { InMemoryJobStore } from './job-store.js';
+export type { JobRecord, JobStatus, JobStore } from './job-store.js';
