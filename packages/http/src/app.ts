@@ -8,6 +8,7 @@ import { cors } from 'hono/cors';
 import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
 import { matchKey, parseGatewayKeys } from './auth.js';
 import { createInProcessQueue, type GenerationQueue } from './generation-queue.js';
@@ -16,6 +17,7 @@ import { createMetrics, type GatewayMetrics } from './metrics.js';
 import { GatewayError } from './openai-error.js';
 import { openApiDocument } from './openapi.js';
 import { type RateLimiter, TokenBucketLimiter, type TokenBucketOptions } from './rate-limit.js';
+import { RedisRateLimiter } from './redis-rate-limit.js';
 import { acceptedRequestId, type GatewayEnv } from './request-context.js';
 import { generationsHandler } from './routes/generations.js';
 import { jobHandler, prefersAsync, startJob } from './routes/jobs.js';
@@ -37,7 +39,10 @@ export interface GatewayOptions {
   keys?: readonly string[];
   /** Largest request body. @default 65536 */
   maxBodyBytes?: number;
-  /** Per-client token bucket, a custom limiter, or false for none. @default { burst: 60, perSecond: 10 } */
+  /**
+   * Per-client token bucket, a custom limiter, or false for none; shared through Redis when
+   * IMAGEGEN_REDIS_URL is set. @default { burst: 60, perSecond: 10 }
+   */
   rateLimit?: TokenBucketOptions | RateLimiter | false;
   /** Generations running at once. @default 4 */
   concurrency?: number;
@@ -95,7 +100,17 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
   const queue = createInProcessQueue({ concurrency, maxWaiting });
   const registry = new ImageRegistry(imageMaxAgeMs);
   const metrics = createMetrics(() => ({ waiting: queue.waiting, running: queue.running }));
-  const limiter = options.rateLimit === false ? undefined : isLimiter(options.rateLimit) ? options.rateLimit : new TokenBucketLimiter({ burst: 60, perSecond: 10, ...options.rateLimit });
+  // With IMAGEGEN_REDIS_URL the limit holds across every gateway process sharing that Redis.
+  const redis = env.IMAGEGEN_REDIS_URL && options.rateLimit !== false && !isLimiter(options.rateLimit) ? new Redis(env.IMAGEGEN_REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1 }) : undefined;
+  const bucket = { burst: 60, perSecond: 10, ...(isLimiter(options.rateLimit) || options.rateLimit === false ? {} : options.rateLimit) };
+  const limiter =
+    options.rateLimit === false
+      ? undefined
+      : isLimiter(options.rateLimit)
+        ? options.rateLimit
+        : redis
+          ? new RedisRateLimiter(redis, bucket)
+          : new TokenBucketLimiter(bucket);
   const sweeper = setInterval(() => void registry.sweep(), Math.min(imageMaxAgeMs, 60_000));
   sweeper.unref?.();
   let active = 0;
@@ -219,6 +234,7 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
         clearInterval(sweeper);
         await queue.idle();
         await generator.close();
+        await redis?.quit().catch(() => redis.disconnect());
       })()),
   });
 }

@@ -15,3 +15,4 @@ export { openApiDocument } from './openapi.js';
 export { parseGatewayKeys } from './auth.js';
 export { InMemoryJobStore } from './job-store.js';
 export type { JobRecord, JobStatus, JobStore } from './job-store.js';
+export { RedisRateLimiter } from './redis-rate-limit.js';
