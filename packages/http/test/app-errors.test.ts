@@ -1,24 +1,9 @@
 import { readdir } from 'node:fs/promises';
-import { startTestWorker, type TestWorker, TINY_PNG } from '@imagegen/testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GATEWAY_KEY, makeGateway, WORKER_KEY } from './support/gateway.js';
+import { startTestWorker, TINY_PNG } from '@imagegen/testkit';
+import { describe, expect, it } from 'vitest';
+import { GATEWAY_KEY, useGateways, WORKER_KEY } from './support/gateway.js';
 
-let worker: TestWorker;
-const disposers: Array<() => Promise<void>> = [];
-beforeAll(async () => {
-  worker = await startTestWorker({ apiKey: WORKER_KEY });
-});
-afterAll(() => worker.close());
-afterEach(async () => {
-  worker.reset();
-  await Promise.all(disposers.splice(0).map((dispose) => dispose()));
-});
-
-async function gateway(options: Parameters<typeof makeGateway>[1] = {}) {
-  const made = await makeGateway(worker, options);
-  disposers.push(made.dispose);
-  return made;
-}
+const { worker: currentWorker, gateway } = useGateways({ apiKey: WORKER_KEY });
 
 async function expectOpenAiError(response: Response, status: number, code?: string, param?: string | null) {
   expect(response.status).toBe(status);
@@ -46,7 +31,7 @@ describe('POST /v1/images/generations', () => {
     expect(image.headers.get('content-type')).toBe('image/png');
     expect(image.headers.get('cache-control')).toContain('max-age=3600');
     expect(Buffer.from(await image.arrayBuffer())).toEqual(TINY_PNG);
-    expect(worker.requests.filter((request) => request.method === 'POST').map((request) => request.json)).toEqual([
+    expect(currentWorker().requests.filter((request) => request.method === 'POST').map((request) => request.json)).toEqual([
       { prompt: 'a dog', width: 512, height: 768 },
       { prompt: 'a dog', width: 512, height: 768 },
     ]);
@@ -56,7 +41,7 @@ describe('POST /v1/images/generations', () => {
     const { post } = await gateway();
     const response = await post({ prompt: 'a cat', model: '@cf/black-forest-labs/flux-1-schnell', seed: 5, user: 'u1', response_format: 'b64_json' });
     expect(response.status).toBe(200);
-    expect(worker.requests[0]?.query).toMatchObject({ prompt: 'a cat', seed: '5' });
+    expect(currentWorker().requests[0]?.query).toMatchObject({ prompt: 'a cat', seed: '5' });
   });
 
   it.each([
@@ -74,7 +59,7 @@ describe('POST /v1/images/generations', () => {
   ])('bad input %j is 400 naming %s, and nothing is sent upstream', async (body, param) => {
     const { post } = await gateway();
     await expectOpenAiError(await post(body), 400, undefined, param);
-    expect(worker.requests).toHaveLength(0);
+    expect(currentWorker().requests).toHaveLength(0);
   });
 
   it('a body that is not JSON is 400', async () => {
@@ -92,7 +77,7 @@ describe('POST /v1/images/generations', () => {
     [{ hugeBytes: 60 * 1024 * 1024 }, 502, 'upstream_image_too_large'],
   ])('upstream %j becomes %i %s', async (reply, status, code) => {
     const { post, dir } = await gateway();
-    worker.script([reply]);
+    currentWorker().script([reply]);
     const error = await expectOpenAiError(await post({ prompt: 'a cat' }), status, code);
     expect(error.message).toEqual(expect.any(String));
     expect(await readdir(dir)).toEqual([]);
@@ -100,7 +85,7 @@ describe('POST /v1/images/generations', () => {
 
   it('upstream 429 becomes 429 with Retry-After passed through', async () => {
     const { post } = await gateway();
-    worker.script([{ status: 429, headers: { 'retry-after': '17' } }]);
+    currentWorker().script([{ status: 429, headers: { 'retry-after': '17' } }]);
     const response = await post({ prompt: 'a cat' });
     expect(response.headers.get('retry-after')).toBe('17');
     const error = await expectOpenAiError(response, 429, 'rate_limit_exceeded');
@@ -135,7 +120,7 @@ describe('auth, limits and routes', () => {
     await expectOpenAiError(await app.request('/v1/models'), 401);
     expect((await post({ prompt: 'a cat', response_format: 'b64_json' }, { authorization: `Bearer ${GATEWAY_KEY}` })).status).toBe(200);
     expect((await post({ prompt: 'a cat', response_format: 'b64_json' }, { authorization: 'Bearer second-key' })).status).toBe(200);
-    expect(worker.requests).toHaveLength(2);
+    expect(currentWorker().requests).toHaveLength(2);
   });
 
   it('a body over the limit is 413', async () => {
@@ -157,7 +142,7 @@ describe('auth, limits and routes', () => {
 
   it('a full wait queue is 503 with Retry-After', async () => {
     const { post } = await gateway({ concurrency: 1, maxWaiting: 1 });
-    worker.script([{ delayMs: 300 }, { delayMs: 300 }]);
+    currentWorker().script([{ delayMs: 300 }, { delayMs: 300 }]);
     const first = post({ prompt: 'one', response_format: 'b64_json' });
     const second = post({ prompt: 'two', response_format: 'b64_json' });
     await new Promise((resolve) => setTimeout(resolve, 50));

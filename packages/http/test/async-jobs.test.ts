@@ -1,24 +1,9 @@
-import { startTestWorker, type TestWorker, TINY_PNG } from '@imagegen/testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startTestWorker, TINY_PNG } from '@imagegen/testkit';
+import { describe, expect, it, vi } from 'vitest';
 import { InMemoryJobStore, type JobRecord } from '../src/index.js';
-import { makeGateway } from './support/gateway.js';
+import { useGateways } from './support/gateway.js';
 
-let worker: TestWorker;
-const disposers: Array<() => Promise<void>> = [];
-beforeAll(async () => {
-  worker = await startTestWorker();
-});
-afterAll(() => worker.close());
-afterEach(async () => {
-  worker.reset();
-  await Promise.all(disposers.splice(0).map((dispose) => dispose()));
-});
-
-async function gateway(options: Parameters<typeof makeGateway>[1] = {}) {
-  const made = await makeGateway(worker, options);
-  disposers.push(made.dispose);
-  return made;
-}
+const { worker: currentWorker, gateway } = useGateways();
 
 const poll = async (app: Awaited<ReturnType<typeof gateway>>['app'], location: string): Promise<JobRecord> => {
   let job: JobRecord | undefined;
@@ -35,7 +20,7 @@ const poll = async (app: Awaited<ReturnType<typeof gateway>>['app'], location: s
 describe('the asynchronous API (Prefer: respond-async)', () => {
   it('answers 202 with a job id and Location, then the job holds the synchronous body', async () => {
     const { post, app } = await gateway();
-    worker.script([{ delayMs: 200 }]);
+    currentWorker().script([{ delayMs: 200 }]);
     const response = await post({ prompt: 'a slow cat', response_format: 'b64_json' }, { prefer: 'respond-async' });
     expect(response.status).toBe(202);
     expect(response.headers.get('preference-applied')).toBe('respond-async');
@@ -61,7 +46,7 @@ describe('the asynchronous API (Prefer: respond-async)', () => {
 
   it('a failed generation is a failed job with the synchronous error and status', async () => {
     const { post, app } = await gateway();
-    worker.script([{ status: 429, headers: { 'retry-after': '9' } }]);
+    currentWorker().script([{ status: 429, headers: { 'retry-after': '9' } }]);
     const response = await post({ prompt: 'busy' }, { prefer: 'respond-async' });
     const done = await poll(app, response.headers.get('location')!);
     expect(done).toMatchObject({ status: 'failed', error: { status: 429, code: 'rate_limit_exceeded', type: 'rate_limit_error' } });

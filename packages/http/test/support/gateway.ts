@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createImageGenerator } from '@imagegen/core/node';
-import type { TestWorker } from '@imagegen/testkit';
+import { startTestWorker, type TestWorker, type TestWorkerOptions } from '@imagegen/testkit';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { pino } from 'pino';
 import { createApp, type GatewayApp, type GatewayOptions } from '../../src/index.js';
 
@@ -23,6 +24,31 @@ export async function makeGateway(worker: TestWorker, options: GatewayOptions & 
     dispose: async () => {
       await app.close();
       await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A testkit worker for the whole file and a `gateway(options)` that makes gateways over it,
+ * disposed of after each test (the worker's script and log reset too).
+ */
+export function useGateways(workerOptions: TestWorkerOptions = {}) {
+  const state: { worker?: TestWorker } = {};
+  const disposers: Array<() => Promise<void>> = [];
+  beforeAll(async () => {
+    state.worker = await startTestWorker(workerOptions);
+  });
+  afterAll(() => state.worker?.close());
+  afterEach(async () => {
+    state.worker?.reset();
+    await Promise.all(disposers.splice(0).map((dispose) => dispose()));
+  });
+  return {
+    worker: () => state.worker!,
+    gateway: async (options: Parameters<typeof makeGateway>[1] = {}) => {
+      const made = await makeGateway(state.worker!, options);
+      disposers.push(made.dispose);
+      return made;
     },
   };
 }
