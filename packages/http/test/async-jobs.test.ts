@@ -1,4 +1,4 @@
-import { startTestWorker, TINY_PNG } from '@imagegen/testkit';
+import { TINY_PNG } from '@imagegen/testkit';
 import { describe, expect, it, vi } from 'vitest';
 import { InMemoryJobStore, type JobRecord } from '../src/index.js';
 import { useGateways } from './support/gateway.js';
