@@ -1,7 +1,8 @@
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { access, mkdir } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
+import { ensureDir } from '@imagegen/core/node';
 
 /** One line of a batch manifest (JSON lines in the output directory). */
 export interface ManifestEntry {
@@ -49,7 +50,7 @@ export class ManifestWriter {
   private constructor(private readonly stream: WriteStream) {}
 
   static async open(path: string): Promise<ManifestWriter> {
-    await mkdir(dirname(path), { recursive: true });
+    await ensureDir(dirname(path));
     return new ManifestWriter(createWriteStream(path, { flags: 'a' }));
   }
 

@@ -140,6 +140,14 @@ describe('@imagegen/core/node against the testkit worker (real undici, real file
     expect(await listDir()).toHaveLength(21);
   });
 
+  it('an output directory that cannot be made is io, at once (regression: recursive mkdir spun forever under /proc)', async () => {
+    const started = Date.now();
+    const result = await generator({ outputDir: '/proc/imagegen-cannot-be-here' }).generateWithFlux('a cat');
+    expect(result).toMatchObject({ ok: false, error: { code: 'io', retryable: false, attempts: 1 } });
+    if (!result.ok) expect(result.error.message).toMatch(/^Could not save the image: /);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   it('cleanTempFiles removes the temp files of dead processes and keeps live ones', async () => {
     await writeFile(join(dir, '.imagegen-999999999-abc-image_flux_00000000_1.png.part'), 'partial');
     await writeFile(join(dir, `.imagegen-${process.pid}-abc-image_flux_00000000_1.png.part`), 'in progress');

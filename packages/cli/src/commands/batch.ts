@@ -39,7 +39,14 @@ async function batch(source: string, flags: BatchFlags, command: Command): Promi
   const started = Date.now();
   const manifestPath = join(runtime.settings.outputDir, MANIFEST_NAME);
   const succeeded = await readSucceeded(manifestPath);
-  const manifest = await ManifestWriter.open(manifestPath);
+  let manifest: ManifestWriter;
+  try {
+    manifest = await ManifestWriter.open(manifestPath);
+  } catch (error) {
+    await runtime.close();
+    say(`cannot write the manifest in ${runtime.settings.outputDir}: ${(error as Error).message}`);
+    return EXIT.failed;
+  }
   const total = source === '-' ? undefined : await countPrompts(source);
   const progress = createProgress(total, Boolean(process.stderr.isTTY) && flags.progress);
   const counts: BatchCounts = { done: 0, ok: 0, failed: 0, skipped: 0 };

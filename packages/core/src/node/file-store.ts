@@ -1,10 +1,11 @@
 import { createWriteStream, linkSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { mkdir, unlink, writeFile } from 'node:fs/promises';
+import { unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { FileStore, FileStoreWriteOptions } from '../ports.js';
+import { ensureDir } from './ensure-dir.js';
 import { tempFileName } from './temp-files.js';
 
 /**
@@ -42,7 +43,7 @@ export class NodeFileStore implements FileStore {
     body: Uint8Array | ReadableStream<Uint8Array>,
     options: FileStoreWriteOptions = {},
   ): Promise<string> {
-    this.ready ??= mkdir(this.dir, { recursive: true }).catch((error: unknown) => {
+    this.ready ??= ensureDir(this.dir).catch((error: unknown) => {
       this.ready = undefined;
       throw error;
     });

@@ -6,3 +6,4 @@ export { NodeFileStore } from './file-store.js';
 export { cleanTempFiles, tempFileName } from './temp-files.js';
 export { createConsoleLogger, parseLogLevel } from './console-logger.js';
 export type { LogLevel } from './console-logger.js';
+export { ensureDir } from './ensure-dir.js';
