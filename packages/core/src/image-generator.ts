@@ -1,6 +1,7 @@
 import ky, { type KyInstance } from 'ky';
 import { systemClock } from './clock.js';
 import { type ErrorCode, ImageGenerationError } from './errors.js';
+import { concatBytes } from './bytes.js';
 import { imageFileName, newRequestId } from './file-name.js';
 import { readImageBody } from './image-body.js';
 import { silentLogger } from './logger.js';
@@ -301,8 +302,10 @@ export class ImageGenerator {
       watchdog.phase(timeouts.bodyMs ?? DEFAULT_TIMEOUT_MS);
 
       if (!response.ok) {
+        // A 400's body says what was wrong ("steps must be ..."): worth a few hundred bytes.
+        const detail = response.status === 400 ? await errorSnippet(response) : undefined;
         void response.body?.cancel().catch(() => {});
-        throw this.statusError(spec, response);
+        throw this.statusError(spec, response, detail);
       }
 
       const image = await readImageBody(response, {
@@ -333,10 +336,10 @@ export class ImageGenerator {
     }
   }
 
-  private statusError(spec: ImageModel, response: Response): ImageGenerationError {
+  private statusError(spec: ImageModel, response: Response, detail?: string): ImageGenerationError {
     const code = codeForStatus(response.status);
     const wait = code === 'rate_limited' ? retryAfterMs(response.headers, this.clock.now()) : undefined;
-    return this.error(code, spec.name, { status: response.status, retryAfterMs: wait });
+    return this.error(code, spec.name, { status: response.status, retryAfterMs: wait, detail });
   }
 
   /** Turns anything an attempt threw into an `ImageGenerationError`, with secrets redacted. */
@@ -375,6 +378,41 @@ export class ImageGenerator {
   private redact(text: string): string {
     return this.secrets.reduce((redacted, secret) => redacted.split(secret).join('[redacted]'), text);
   }
+}
+
+/**
+ * The first words of an error body (text or JSON), cleaned up for a message: at most 200
+ * characters, no control characters. Undefined when there is none or it is not text.
+ */
+async function errorSnippet(response: Response): Promise<string | undefined> {
+  const type = response.headers.get('content-type') ?? '';
+  if (!response.body || !/^(text\/|application\/(problem\+)?json)/i.test(type)) return undefined;
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < 512) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } catch {
+    return undefined;
+  } finally {
+    void reader.cancel().catch(() => {});
+  }
+  let text = new TextDecoder().decode(concatBytes(chunks)).slice(0, 512);
+  try {
+    const parsed = JSON.parse(text) as { error?: unknown; message?: unknown };
+    const inner = typeof parsed.error === 'object' && parsed.error !== null ? (parsed.error as { message?: unknown }).message : parsed.error;
+    const message = inner ?? parsed.message;
+    if (typeof message === 'string') text = message;
+  } catch {
+    // Plain text, or JSON cut at 512 bytes: use it as it is.
+  }
+  const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
+  return clean || undefined;
 }
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
