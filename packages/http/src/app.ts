@@ -22,6 +22,7 @@ import { acceptedRequestId, type GatewayEnv } from './request-context.js';
 import { generationsHandler } from './routes/generations.js';
 import { jobHandler, prefersAsync, startJob } from './routes/jobs.js';
 import { InMemoryJobStore, type JobStore } from './job-store.js';
+import { RedisJobStore } from './redis-job-store.js';
 import { readinessHandler } from './routes/health.js';
 import { imageHandler } from './routes/images.js';
 import { MODEL_ALIASES } from './schemas.js';
@@ -100,8 +101,9 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
   const queue = createInProcessQueue({ concurrency, maxWaiting });
   const registry = new ImageRegistry(imageMaxAgeMs);
   const metrics = createMetrics(() => ({ waiting: queue.waiting, running: queue.running }));
-  // With IMAGEGEN_REDIS_URL the limit holds across every gateway process sharing that Redis.
-  const redis = env.IMAGEGEN_REDIS_URL && options.rateLimit !== false && !isLimiter(options.rateLimit) ? new Redis(env.IMAGEGEN_REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1 }) : undefined;
+  // With IMAGEGEN_REDIS_URL the rate limit and the asynchronous jobs are shared by every
+  // gateway process that reaches the same Redis.
+  const redis = env.IMAGEGEN_REDIS_URL ? new Redis(env.IMAGEGEN_REDIS_URL, { maxRetriesPerRequest: 1 }) : undefined;
   const bucket = { burst: 60, perSecond: 10, ...(isLimiter(options.rateLimit) || options.rateLimit === false ? {} : options.rateLimit) };
   const limiter =
     options.rateLimit === false
@@ -115,7 +117,8 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
   sweeper.unref?.();
   let active = 0;
 
-  const jobs = options.jobs ?? new InMemoryJobStore(options.jobTtlMs ?? 3_600_000);
+  const jobTtlMs = options.jobTtlMs ?? 3_600_000;
+  const jobs = options.jobs ?? (redis ? new RedisJobStore(redis, jobTtlMs) : new InMemoryJobStore(jobTtlMs));
   const generations = {
     generator,
     queue,
@@ -198,7 +201,7 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
     }),
   );
   app.get('/healthz', (context) => context.json({ status: 'ok' }));
-  app.get('/readyz', readinessHandler(generator.settings));
+  app.get('/readyz', readinessHandler(generator.settings, redis));
   app.get('/metrics', async (context) => context.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
   app.get('/openapi.json', (context) => context.json(openApiDocument(version)));
 

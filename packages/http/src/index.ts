@@ -16,3 +16,4 @@ export { parseGatewayKeys } from './auth.js';
 export { InMemoryJobStore } from './job-store.js';
 export type { JobRecord, JobStatus, JobStore } from './job-store.js';
 export { RedisRateLimiter } from './redis-rate-limit.js';
+export { RedisJobStore } from './redis-job-store.js';

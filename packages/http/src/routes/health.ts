@@ -1,5 +1,6 @@
 import type { Settings } from '@imagegen/core';
 import type { Context } from 'hono';
+import type { Redis } from 'ioredis';
 
 /** Whether a worker answers HTTP at all (any status counts: it is up). */
 async function reachable(url: string, timeoutMs: number): Promise<boolean> {
@@ -12,15 +13,32 @@ async function reachable(url: string, timeoutMs: number): Promise<boolean> {
   }
 }
 
-/** `GET /readyz`: 200 when at least one worker is configured and every configured one answers. */
-export function readinessHandler(settings: Settings, timeoutMs = 2000) {
+/** Whether Redis answers PING in time. */
+async function redisAnswers(redis: Redis, timeoutMs: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), timeoutMs)));
+    return (await Promise.race([redis.ping(), late])) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * `GET /readyz`: 200 when at least one worker is configured, every configured one answers, and
+ * Redis (when configured) answers.
+ */
+export function readinessHandler(settings: Settings, redis?: Redis, timeoutMs = 2000) {
   return async (context: Context) => {
     const workers = { flux: settings.fluxWorkerUrl, sdxl: settings.sdxlWorkerUrl && settings.sdxlApiKey ? settings.sdxlWorkerUrl : undefined };
     const checks = await Promise.all(
       Object.entries(workers).map(async ([model, url]) => [model, url ? { configured: true, reachable: await reachable(url, timeoutMs) } : { configured: false, reachable: false }] as const),
     );
     const configured = checks.filter(([, check]) => check.configured);
-    const ready = configured.length > 0 && configured.every(([, check]) => check.reachable);
-    return context.json({ ready, workers: Object.fromEntries(checks) }, ready ? 200 : 503);
+    const redisReady = redis ? await redisAnswers(redis, timeoutMs) : undefined;
+    const ready = configured.length > 0 && configured.every(([, check]) => check.reachable) && redisReady !== false;
+    return context.json({ ready, workers: Object.fromEntries(checks), ...(redis ? { redis: { reachable: redisReady } } : {}) }, ready ? 200 : 503);
   };
 }

@@ -1,5 +1,5 @@
 import { startRedis, startTestWorker, type TestRedis, type TestWorker } from '@imagegen/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeGateway } from './support/gateway.js';
 
 // A real redis-server (Debian's, installed by .ci/run): no mock stands in for it.
@@ -12,6 +12,34 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.close();
   await redis?.stop();
+});
+
+describe('asynchronous jobs through Redis', () => {
+  it('a job started on one gateway is polled to done on another', async () => {
+    const env = { IMAGEGEN_REDIS_URL: redis.url } as Record<string, string>;
+    const first = await makeGateway(worker, { env });
+    const second = await makeGateway(worker, { env });
+    try {
+      const started = await first.post({ prompt: 'shared job', response_format: 'b64_json' }, { prefer: 'respond-async' });
+      expect(started.status).toBe(202);
+      const location = started.headers.get('location')!;
+      let job: { status: string; result?: { data: Array<{ b64_json: string }> } } | undefined;
+      await vi.waitFor(
+        async () => {
+          job = (await (await second.app.request(location)).json()) as typeof job;
+          expect(job?.status).toBe('succeeded');
+        },
+        { timeout: 10_000, interval: 20 },
+      );
+      expect(job?.result?.data[0]?.b64_json.length).toBeGreaterThan(0);
+      expect((await second.app.request('/v1/jobs/job_nope')).status).toBe(404);
+      const ready = (await (await second.app.request('/readyz')).json()) as { ready: boolean; redis: { reachable: boolean } };
+      expect(ready).toMatchObject({ ready: true, redis: { reachable: true } });
+    } finally {
+      await first.dispose();
+      await second.dispose();
+    }
+  });
 });
 
 describe('the per-key rate limit through Redis', () => {
