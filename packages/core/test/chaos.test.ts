@@ -26,6 +26,11 @@ describe('a short chaos run (seeded faults)', () => {
       retry: { baseDelayMs: 2, maxDelayMs: 10 },
       timeouts: { headersMs: 150, bodyMs: 150 },
     });
+    // Regression: one signal shared by every call collected a listener per concurrent call
+    // (MaxListenersExceededWarning in the soak); each call now has its own.
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.name);
+    process.on('warning', onWarning);
     const prompts = Array.from({ length: 300 }, (_, index) => `chaos ${index}`);
     const results = [];
     for (let start = 0; start < prompts.length; start += 16) {
@@ -33,6 +38,8 @@ describe('a short chaos run (seeded faults)', () => {
       results.push(...(await Promise.all(batch.map((prompt, index) => generator.generate(index % 3 ? 'flux' : 'sdxl', prompt)))));
     }
     await generator.close();
+    process.off('warning', onWarning);
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
 
     const okNames: string[] = [];
     for (const [index, result] of results.entries()) {
