@@ -20,11 +20,12 @@ afterAll(async () => {
 describe('a short chaos run (seeded faults)', () => {
   it('300 generations: every result is a correct file or a typed error, and the directory holds exactly the ok files', async () => {
     const seed = 20261124;
-    worker.respond(chaosResponder({ seed, stallMs: 300 }));
+    worker.respond(chaosResponder({ seed, stallMs: 1500 }));
     const generator = createImageGenerator({
       env: { FLUX_WORKER_URL: worker.fluxUrl, SDXL_WORKER_URL: worker.sdxlUrl, SDXL_API_KEY: 'chaos-key', IMAGEGEN_OUTPUT_DIR: dir, IMAGEGEN_LOG_LEVEL: 'silent' },
       retry: { baseDelayMs: 2, maxDelayMs: 10 },
-      timeouts: { headersMs: 150, bodyMs: 150 },
+      // Generous for a loaded CI machine; stalls (1.5 s) still outlast them.
+      timeouts: { headersMs: 1000, bodyMs: 1000 },
     });
     // Regression: one signal shared by every call collected a listener per concurrent call
     // (MaxListenersExceededWarning in the soak); each call now has its own.

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { startTestWorker, TINY_PNG } from '@imagegen/testkit';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GATEWAY_KEY, useGateways, WORKER_KEY } from './support/gateway.js';
 
 const { worker: currentWorker, gateway } = useGateways({ apiKey: WORKER_KEY });
@@ -141,11 +141,11 @@ describe('auth, limits and routes', () => {
   });
 
   it('a full wait queue is 503 with Retry-After', async () => {
-    const { post } = await gateway({ concurrency: 1, maxWaiting: 1 });
+    const { post, app } = await gateway({ concurrency: 1, maxWaiting: 1 });
     currentWorker().script([{ delayMs: 300 }, { delayMs: 300 }]);
     const first = post({ prompt: 'one', response_format: 'b64_json' });
     const second = post({ prompt: 'two', response_format: 'b64_json' });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await vi.waitFor(() => expect(app.queue.waiting).toBe(1));
     const third = await post({ prompt: 'three' });
     expect(third.headers.get('retry-after')).toBe('2');
     await expectOpenAiError(third, 503, 'queue_full');
