@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorSchema, generationRequestSchema, generationResponseSchema, modelListSchema } from './schemas.js';
+import { errorSchema, generationRequestSchema, generationResponseSchema, jobSchema, modelListSchema } from './schemas.js';
 
 const schema = (value: z.ZodType): object => z.toJSONSchema(value, { io: 'input', unrepresentable: 'any' });
 const json = (ref: z.ZodType) => ({ content: { 'application/json': { schema: schema(ref) } } });
@@ -20,8 +20,21 @@ export function openApiDocument(version: string): object {
       '/v1/images/generations': {
         post: {
           summary: 'Create images from a prompt',
+          description: 'With `Prefer: respond-async` the answer is 202 with a job and its Location instead.',
+          parameters: [{ name: 'Prefer', in: 'header', required: false, schema: { type: 'string', example: 'respond-async' } }],
           requestBody: { required: true, ...json(generationRequestSchema) },
-          responses: { '200': { description: 'The images', ...json(generationResponseSchema) }, ...errors(400, 401, 413, 429, 502, 503, 504) },
+          responses: {
+            '200': { description: 'The images', ...json(generationResponseSchema) },
+            '202': { description: 'The job, when asked for an asynchronous answer', headers: { Location: { schema: { type: 'string' } } }, ...json(jobSchema) },
+            ...errors(400, 401, 413, 429, 502, 503, 504),
+          },
+        },
+      },
+      '/v1/jobs/{id}': {
+        get: {
+          summary: 'An asynchronous generation: its state, then its result or error',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': { description: 'The job', ...json(jobSchema) }, ...errors(401, 404) },
         },
       },
       '/v1/images/{file}': {

@@ -52,3 +52,15 @@ export const modelListSchema = z
     data: z.array(z.object({ id: z.string(), object: z.literal('model'), created: z.int(), owned_by: z.string() })),
   })
   .meta({ id: 'ModelList' });
+
+/** An asynchronous generation, as `GET /v1/jobs/{id}` answers it. */
+export const jobSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('image.generation.job'),
+    status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+    created: z.int(),
+    result: generationResponseSchema.optional(),
+    error: z.object({ message: z.string(), type: z.string(), param: z.string().nullable(), code: z.string().nullable(), status: z.int() }).optional(),
+  })
+  .meta({ id: 'Job' });

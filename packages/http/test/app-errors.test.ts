@@ -180,6 +180,7 @@ describe('auth, limits and routes', () => {
     expect(metrics).toContain('imagegen_queue_depth 0');
     const openapi = (await (await app.request('/openapi.json')).json()) as { paths: Record<string, unknown> };
     expect(JSON.stringify(openapi.paths['/v1/images/generations'])).toContain('response_format');
+    expect(Object.keys(openapi.paths)).toContain('/v1/jobs/{id}');
   });
 
   it('honours a sane x-request-id and generates one otherwise', async () => {
