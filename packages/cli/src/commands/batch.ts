@@ -10,7 +10,7 @@ import { type BatchCounts, createProgress } from '../progress.js';
 import { failureLine, resultJson } from '../result-output.js';
 import { openRuntime } from '../runtime.js';
 import { resolveSettings } from '../settings-sources.js';
-import { addRetryFlags, addSettingFlags, integerIn, modelOption, retryFromFlags, settingFlags } from './shared-options.js';
+import { type CommandRunner, addRetryFlags, addSettingFlags, integerIn, modelOption, retryFromFlags, settingFlags } from './shared-options.js';
 import { printConfigError, say, writeJson } from './terminal.js';
 
 interface BatchFlags {
@@ -47,8 +47,10 @@ async function batch(source: string, flags: BatchFlags, command: Command): Promi
     say(`cannot write the manifest in ${runtime.settings.outputDir}: ${(error as Error).message}`);
     return EXIT.failed;
   }
-  const total = source === '-' ? undefined : await countPrompts(source);
-  const progress = createProgress(total, Boolean(process.stderr.isTTY) && flags.progress);
+  // Counting reads the whole input once more: only worth it when a bar will show the total.
+  const showBar = Boolean(process.stderr.isTTY) && flags.progress;
+  const total = showBar && source !== '-' ? await countPrompts(source) : undefined;
+  const progress = createProgress(total, showBar);
   const counts: BatchCounts = { done: 0, ok: 0, failed: 0, skipped: 0 };
   const interrupt = abortOnInterrupt();
 
@@ -113,7 +115,7 @@ async function batch(source: string, flags: BatchFlags, command: Command): Promi
 }
 
 /** `imagegen batch <file|->` */
-export function registerBatch(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
+export function registerBatch(program: Command, run: CommandRunner): void {
   const command = program
     .command('batch')
     .description('generate one image per line of a file (or - for stdin); re-running skips what succeeded')

@@ -1,6 +1,7 @@
 import { loadSettings } from '@imagegen/core';
 import { cleanTempFiles } from '@imagegen/core/node';
 import type { Command } from 'commander';
+import type { CommandRunner } from './shared-options.js';
 import { EXIT } from '../exit-codes.js';
 import { resolveSettings } from '../settings-sources.js';
 import { printConfigError, say } from './terminal.js';
@@ -19,7 +20,7 @@ async function clean(flags: { out?: string }): Promise<number> {
 }
 
 /** `imagegen clean` */
-export function registerClean(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
+export function registerClean(program: Command, run: CommandRunner): void {
   program
     .command('clean')
     .description('remove temporary files left in the output directory by killed runs')

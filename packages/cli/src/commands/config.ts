@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { EXIT } from '../exit-codes.js';
 import { redactSecret } from '../redact.js';
 import { resolveSettings, SETTING_NAMES } from '../settings-sources.js';
-import { addSettingFlags, settingFlags } from './shared-options.js';
+import { type CommandRunner, addSettingFlags, settingFlags } from './shared-options.js';
 import { writeJson } from './terminal.js';
 
 async function config(flags: { json?: boolean; out?: string; fluxUrl?: string; sdxlUrl?: string }): Promise<number> {
@@ -32,7 +32,7 @@ async function config(flags: { json?: boolean; out?: string; fluxUrl?: string; s
 }
 
 /** `imagegen config` */
-export function registerConfig(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
+export function registerConfig(program: Command, run: CommandRunner): void {
   const command = program
     .command('config')
     .description('show the effective settings and where each came from (flag, env, .env); the key redacted')

@@ -7,7 +7,7 @@ import pc from 'picocolors';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import { openRuntime } from '../runtime.js';
 import { resolveSettings } from '../settings-sources.js';
-import { addSettingFlags, settingFlags } from './shared-options.js';
+import { type CommandRunner, addSettingFlags, settingFlags } from './shared-options.js';
 import { printConfigError, say, writeJson } from './terminal.js';
 
 const fixes: Partial<Record<ErrorCode, string>> = {
@@ -59,7 +59,7 @@ async function doctor(flags: { json?: boolean; out?: string; fluxUrl?: string; s
 }
 
 /** `imagegen doctor` */
-export function registerDoctor(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
+export function registerDoctor(program: Command, run: CommandRunner): void {
   const command = program
     .command('doctor')
     .description('check each worker: reachable, answers an image, latency; says what to fix')

@@ -5,7 +5,7 @@ import { abortOnInterrupt } from '../interrupt.js';
 import { failureLine, resultJson, successLine } from '../result-output.js';
 import { openRuntime } from '../runtime.js';
 import { resolveSettings } from '../settings-sources.js';
-import { addRetryFlags, addSettingFlags, integerIn, modelOption, retryFromFlags, settingFlags } from './shared-options.js';
+import { type CommandRunner, addRetryFlags, addSettingFlags, integerIn, modelOption, retryFromFlags, settingFlags } from './shared-options.js';
 import { printConfigError, say, writeJson } from './terminal.js';
 
 interface GenerateFlags {
@@ -70,7 +70,7 @@ async function generate(words: string[], flags: GenerateFlags, command: Command)
 }
 
 /** `imagegen generate <prompt...>` */
-export function registerGenerate(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
+export function registerGenerate(program: Command, run: CommandRunner): void {
   const command = program
     .command('generate')
     .alias('gen')

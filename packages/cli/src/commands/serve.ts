@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { EXIT } from '../exit-codes.js';
 import { openRuntime } from '../runtime.js';
 import { resolveSettings } from '../settings-sources.js';
-import { addSettingFlags, integerIn, settingFlags } from './shared-options.js';
+import { type CommandRunner, addSettingFlags, integerIn, settingFlags } from './shared-options.js';
 import { printConfigError, say } from './terminal.js';
 
 interface ServeFlags {
@@ -37,7 +37,7 @@ async function serveGateway(flags: ServeFlags): Promise<number> {
 }
 
 /** `imagegen serve [--port N] [--host H]` */
-export function registerServe(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
+export function registerServe(program: Command, run: CommandRunner): void {
   const command = program
     .command('serve')
     .description('run the OpenAI-compatible gateway (POST /v1/images/generations); local workers when none is configured')

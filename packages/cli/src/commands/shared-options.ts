@@ -1,6 +1,9 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { SettingName } from '../settings-sources.js';
 
+/** Runs a command's action and records its exit code (program.ts hands it to every command). */
+export type CommandRunner = (action: () => Promise<number>) => Promise<void>;
+
 /** Parses a whole number in [min, max] for a flag, or fails with a usage error. */
 export const integerIn =
   (min: number, max: number) =>

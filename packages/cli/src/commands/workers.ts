@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT } from '../exit-codes.js';
-import { integerIn } from './shared-options.js';
+import { type CommandRunner, integerIn } from './shared-options.js';
 import { say } from './terminal.js';
 
 async function workers(flags: { port: number; host: string }): Promise<number> {
@@ -29,7 +29,7 @@ async function workers(flags: { port: number; host: string }): Promise<number> {
 }
 
 /** `imagegen workers [--port N]` */
-export function registerWorkers(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
+export function registerWorkers(program: Command, run: CommandRunner): void {
   program
     .command('workers')
     .description('run the local Flux and SDXL preview workers (offline) until Ctrl-C')
