@@ -11,8 +11,13 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
 import { matchKey, parseGatewayKeys } from './auth.js';
-import { createInProcessQueue, type GenerationQueue } from './generation-queue.js';
-import { ImageRegistry } from './image-registry.js';
+import { BullMqWorkQueue } from './queue/bullmq-queue.js';
+import { createQueueWorker, type QueueWorker } from './queue/bullmq-worker.js';
+import { createInProcessQueue } from './queue/in-process-queue.js';
+import { type QueueSettings, queueSettingsFromEnv } from './queue/queue-settings.js';
+import type { WorkQueue } from './queue/work-queue.js';
+import type { ImageStorage } from './storage/image-storage.js';
+import { imageStorageFromEnv } from './storage/storage-from-env.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
 import { GatewayError } from './openai-error.js';
 import { openApiDocument } from './openapi.js';
@@ -47,7 +52,7 @@ export interface GatewayOptions {
   rateLimit?: TokenBucketOptions | RateLimiter | false;
   /** Generations running at once. @default 4 */
   concurrency?: number;
-  /** Generations waiting for a slot before 503. @default 64 */
+  /** Images waiting for a slot before 503. @default 64 in process; 1024 answers awaited from the shared queue */
   maxWaiting?: number;
   /** How long `url` images are served, then swept. @default 3600000 (1 hour) */
   imageMaxAgeMs?: number;
@@ -61,6 +66,15 @@ export interface GatewayOptions {
   jobs?: JobStore;
   /** How long an asynchronous job and its result are kept. @default 3600000 (1 hour) */
   jobTtlMs?: number;
+  /** Where `url` images live. @default an S3 bucket when IMAGEGEN_S3_BUCKET is set, else the generator's output directory */
+  storage?: ImageStorage;
+  /**
+   * With IMAGEGEN_REDIS_URL, whether this process also takes jobs from the shared queue
+   * (`concurrency` at once per model) besides serving HTTP. @default true
+   */
+  takeJobs?: boolean;
+  /** Overrides of the shared queue's settings (otherwise from IMAGEGEN_QUEUE_* variables). */
+  queueSettings?: Partial<QueueSettings>;
 }
 
 /** The gateway: a Hono app with its own resources. */
@@ -68,7 +82,10 @@ export type GatewayApp = Hono<GatewayEnv> & {
   /** The generator behind the routes. */
   generator: ImageGenerator;
   metrics: GatewayMetrics;
-  queue: GenerationQueue;
+  queue: WorkQueue;
+  storage: ImageStorage;
+  /** This process's queue worker, when it takes jobs from the shared queue. */
+  worker: QueueWorker | undefined;
   /** Requests being handled now. */
   inFlight(): number;
   /** Stops the sweeper, waits for queued generations, and closes the generator. */
@@ -95,15 +112,28 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
   const keys = options.keys ?? parseGatewayKeys(env.IMAGEGEN_GATEWAY_KEYS);
   const logger = options.logger ?? pino({ level: env.IMAGEGEN_LOG_LEVEL ?? 'info' }, pino.destination(2));
   const concurrency = options.concurrency ?? 4;
-  const maxWaiting = options.maxWaiting ?? 64;
   const imageMaxAgeMs = options.imageMaxAgeMs ?? 3_600_000;
   const publicBase = options.publicUrl ?? env.IMAGEGEN_PUBLIC_URL;
-  const queue = createInProcessQueue({ concurrency, maxWaiting });
-  const registry = new ImageRegistry(imageMaxAgeMs);
-  const metrics = createMetrics(() => ({ waiting: queue.waiting, running: queue.running }));
-  // With IMAGEGEN_REDIS_URL the rate limit and the asynchronous jobs are shared by every
-  // gateway process that reaches the same Redis.
+  const storage = options.storage ?? imageStorageFromEnv(env, generator.settings.outputDir, imageMaxAgeMs);
+  // With IMAGEGEN_REDIS_URL the work, the rate limit and the asynchronous jobs are shared by
+  // every process that reaches the same Redis.
   const redis = env.IMAGEGEN_REDIS_URL ? new Redis(env.IMAGEGEN_REDIS_URL, { maxRetriesPerRequest: 1 }) : undefined;
+  const models = Object.keys(defaultModels);
+  const maxWaiting = options.maxWaiting ?? (redis ? 1024 : 64);
+  let metrics: GatewayMetrics;
+  const hooks = (model: string) => ({
+    onAttempt: () => metrics.upstreamAttempts.inc({ model }),
+    onRetry: () => metrics.upstreamRetries.inc({ model }),
+  });
+  const queueSettings = redis ? queueSettingsFromEnv(env, options.queueSettings) : undefined;
+  const queue: WorkQueue & { limiterWaits?: () => Promise<Record<string, number>> } = queueSettings
+    ? new BullMqWorkQueue({ settings: queueSettings, models, maxWaiting, onStalled: (model) => metrics.stalledJobs.inc({ model }) })
+    : createInProcessQueue({ generator, storage, concurrency, maxWaiting, hooks });
+  metrics = createMetrics(queue);
+  const worker =
+    queueSettings && options.takeJobs !== false
+      ? createQueueWorker({ settings: queueSettings, generator, storage, models, concurrency, hooks, onStart: (model, waitedMs) => metrics.queueWaitSeconds.observe({ model }, waitedMs / 1000) })
+      : undefined;
   const bucket = { burst: 60, perSecond: 10, ...(isLimiter(options.rateLimit) || options.rateLimit === false ? {} : options.rateLimit) };
   const limiter =
     options.rateLimit === false
@@ -113,17 +143,16 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
         : redis
           ? new RedisRateLimiter(redis, bucket)
           : new TokenBucketLimiter(bucket);
-  const sweeper = setInterval(() => void registry.sweep(), Math.min(imageMaxAgeMs, 60_000));
+  const sweeper = setInterval(() => void storage.sweep().catch(() => {}), Math.min(imageMaxAgeMs, 60_000));
   sweeper.unref?.();
   let active = 0;
 
   const jobTtlMs = options.jobTtlMs ?? 3_600_000;
   const jobs = options.jobs ?? (redis ? new RedisJobStore(redis, jobTtlMs) : new InMemoryJobStore(jobTtlMs));
   const generations = {
-    generator,
     queue,
     maxWaiting,
-    registry,
+    storage,
     metrics,
     publicUrl: (context: { req: { url: string } }) => (publicBase ?? new URL(context.req.url).origin).replace(/\/$/, ''),
   };
@@ -193,7 +222,7 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
     (context) => (prefersAsync(context) ? startJob(context, generations, jobs) : generationsRoute(context)),
   );
   app.get('/v1/jobs/:id', jobHandler(jobs));
-  app.get('/v1/images/:file', imageHandler(registry, Math.floor(imageMaxAgeMs / 1000)));
+  app.get('/v1/images/:file', imageHandler(storage, Math.floor(imageMaxAgeMs / 1000)));
   app.get('/v1/models', (context) =>
     context.json({
       object: 'list',
@@ -201,7 +230,7 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
     }),
   );
   app.get('/healthz', (context) => context.json({ status: 'ok' }));
-  app.get('/readyz', readinessHandler(generator.settings, redis));
+  app.get('/readyz', readinessHandler(generator.settings, redis, storage));
   app.get('/metrics', async (context) => context.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
   app.get('/openapi.json', (context) => context.json(openApiDocument(version)));
 
@@ -231,12 +260,18 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
     generator,
     metrics,
     queue,
+    storage,
+    worker,
     inFlight: () => active,
     close: () =>
       (closing ??= (async () => {
         clearInterval(sweeper);
         await queue.idle();
+        // Drains: no new jobs, the active ones finish (their requests may be another gateway's).
+        await worker?.close();
+        await queue.close();
         await generator.close();
+        await storage.close();
         await redis?.quit().catch(() => redis.disconnect());
       })()),
   });

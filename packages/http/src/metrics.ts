@@ -1,4 +1,12 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { QueueStats } from './queue/work-queue.js';
+
+/** What /metrics reads from the queue at scrape time. */
+export interface QueueProbe {
+  stats(): Promise<QueueStats>;
+  /** Milliseconds until each model's shared limiter lets the next job through (BullMQ only). */
+  limiterWaits?(): Promise<Record<string, number>>;
+}
 
 /** The gateway's Prometheus metrics, in a registry of their own (several apps may share a process). */
 export interface GatewayMetrics {
@@ -7,10 +15,14 @@ export interface GatewayMetrics {
   generationSeconds: Histogram<'model' | 'outcome'>;
   upstreamAttempts: Counter<'model'>;
   upstreamRetries: Counter<'model'>;
+  /** Jobs put back on the queue because the process making them died. */
+  stalledJobs: Counter<'model'>;
+  /** How long jobs waited in the queue before a worker of this process took them (limiter waits included). */
+  queueWaitSeconds: Histogram<'model'>;
 }
 
-/** Creates the metrics; `queueDepth` is read at scrape time. */
-export function createMetrics(queueDepth: () => { waiting: number; running: number }): GatewayMetrics {
+/** Creates the metrics; the queue is read at scrape time. */
+export function createMetrics(queue: QueueProbe): GatewayMetrics {
   const registry = new Registry();
   const requests = new Counter({ name: 'imagegen_http_requests_total', help: 'HTTP requests by route, method and status', labelNames: ['route', 'method', 'status'] as const, registers: [registry] });
   const generationSeconds = new Histogram({
@@ -24,19 +36,36 @@ export function createMetrics(queueDepth: () => { waiting: number; running: numb
   const upstreamRetries = new Counter({ name: 'imagegen_upstream_retries_total', help: 'Retries of upstream attempts', labelNames: ['model'] as const, registers: [registry] });
   new Gauge({
     name: 'imagegen_queue_depth',
-    help: 'Generations waiting for a slot',
+    help: 'Images waiting for a worker (every process sharing the queue)',
     registers: [registry],
-    collect() {
-      this.set(queueDepth().waiting);
+    async collect() {
+      this.set((await queue.stats()).waiting);
     },
   });
   new Gauge({
     name: 'imagegen_generations_active',
-    help: 'Generations running',
+    help: 'Images being made (every process sharing the queue)',
     registers: [registry],
-    collect() {
-      this.set(queueDepth().running);
+    async collect() {
+      this.set((await queue.stats()).active);
     },
   });
-  return { registry, requests, generationSeconds, upstreamAttempts, upstreamRetries };
+  new Gauge({
+    name: 'imagegen_queue_limiter_wait_seconds',
+    help: "Time until a model's shared rate limiter lets the next job through",
+    labelNames: ['model'] as const,
+    registers: [registry],
+    async collect() {
+      for (const [model, ms] of Object.entries((await queue.limiterWaits?.()) ?? {})) this.set({ model }, ms / 1000);
+    },
+  });
+  const stalledJobs = new Counter({ name: 'imagegen_queue_stalled_jobs_total', help: 'Jobs restarted because the process making them died', labelNames: ['model'] as const, registers: [registry] });
+  const queueWaitSeconds = new Histogram({
+    name: 'imagegen_queue_wait_seconds',
+    help: 'Time jobs waited in the queue before this process took them (limiter waits included)',
+    labelNames: ['model'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  return { registry, requests, generationSeconds, upstreamAttempts, upstreamRetries, stalledJobs, queueWaitSeconds };
 }

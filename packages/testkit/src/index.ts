@@ -5,3 +5,6 @@ export { chaosImage, chaosResponder, DEFAULT_FAULT_WEIGHTS, seededRandom } from 
 export type { ChaosOptions, Fault, FaultWeights } from './chaos.js';
 export { startRedis } from './redis-server.js';
 export type { TestRedis } from './redis-server.js';
+export { startSwift } from './swift-server.js';
+export type { TestS3 } from './swift-server.js';
+export { freePort } from './free-port.js';

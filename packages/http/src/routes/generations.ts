@@ -1,19 +1,19 @@
-import { DEFAULT_MAX_PROMPT_LENGTH, defaultModels, type GenerateOptions, type GenerationResult, type ImageGenerator, MemoryStore, promptProblem } from '@imagegen/core';
+import { DEFAULT_MAX_PROMPT_LENGTH, defaultModels, type GenerateOptions, promptProblem } from '@imagegen/core';
 import type { Context } from 'hono';
 import { gatewayErrorFor } from '../error-mapping.js';
-import type { GenerationQueue } from '../generation-queue.js';
-import type { ImageRegistry } from '../image-registry.js';
 import type { GatewayMetrics } from '../metrics.js';
+import { type WorkOutcome, workError } from '../queue/image-work.js';
+import type { WorkQueue } from '../queue/work-queue.js';
+import type { ImageStorage } from '../storage/image-storage.js';
 import { GatewayError, invalidRequest } from '../openai-error.js';
 import { type GatewayEnv, promptForLog } from '../request-context.js';
 import { generationRequestSchema, MODEL_ALIASES } from '../schemas.js';
 
 /** What the generations route needs from the app. */
 export interface GenerationsDeps {
-  generator: ImageGenerator;
-  queue: GenerationQueue;
+  queue: WorkQueue;
   maxWaiting: number;
-  registry: ImageRegistry;
+  storage: ImageStorage;
   metrics: GatewayMetrics;
   publicUrl: (context: Context) => string;
 }
@@ -74,9 +74,9 @@ export interface GenerationAnswer {
 }
 
 /**
- * Runs a validated generation: n images through the bounded queue, all or nothing. Throws a
- * GatewayError in OpenAI's shape for any failure (the synchronous route answers it, the async
- * API stores it).
+ * Runs a validated generation: n images through the work queue (in process or shared), all or
+ * nothing. Throws a GatewayError in OpenAI's shape for any failure (the synchronous route
+ * answers it, the async API stores it).
  */
 export async function runGeneration(deps: GenerationsDeps, parsed: ParsedGeneration, run: GenerationContext): Promise<GenerationAnswer> {
   const { request, model, params } = parsed;
@@ -85,42 +85,29 @@ export async function runGeneration(deps: GenerationsDeps, parsed: ParsedGenerat
   }
   const { logger, reqId } = run;
   logger.info({ reqId, model, n: request.n, prompt: promptForLog(request.prompt), format: request.response_format }, 'generation requested');
-  const hooks = {
-    onAttempt: () => deps.metrics.upstreamAttempts.inc({ model }),
-    onRetry: () => deps.metrics.upstreamRetries.inc({ model }),
-  };
-  // b64_json images never touch the disk: they are kept in memory for this answer only.
-  const memory = request.response_format === 'b64_json' ? new MemoryStore() : undefined;
-  const one = (index: number): Promise<GenerationResult> => {
+  const one = async (index: number): Promise<WorkOutcome> => {
     const seed = request.seed === undefined ? {} : { seed: (request.seed + index) % 4_294_967_296 };
     const started = performance.now();
-    const queued = deps.queue.run(async () => {
-      const result = await deps.generator.generate(model, request.prompt, {
-        ...params,
-        ...seed,
-        ...hooks,
-        ...(memory ? { store: memory } : {}),
-        ...(run.signal ? { signal: run.signal } : {}),
-      });
-      deps.metrics.generationSeconds.observe({ model, outcome: result.ok ? 'ok' : result.error.code }, (performance.now() - started) / 1000);
-      return result;
-    });
-    if (!queued) throw new GatewayError(503, 'The gateway is busy, retry shortly', 'server_error', 'queue_full', null, { 'retry-after': '2' });
-    return queued;
+    const submitted = deps.queue.submit({ model, prompt: request.prompt, params: { ...params, ...seed }, format: request.response_format, reqId }, run.signal);
+    if (!submitted) throw new GatewayError(503, 'The gateway is busy, retry shortly', 'server_error', 'queue_full', null, { 'retry-after': '2' });
+    const outcome = await submitted;
+    deps.metrics.generationSeconds.observe({ model, outcome: outcome.ok ? 'ok' : outcome.error.code }, (performance.now() - started) / 1000);
+    return outcome;
   };
-  const results = await Promise.all(Array.from({ length: request.n }, (_, index) => one(index)));
-  const failure = results.find((result) => !result.ok);
+  const outcomes = await Promise.all(Array.from({ length: request.n }, (_, index) => one(index)));
+  const failure = outcomes.find((outcome) => !outcome.ok);
   if (failure && !failure.ok) {
-    if (!memory) await deps.registry.discard(results.flatMap((result) => (result.ok ? [result.path] : [])));
+    await deps.storage.discard(outcomes.flatMap((outcome) => (outcome.ok && outcome.name ? [outcome.name] : []))).catch(() => {});
     logger.warn({ reqId, model, code: failure.error.code, status: failure.error.status, attempts: failure.error.attempts }, 'generation failed');
-    throw gatewayErrorFor(failure.error);
+    throw gatewayErrorFor(workError(failure.error));
   }
-  const data = results.map((result) => {
-    if (!result.ok) throw new Error('unreachable');
-    if (memory) return { b64_json: Buffer.from(memory.files.get(result.path)!).toString('base64') };
-    return { url: `${run.publicBase}/v1/images/${deps.registry.add(result.path, result.contentType)}` };
+  const data = outcomes.map((outcome) => {
+    if (!outcome.ok) throw new Error('unreachable');
+    if (outcome.b64 !== undefined) return { b64_json: outcome.b64 };
+    deps.storage.remember(outcome.name!);
+    return { url: `${run.publicBase}/v1/images/${outcome.name!}` };
   });
-  return { body: { created: Math.floor(Date.now() / 1000), data }, attempts: results.map((result) => (result.ok ? result.attempts : 0)) };
+  return { body: { created: Math.floor(Date.now() / 1000), data }, attempts: outcomes.map((outcome) => (outcome.ok ? outcome.attempts : 0)) };
 }
 
 /** `POST /v1/images/generations` in OpenAI's shape. */

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { ImageRegistry } from '../image-registry.js';
+import type { ImageStorage } from '../storage/image-storage.js';
 import { GatewayError } from '../openai-error.js';
 
 // The only names the gateway ever writes; anything else (.., encoded slashes) is not looked up.
@@ -7,12 +7,19 @@ const IMAGE_NAME = /^image_[a-z0-9-]+_[0-9a-f]{8}_\d+\.(png|jpg|webp|gif)$/;
 
 const notFound = (): GatewayError => new GatewayError(404, 'No such image', 'invalid_request_error', 'not_found');
 
-/** `GET /v1/images/{file}`: an image this gateway made for a `url` answer. */
-export function imageHandler(registry: ImageRegistry, maxAgeSeconds: number) {
+/**
+ * `GET /v1/images/{file}`: an image made for a `url` answer, streamed from the storage that
+ * holds it, or a redirect to a presigned URL when the storage is configured for that.
+ */
+export function imageHandler(storage: ImageStorage, maxAgeSeconds: number) {
   return async (context: Context) => {
     const name = context.req.param('file') ?? '';
     if (!IMAGE_NAME.test(name)) throw notFound();
-    const image = await registry.open(name);
+    if (storage.presignedUrl) {
+      const location = await storage.presignedUrl(name);
+      if (location) return context.redirect(location, 302);
+    }
+    const image = await storage.open(name);
     if (!image) throw notFound();
     return new Response(image.body, {
       headers: {

@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { Queue, QueueEvents } from 'bullmq';
+import type { ImageWork, WorkError, WorkOutcome } from './image-work.js';
+import { QUEUE_PREFIX, type QueueSettings } from './queue-settings.js';
+import type { QueueStats, WorkQueue } from './work-queue.js';
+
+/** Options of {@link BullMqWorkQueue}. */
+export interface BullMqWorkQueueOptions {
+  settings: QueueSettings;
+  /** The models to make queues for (one queue each, so that each has its own limiter). */
+  models: readonly string[];
+  /** Images this process may have waiting at once; past that, `submit` says no. */
+  maxWaiting: number;
+  /** Called when a worker died with a job and BullMQ put it back (for /metrics). */
+  onStalled?: (model: string) => void;
+}
+
+interface Waiter {
+  model: string;
+  since: number;
+  finish: (outcome: WorkOutcome) => void;
+}
+
+// A job whose events were missed (Redis reconnected) is looked up after this long, then again
+// at every sweep, so that no caller waits forever.
+const LOOK_UP_AFTER_MS = 5000;
+const SWEEP_EVERY_MS = 2000;
+
+const failure = (code: WorkError['code'], message: string, model: string): WorkOutcome => ({ ok: false, error: { code, message, model, retryable: false } });
+
+const parseOutcome = (value: unknown, model: string): WorkOutcome => {
+  const outcome = (typeof value === 'string' ? JSON.parse(value) : value) as WorkOutcome | null;
+  return outcome && typeof outcome === 'object' && 'ok' in outcome ? outcome : failure('server_error', 'The image job ended without a result', model);
+};
+
+/**
+ * The gateway's side of the shared queue: each image becomes a BullMQ job (model, prompt,
+ * params) that any queue worker may take; the answer comes back through BullMQ's events. One
+ * listener per queue serves every waiting request (no listener per job).
+ *
+ * @example
+ * const queue = new BullMqWorkQueue({ settings: queueSettingsFromEnv(process.env), models: ['flux', 'sdxl'], maxWaiting: 64 });
+ * const outcome = await queue.submit({ model: 'flux', prompt: 'a cat', params: {}, format: 'url', reqId: 'r1' });
+ */
+export class BullMqWorkQueue implements WorkQueue {
+  private readonly queues = new Map<string, Queue>();
+  private readonly events = new Map<string, QueueEvents>();
+  private readonly waiters = new Map<string, Waiter>();
+  private readonly sweeper: ReturnType<typeof setInterval>;
+  private idleWaiters: Array<() => void> = [];
+  private readonly connected: Promise<void>;
+
+  constructor(private readonly options: BullMqWorkQueueOptions) {
+    const connection = { url: options.settings.redisUrl };
+    for (const model of options.models) {
+      this.queues.set(model, new Queue(model, { connection, prefix: QUEUE_PREFIX }));
+      const events = new QueueEvents(model, { connection, prefix: QUEUE_PREFIX });
+      events.on('completed', ({ jobId, returnvalue }) => this.finish(jobId, parseOutcome(returnvalue, model)));
+      events.on('failed', ({ jobId, failedReason }) => this.finish(jobId, failure('server_error', `The image job failed: ${failedReason}`, model)));
+      events.on('stalled', () => options.onStalled?.(model));
+      events.on('error', () => {
+        // ioredis reconnects by itself; a missed event is caught by the sweep.
+      });
+      this.events.set(model, events);
+    }
+    this.sweeper = setInterval(() => void this.lookUpLate(), SWEEP_EVERY_MS);
+    this.sweeper.unref();
+    // Jobs are added only once the listeners are connected: one added before could finish unseen.
+    this.connected = Promise.all([...this.events.values()].map((events) => events.waitUntilReady())).then(() => undefined);
+    this.connected.catch(() => {});
+  }
+
+  /** Resolves once the event listeners are connected. */
+  ready(): Promise<void> {
+    return this.connected;
+  }
+
+  get waiting(): number {
+    return this.waiters.size;
+  }
+
+  submit(work: ImageWork, signal?: AbortSignal): Promise<WorkOutcome> | undefined {
+    const queue = this.queues.get(work.model);
+    if (!queue) return Promise.resolve(failure('not_configured', `No queue for model '${work.model}'`, work.model));
+    if (this.waiters.size >= this.options.maxWaiting) return undefined;
+    const { attempts, backoffMs, keepJobsMs } = this.options.settings;
+    const jobId = randomUUID();
+    return new Promise<WorkOutcome>((resolve) => {
+      const onAbort = (): void => {
+        // A job no worker has taken yet is dropped; one being made finishes unseen.
+        void queue.remove(jobId).catch(() => {});
+        this.finish(jobId, failure('aborted', 'The request was cancelled', work.model));
+      };
+      this.waiters.set(jobId, {
+        model: work.model,
+        since: Date.now(),
+        finish: (outcome) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(outcome);
+        },
+      });
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const keep = { age: Math.ceil(keepJobsMs / 1000) };
+      this.connected
+        .then(() => queue.add('image', work, { jobId, attempts, backoff: { type: 'exponential', delay: backoffMs }, removeOnComplete: keep, removeOnFail: keep }))
+        .catch((error: Error) => this.finish(jobId, failure('network', `Cannot queue the image: ${error.message}`, work.model)));
+    });
+  }
+
+  private finish(jobId: string, outcome: WorkOutcome): void {
+    const waiter = this.waiters.get(jobId);
+    if (!waiter) return;
+    this.waiters.delete(jobId);
+    waiter.finish(outcome);
+    if (this.waiters.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private async lookUpLate(): Promise<void> {
+    const now = Date.now();
+    const late = [...this.waiters].filter(([, waiter]) => now - waiter.since > LOOK_UP_AFTER_MS).slice(0, 100);
+    await Promise.all(
+      late.map(async ([jobId, waiter]) => {
+        try {
+          const job = await this.queues.get(waiter.model)!.getJob(jobId);
+          if (!job) this.finish(jobId, failure('server_error', 'The image job is gone (expired or removed)', waiter.model));
+          else if (job.finishedOn && job.failedReason && !job.returnvalue) this.finish(jobId, failure('server_error', `The image job failed: ${job.failedReason}`, waiter.model));
+          else if (job.finishedOn) this.finish(jobId, parseOutcome(job.returnvalue, waiter.model));
+        } catch {
+          // Redis is away: try again at the next sweep.
+        }
+      }),
+    );
+  }
+
+  async stats(): Promise<QueueStats> {
+    const counts = await Promise.all([...this.queues.values()].map((queue) => queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active')));
+    return counts.reduce<QueueStats>(
+      (sum, count) => ({ waiting: sum.waiting + (count.waiting ?? 0) + (count.prioritized ?? 0) + (count.delayed ?? 0), active: sum.active + (count.active ?? 0) }),
+      { waiting: 0, active: 0 },
+    );
+  }
+
+  /** Milliseconds until each model's limiter lets the next job through (0: not limited). */
+  async limiterWaits(): Promise<Record<string, number>> {
+    const entries = await Promise.all([...this.queues].map(async ([model, queue]) => [model, Math.max(0, await queue.getRateLimitTtl())] as const));
+    return Object.fromEntries(entries);
+  }
+
+  idle(): Promise<void> {
+    return this.waiters.size === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    await Promise.all([...this.events.values()].map((events) => events.close()));
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+  }
+}

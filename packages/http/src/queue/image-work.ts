@@ -1,0 +1,67 @@
+import { basename } from 'node:path';
+import {
+  type FileStore,
+  type GenerationHooks,
+  type GenerationParams,
+  ImageGenerationError,
+  type ImageGenerationErrorInit,
+  type ImageGenerator,
+  MemoryStore,
+} from '@imagegen/core';
+import type { ImageStorage } from '../storage/image-storage.js';
+
+/** One image to make: what a queue job carries (plain JSON, so it can cross processes). */
+export interface ImageWork {
+  model: string;
+  prompt: string;
+  params: GenerationParams;
+  /** `url`: into the image storage; `b64_json`: bytes back in the answer, never stored. */
+  format: 'url' | 'b64_json';
+  /** The request that asked for it, for logs. */
+  reqId: string;
+}
+
+/** A failure as plain JSON. */
+export type WorkError = Omit<ImageGenerationErrorInit, 'cause'> & { retryable: boolean };
+
+/** How one {@link ImageWork} ended (plain JSON: a BullMQ job's return value). */
+export type WorkOutcome =
+  | { ok: true; attempts: number; contentType: string; name?: string; b64?: string }
+  | { ok: false; error: WorkError };
+
+/** Options of {@link performWork}. */
+export interface PerformOptions extends GenerationHooks {
+  signal?: AbortSignal;
+  /** The stored image's name instead of the generator's (a queue job names it after itself). */
+  rename?: (generated: string) => string;
+}
+
+/** The error a {@link WorkOutcome} carries, as the core's error again. */
+export const workError = (error: WorkError): ImageGenerationError => new ImageGenerationError(error);
+
+const renamed = (store: FileStore, rename: (name: string) => string): FileStore => ({
+  write: (name, body, options) => store.write(rename(name), body, options),
+  remove: (path) => store.remove(path),
+});
+
+/**
+ * Makes one image: generates it (the core's retries included) and puts it in the storage, or
+ * keeps its bytes for a `b64_json` answer. Never throws for an expected failure.
+ *
+ * @example
+ * const outcome = await performWork(generator, storage, { model: 'flux', prompt: 'a cat', params: {}, format: 'url', reqId: 'r1' });
+ * if (outcome.ok) console.log(outcome.name);
+ */
+export async function performWork(generator: ImageGenerator, storage: ImageStorage, work: ImageWork, options: PerformOptions = {}): Promise<WorkOutcome> {
+  const memory = work.format === 'b64_json' ? new MemoryStore('') : undefined;
+  const store = memory ?? (options.rename ? renamed(storage.store, options.rename) : storage.store);
+  const { signal, rename: _, ...hooks } = options;
+  const result = await generator.generate(work.model, work.prompt, { ...work.params, ...hooks, store, ...(signal ? { signal } : {}) });
+  if (!result.ok) {
+    const { code, message, model, status, retryable, retryAfterMs, attempts } = result.error;
+    return { ok: false, error: { code, message, model, status, retryable, retryAfterMs, attempts } };
+  }
+  const base = { ok: true as const, attempts: result.attempts, contentType: result.contentType };
+  if (memory) return { ...base, b64: Buffer.from(memory.files.get(result.path)!).toString('base64') };
+  return { ...base, name: basename(result.path) };
+}

@@ -1,0 +1,34 @@
+import { LocalImageStorage } from './local-image-storage.js';
+import type { ImageStorage } from './image-storage.js';
+import { S3ImageStorage } from './s3-image-storage.js';
+
+/**
+ * The image storage the settings ask for: an S3-compatible bucket when `IMAGEGEN_S3_BUCKET` is
+ * set (`IMAGEGEN_S3_ENDPOINT`, `IMAGEGEN_S3_PREFIX`, `IMAGEGEN_S3_PRESIGN_SECONDS`, and the usual
+ * `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_REGION`), else the local `outputDir`.
+ *
+ * @example
+ * const storage = imageStorageFromEnv(process.env, 'temp/images', 3_600_000);
+ */
+export function imageStorageFromEnv(env: Readonly<Record<string, string | undefined>>, outputDir: string, maxAgeMs: number): ImageStorage {
+  const bucket = env.IMAGEGEN_S3_BUCKET?.trim();
+  if (!bucket) return new LocalImageStorage(outputDir, maxAgeMs);
+  // The SDK warns on every start that its releases after early 2027 need Node 22; the version
+  // here is pinned and supports Node 20, so the warning only alarms users.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const endpoint = env.IMAGEGEN_S3_ENDPOINT?.trim() || undefined;
+  const accessKeyId = env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+  const presignSeconds = Number(env.IMAGEGEN_S3_PRESIGN_SECONDS ?? 0);
+  return new S3ImageStorage({
+    bucket,
+    prefix: env.IMAGEGEN_S3_PREFIX ?? '',
+    maxAgeMs,
+    ...(presignSeconds > 0 ? { presignSeconds } : {}),
+    client: {
+      region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+      ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+      ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) } } : {}),
+    },
+  });
+}

@@ -1,0 +1,147 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort } from './free-port.js';
+
+/** A throwaway OpenStack Swift with its S3 API on loopback. */
+export interface TestS3 {
+  /** The S3 endpoint (path-style), e.g. `http://127.0.0.1:41234`. */
+  endpoint: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** The environment a process needs to reach it (without a bucket). */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+const run = promisify(execFile);
+
+const serverConf = (dir: string, port: number, app: string): string => `[DEFAULT]
+bind_ip = 127.0.0.1
+bind_port = ${port}
+devices = ${dir}/srv
+mount_check = false
+swift_dir = ${dir}
+user = root
+workers = 0
+log_level = WARNING
+
+[pipeline:main]
+pipeline = ${app}-server
+
+[app:${app}-server]
+use = egg:swift#${app}
+`;
+
+const proxyConf = (dir: string, port: number, memcachedPort: number): string => {
+  // Section name in the pipeline -> the egg that implements it.
+  const filters = { catch_errors: 'catch_errors', gatekeeper: 'gatekeeper', healthcheck: 'healthcheck', 'proxy-logging': 'proxy_logging', listing_formats: 'listing_formats', copy: 'copy', slo: 'slo', dlo: 'dlo', s3api: 's3api' };
+  return `[DEFAULT]
+bind_ip = 127.0.0.1
+bind_port = ${port}
+swift_dir = ${dir}
+user = root
+workers = 0
+log_level = WARNING
+
+[pipeline:main]
+pipeline = catch_errors gatekeeper healthcheck proxy-logging cache listing_formats s3api tempauth copy slo dlo proxy-logging proxy-server
+
+[app:proxy-server]
+use = egg:swift#proxy
+account_autocreate = true
+
+[filter:tempauth]
+use = egg:swift#tempauth
+user_test_tester = testing .admin
+
+[filter:cache]
+use = egg:swift#memcache
+memcache_servers = 127.0.0.1:${memcachedPort}
+
+${Object.entries(filters).map(([name, egg]) => `[filter:${name}]\nuse = egg:swift#${egg}\n`).join('\n')}`;
+};
+
+async function waitForHealth(url: string, children: ChildProcess[], output: Map<ChildProcess, string>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const dead = children.find((child) => child.exitCode !== null);
+    if (dead) throw new Error(`a swift process exited with ${dead.exitCode}: ${output.get(dead) ?? ''}`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      if (response.ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`swift did not answer ${url} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Starts a single-node OpenStack Swift (Debian's swift-proxy, -object, -container, -account and
+ * memcached) with the `s3api` middleware, all of its state in a temp directory: a real
+ * S3-compatible server for storage tests (TOOLCHAIN.md). Credentials: `test:tester` / `testing`.
+ * Throws when the packages are not installed (`.ci/run` installs them).
+ *
+ * @example
+ * const s3 = await startSwift();
+ * const client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true,
+ *   credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+ * await s3.stop();
+ */
+export async function startSwift(timeoutMs = 30_000): Promise<TestS3> {
+  const dir = await mkdtemp(join(tmpdir(), 'imagegen-swift-'));
+  const [proxy, object, container, account, memcached] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  await mkdir(join(dir, 'srv', 'd1'), { recursive: true });
+  await writeFile(join(dir, 'swift.conf'), '[swift-hash]\nswift_hash_path_suffix = imagegen-test\nswift_hash_path_prefix = imagegen\n\n[storage-policy:0]\nname = Policy-0\ndefault = yes\n');
+  const servers = { object, container, account } as const;
+  for (const [app, port] of Object.entries(servers)) {
+    await writeFile(join(dir, `${app}-server.conf`), serverConf(dir, port, app));
+    const builder = join(dir, `${app}.builder`);
+    await run('swift-ring-builder', [builder, 'create', '6', '1', '1']);
+    await run('swift-ring-builder', [builder, 'add', `r1z1-127.0.0.1:${port}/d1`, '100']);
+    await run('swift-ring-builder', [builder, 'rebalance']);
+  }
+  await writeFile(join(dir, 'proxy-server.conf'), proxyConf(dir, proxy, memcached));
+
+  const children: ChildProcess[] = [];
+  const output = new Map<ChildProcess, string>();
+  const start = (command: string, args: string[]): void => {
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    // The tail of stderr, for the error when a server does not come up.
+    child.stderr!.on('data', (chunk: Buffer) => output.set(child, `${command}: ${((output.get(child) ?? '') + chunk.toString()).slice(-2000)}`));
+    children.push(child);
+  };
+  start('memcached', ['-l', '127.0.0.1', '-p', String(memcached), '-U', '0', '-u', 'root']);
+  for (const app of Object.keys(servers)) start(`swift-${app}-server`, [join(dir, `${app}-server.conf`)]);
+  start('swift-proxy-server', [join(dir, 'proxy-server.conf')]);
+  const stop = async (): Promise<void> => {
+    await Promise.all(
+      children.map(async (child) => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGKILL');
+        await exited;
+      }),
+    );
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitForHealth(`http://127.0.0.1:${proxy}/healthcheck`, children, output, timeoutMs);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const endpoint = `http://127.0.0.1:${proxy}`;
+  const credentials = { accessKeyId: 'test:tester', secretAccessKey: 'testing', region: 'us-east-1' };
+  return {
+    endpoint,
+    ...credentials,
+    env: { IMAGEGEN_S3_ENDPOINT: endpoint, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_REGION: credentials.region },
+    stop,
+  };
+}
