@@ -6,6 +6,7 @@ import { registerClean } from './commands/clean.js';
 import { registerConfig } from './commands/config.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerGenerate } from './commands/generate.js';
+import { registerQueueWorker } from './commands/queue-worker.js';
 import { registerServe } from './commands/serve.js';
 import { registerWorkers } from './commands/workers.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerBatch(program, run);
   registerWorkers(program, run);
   registerServe(program, run);
+  registerQueueWorker(program, run);
   registerConfig(program, run);
   registerDoctor(program, run);
   registerClean(program, run);

@@ -13,6 +13,7 @@ import { type Logger, pino } from 'pino';
 import { matchKey, parseGatewayKeys } from './auth.js';
 import { BullMqWorkQueue } from './queue/bullmq-queue.js';
 import { createQueueWorker, type QueueWorker } from './queue/bullmq-worker.js';
+import { configuredModels } from './queue/configured-models.js';
 import { createInProcessQueue } from './queue/in-process-queue.js';
 import { type QueueSettings, queueSettingsFromEnv } from './queue/queue-settings.js';
 import type { WorkQueue } from './queue/work-queue.js';
@@ -132,7 +133,7 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
   metrics = createMetrics(queue);
   const worker =
     queueSettings && options.takeJobs !== false
-      ? createQueueWorker({ settings: queueSettings, generator, storage, models, concurrency, hooks, onStart: (model, waitedMs) => metrics.queueWaitSeconds.observe({ model }, waitedMs / 1000) })
+      ? createQueueWorker({ settings: queueSettings, generator, storage, models: configuredModels(generator.settings), concurrency, hooks, onStart: (model, waitedMs) => metrics.queueWaitSeconds.observe({ model }, waitedMs / 1000) })
       : undefined;
   const bucket = { burst: 60, perSecond: 10, ...(isLimiter(options.rateLimit) || options.rateLimit === false ? {} : options.rateLimit) };
   const limiter =

@@ -16,6 +16,7 @@ export { BullMqWorkQueue } from './queue/bullmq-queue.js';
 export type { BullMqWorkQueueOptions } from './queue/bullmq-queue.js';
 export { createQueueWorker } from './queue/bullmq-worker.js';
 export type { QueueWorker, QueueWorkerOptions } from './queue/bullmq-worker.js';
+export { configuredModels } from './queue/configured-models.js';
 export { queueSettingsFromEnv, QUEUE_PREFIX } from './queue/queue-settings.js';
 export type { QueueSettings } from './queue/queue-settings.js';
 export { LocalImageStorage } from './storage/local-image-storage.js';

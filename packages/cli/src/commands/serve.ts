@@ -8,6 +8,8 @@ import { printConfigError, say } from './terminal.js';
 interface ServeFlags {
   port: number;
   host: string;
+  jobs: boolean;
+  concurrency: number;
   out?: string;
   fluxUrl?: string;
   sdxlUrl?: string;
@@ -24,7 +26,15 @@ async function serveGateway(flags: ServeFlags): Promise<number> {
   }
   let gateway;
   try {
-    gateway = await serve({ port: flags.port, host: flags.host, env: resolved.env, generator: runtime.generator, onClosed: () => runtime.close() });
+    gateway = await serve({
+      port: flags.port,
+      host: flags.host,
+      env: resolved.env,
+      generator: runtime.generator,
+      concurrency: flags.concurrency,
+      takeJobs: flags.jobs,
+      onClosed: () => runtime.close(),
+    });
   } catch (error) {
     await runtime.close();
     const code = (error as NodeJS.ErrnoException).code;
@@ -42,6 +52,8 @@ export function registerServe(program: Command, run: CommandRunner): void {
     .command('serve')
     .description('run the OpenAI-compatible gateway (POST /v1/images/generations); local workers when none is configured')
     .option('-p, --port <n>', 'port to listen on (0: any free port)', integerIn(0, 65535), 8080)
-    .option('--host <host>', 'address to bind (other than loopback only with IMAGEGEN_GATEWAY_KEYS)', '127.0.0.1');
+    .option('--host <host>', 'address to bind (other than loopback only with IMAGEGEN_GATEWAY_KEYS)', '127.0.0.1')
+    .option('-c, --concurrency <n>', 'images made at once by this process (per model with IMAGEGEN_REDIS_URL)', integerIn(1, 256), 4)
+    .option('--no-jobs', 'with IMAGEGEN_REDIS_URL: only serve HTTP, leave the jobs to queue workers');
   addSettingFlags(command).action((flags: ServeFlags) => run(() => serveGateway(flags)));
 }
