@@ -1,4 +1,4 @@
-import { DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { FileStore } from '@imagegen/core';
 import { contentTypeOf, type ImageStorage, type OpenedImage } from './image-storage.js';
@@ -109,9 +109,14 @@ export class S3ImageStorage implements ImageStorage {
   }
 
   async discard(names: readonly string[]): Promise<void> {
-    if (names.length === 0) return;
-    for (const name of names) this.written.delete(name);
-    await this.client.send(new DeleteObjectsCommand({ Bucket: this.options.bucket, Delete: { Objects: names.map((name) => ({ Key: this.key(name) })), Quiet: true } }));
+    // One DELETE per image, not a multi-object delete: S3-compatible servers differ on the
+    // checksum that DeleteObjects requires (Swift's s3api refuses the SDK's default).
+    await Promise.all(
+      names.map(async (name) => {
+        this.written.delete(name);
+        await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.key(name) }));
+      }),
+    );
   }
 
   async sweep(): Promise<number> {
