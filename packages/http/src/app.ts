@@ -48,7 +48,8 @@ export interface GatewayOptions {
   maxBodyBytes?: number;
   /**
    * Per-client token bucket, a custom limiter, or false for none; shared through Redis when
-   * IMAGEGEN_REDIS_URL is set. @default { burst: 60, perSecond: 10 }
+   * IMAGEGEN_REDIS_URL is set. @default { burst: 60, perSecond: 10 } (IMAGEGEN_RATE_LIMIT_BURST,
+   * IMAGEGEN_RATE_LIMIT_PER_SECOND; a per-second rate of 0 turns it off)
    */
   rateLimit?: TokenBucketOptions | RateLimiter | false;
   /** Generations running at once. @default 4 */
@@ -93,6 +94,14 @@ export type GatewayApp = Hono<GatewayEnv> & {
   close(): Promise<void>;
 };
 
+const nonNegative = (env: Readonly<Record<string, string | undefined>>, name: string, fallback: number): number => {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number >= 0, got '${raw}'`);
+  return value;
+};
+
 const isLimiter = (value: unknown): value is RateLimiter => typeof (value as RateLimiter | undefined)?.take === 'function';
 
 /**
@@ -135,9 +144,13 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
     queueSettings && options.takeJobs !== false
       ? createQueueWorker({ settings: queueSettings, generator, storage, models: configuredModels(generator.settings), concurrency, hooks, onStart: (model, waitedMs) => metrics.queueWaitSeconds.observe({ model }, waitedMs / 1000) })
       : undefined;
-  const bucket = { burst: 60, perSecond: 10, ...(isLimiter(options.rateLimit) || options.rateLimit === false ? {} : options.rateLimit) };
+  const bucket = {
+    burst: nonNegative(env, 'IMAGEGEN_RATE_LIMIT_BURST', 60),
+    perSecond: nonNegative(env, 'IMAGEGEN_RATE_LIMIT_PER_SECOND', 10),
+    ...(isLimiter(options.rateLimit) || options.rateLimit === false ? {} : options.rateLimit),
+  };
   const limiter =
-    options.rateLimit === false
+    options.rateLimit === false || bucket.perSecond === 0
       ? undefined
       : isLimiter(options.rateLimit)
         ? options.rateLimit

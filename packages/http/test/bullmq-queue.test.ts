@@ -99,7 +99,7 @@ describe('the BullMQ work queue', () => {
       });
       await vi.waitFor(async () => expect(await metric(gateway.app, 'imagegen_queue_depth')).toBe(1), { timeout: 5000, interval: 20 });
       controller.abort();
-      await pending.catch(() => undefined);
+      await Promise.resolve(pending).catch(() => undefined);
       await vi.waitFor(async () => expect(await metric(gateway.app, 'imagegen_queue_depth')).toBe(0), { timeout: 5000, interval: 20 });
     } finally {
       await gateway.dispose();

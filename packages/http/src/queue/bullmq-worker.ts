@@ -30,6 +30,17 @@ export interface QueueWorker {
   close(): Promise<void>;
 }
 
+/**
+ * BullMQ's limiter counts jobs in fixed windows. Windows of a tenth of a second, not a whole
+ * one: a one-second window lets a full second's jobs through at once and, across a window's
+ * edge, nearly two seconds' worth within one second; tenth-second windows keep every second
+ * within about 10% of the rate.
+ */
+export function limiterWindow(ratePerSecond: number): { max: number; duration: number } {
+  const max = Math.max(1, Math.round(ratePerSecond / 10));
+  return { max, duration: Math.round((1000 * max) / ratePerSecond) };
+}
+
 // The job's own image name: a job that runs again (its worker died) writes the same key, so an
 // image is never stored twice.
 const jobImageName = (job: Job<ImageWork>) => (generated: string) =>
@@ -72,7 +83,7 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
         lockDuration: settings.lockDurationMs,
         stalledInterval: settings.stalledIntervalMs,
         maxStalledCount: settings.maxStalledCount,
-        ...(settings.ratePerSecond ? { limiter: { max: settings.ratePerSecond, duration: 1000 } } : {}),
+        ...(settings.ratePerSecond ? { limiter: limiterWindow(settings.ratePerSecond) } : {}),
       }),
   );
   for (const worker of workers) {
