@@ -4,7 +4,7 @@ import type { ImageStorage } from '../storage/image-storage.js';
 import { type ImageWork, performWork, type WorkOutcome } from './image-work.js';
 import { QUEUE_PREFIX, type QueueSettings } from './queue-settings.js';
 
-/** Options of {@link startQueueWorker}. */
+/** Options of {@link createQueueWorker}. */
 export interface QueueWorkerOptions {
   settings: QueueSettings;
   generator: ImageGenerator;
