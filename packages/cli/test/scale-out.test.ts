@@ -137,6 +137,7 @@ describe('two gateways and two queue workers on one Redis and one bucket', () =>
     const names = await Promise.all(settled.map(async (response) => new URL(((await response.json()) as { data: Array<{ url: string }> }).data[0]!.url).pathname.split('/').pop()!));
     // The killed worker's four jobs ran again elsewhere: 12 upstream calls, 8 images.
     expect(worker.requests).toHaveLength(12);
+    console.info(`scale-out: the killed worker's jobs finished ${failoverMs} ms after the SIGKILL`);
     expect(failoverMs).toBeLessThan(lockMs + stalledMs + jobMs + 3000);
 
     const keys = await bucketKeys(env.IMAGEGEN_S3_BUCKET!);
