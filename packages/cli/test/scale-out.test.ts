@@ -69,7 +69,9 @@ async function bucketKeys(bucket: string): Promise<string[]> {
 
 describe('two gateways and two queue workers on one Redis and one bucket', () => {
   it('500 requests over both gateways all succeed, images are served by either gateway, the shared worker limit holds', async () => {
-    const rate = 40;
+    // 20/s: low enough that a loaded 2-core machine (four CLI processes, Swift, Redis, other
+    // test files) still has more capacity than the limit, so the limit is what binds.
+    const rate = 20;
     const env = await sharedEnv({ IMAGEGEN_QUEUE_RATE_LIMIT: String(rate) });
     worker.respond(() => ({ delayMs: 50 }));
     const gateways = await Promise.all([startGateway(env), startGateway(env)]);
@@ -101,7 +103,7 @@ describe('two gateways and two queue workers on one Redis and one bucket', () =>
     expect(Buffer.from(await served.arrayBuffer())).toEqual(TINY_PNG);
 
     // The upstream saw the calls at the shared limit: the average within 10%, and no second
-    // (a sliding window) above it by more than 10%.
+    // (a sliding window) above it by more than 10%, give or take one call of arrival jitter.
     const times = worker.requests.map((request) => request.at).sort((a, b) => a - b);
     expect(times).toHaveLength(total);
     const average = ((times.length - 1) / (times.at(-1)! - times[0]!)) * 1000;
@@ -113,8 +115,8 @@ describe('two gateways and two queue workers on one Redis and one bucket', () =>
     console.info(`scale-out: ${total} requests, upstream ${average.toFixed(1)}/s on average, busiest second ${busiest} (limit ${rate}/s)`);
     expect(average).toBeGreaterThan(rate * 0.9);
     expect(average).toBeLessThan(rate * 1.1);
-    expect(busiest).toBeLessThanOrEqual(Math.ceil(rate * 1.1));
-  }, 120_000);
+    expect(busiest).toBeLessThanOrEqual(Math.ceil(rate * 1.1) + 1);
+  }, 180_000);
 
   it('SIGKILL of a queue worker mid-job: every job completes on the other within the failover time, each image stored once and whole', async () => {
     const lockMs = 2000;
