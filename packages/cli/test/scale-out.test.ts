@@ -165,4 +165,18 @@ describe('two gateways and two queue workers on one Redis and one bucket', () =>
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('draining');
   }, 60_000);
+
+  it('queue-worker refuses a bad or unreachable IMAGEGEN_REDIS_URL with a clear message, never the URL', async () => {
+    const missing = await startCli(['queue-worker'], { cwd }).done;
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain('IMAGEGEN_REDIS_URL is not set');
+    const bad = await startCli(['queue-worker'], { cwd, env: { IMAGEGEN_REDIS_URL: 'localhost:6379' } }).done;
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toContain('must be a redis:// or rediss:// URL');
+    const away = await startCli(['queue-worker'], { cwd, env: { IMAGEGEN_REDIS_URL: 'redis://:hunter2secret@127.0.0.1:1' } }).done;
+    expect(away.code).toBe(1);
+    expect(away.stderr).toContain('cannot reach Redis');
+    expect(away.stderr).not.toContain('hunter2secret');
+    expect(away.stderr).not.toMatch(/\n\s+at /);
+  }, 30_000);
 });

@@ -127,7 +127,16 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
   const storage = options.storage ?? imageStorageFromEnv(env, generator.settings.outputDir, imageMaxAgeMs);
   // With IMAGEGEN_REDIS_URL the work, the rate limit and the asynchronous jobs are shared by
   // every process that reaches the same Redis.
-  const redis = env.IMAGEGEN_REDIS_URL ? new Redis(env.IMAGEGEN_REDIS_URL, { maxRetriesPerRequest: 1 }) : undefined;
+  // The settings first: a bad value must stop the start before any connection is opened.
+  const queueSettings = env.IMAGEGEN_REDIS_URL ? queueSettingsFromEnv(env, options.queueSettings) : undefined;
+  const redis = queueSettings ? new Redis(queueSettings.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
+  let lastRedisError: string | undefined;
+  redis?.on('error', (error: Error) => {
+    // ioredis reconnects by itself and reports every failed try: log a new problem once.
+    if (error.message !== lastRedisError) logger.warn({ err: { message: error.message } }, 'Redis connection error');
+    lastRedisError = error.message;
+  });
+  redis?.on('ready', () => (lastRedisError = undefined));
   const models = Object.keys(defaultModels);
   const maxWaiting = options.maxWaiting ?? (redis ? 1024 : 64);
   let metrics: GatewayMetrics;
@@ -135,7 +144,6 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
     onAttempt: () => metrics.upstreamAttempts.inc({ model }),
     onRetry: () => metrics.upstreamRetries.inc({ model }),
   });
-  const queueSettings = redis ? queueSettingsFromEnv(env, options.queueSettings) : undefined;
   const queue: WorkQueue & { limiterWaits?: () => Promise<Record<string, number>> } = queueSettings
     ? new BullMqWorkQueue({ settings: queueSettings, models, maxWaiting, onStalled: (model) => metrics.stalledJobs.inc({ model }) })
     : createInProcessQueue({ generator, storage, concurrency, maxWaiting, hooks });

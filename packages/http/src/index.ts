@@ -33,3 +33,4 @@ export { InMemoryJobStore } from './job-store.js';
 export type { JobRecord, JobStatus, JobStore } from './job-store.js';
 export { RedisRateLimiter } from './redis-rate-limit.js';
 export { RedisJobStore } from './redis-job-store.js';
+export { canReachRedis, redisAnswers } from './redis-reachable.js';

@@ -105,4 +105,20 @@ describe('the BullMQ work queue', () => {
       await gateway.dispose();
     }
   });
+
+  it('with Redis away a request is answered 503 queue_unavailable, and the gateway still closes', async () => {
+    const gateway = await makeGateway(worker, { env: { IMAGEGEN_REDIS_URL: 'redis://127.0.0.1:1' }, queueSettings: { addTimeoutMs: 200 } });
+    const response = await gateway.post({ prompt: 'nowhere to go' });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('5');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('queue_unavailable');
+    expect(((await (await gateway.app.request('/readyz')).json()) as { redis: unknown }).redis).toEqual({ reachable: false });
+    await gateway.dispose();
+    // Only /readyz's HEAD checks reached the worker: no generation was attempted.
+    expect(worker.requests.filter((request) => request.method !== 'HEAD')).toHaveLength(0);
+  }, 20_000);
+
+  it('refuses an IMAGEGEN_REDIS_URL that is not a redis URL before opening any connection', async () => {
+    await expect(makeGateway(worker, { env: { IMAGEGEN_REDIS_URL: 'localhost:6379' } })).rejects.toThrow('IMAGEGEN_REDIS_URL must be a redis:// or rediss:// URL');
+  });
 });

@@ -14,7 +14,7 @@ interface QueueWorkerFlags {
 }
 
 async function runQueueWorker(flags: QueueWorkerFlags): Promise<number> {
-  const { configuredModels, createQueueWorker, imageStorageFromEnv, queueSettingsFromEnv } = await import('@imagegen/http');
+  const { canReachRedis, configuredModels, createQueueWorker, imageStorageFromEnv, queueSettingsFromEnv } = await import('@imagegen/http');
   const resolved = await resolveSettings(settingFlags(flags), process.env, process.cwd());
   const env = { ...resolved.env, ...(flags.rateLimit === undefined ? {} : { IMAGEGEN_QUEUE_RATE_LIMIT: String(flags.rateLimit) }) };
   let settings;
@@ -23,6 +23,11 @@ async function runQueueWorker(flags: QueueWorkerFlags): Promise<number> {
   } catch (error) {
     say((error as Error).message);
     return EXIT.notConfigured;
+  }
+  // Never the URL itself in the message: it may hold a password.
+  if (!(await canReachRedis(settings.redisUrl, 5000))) {
+    say('cannot reach Redis at IMAGEGEN_REDIS_URL (no answer to PING within 5 s)');
+    return EXIT.failed;
   }
   let runtime;
   try {
@@ -38,13 +43,7 @@ async function runQueueWorker(flags: QueueWorkerFlags): Promise<number> {
     await runtime.close();
     await storage.close();
   };
-  try {
-    await worker.ready();
-  } catch (error) {
-    say(`cannot reach Redis at IMAGEGEN_REDIS_URL: ${(error as Error).message}`);
-    await stop();
-    return EXIT.failed;
-  }
+  await worker.ready();
   say(`queue worker taking ${models.join(', ')} jobs, ${flags.concurrency} at once per model${settings.ratePerSecond ? `, at most ${settings.ratePerSecond}/s per model across all workers` : ''}; storage: ${storage.kind}; Ctrl-C or SIGTERM drains and stops`);
   // SIGTERM drains: no new jobs, the active ones finish; a second signal stops at once.
   await new Promise<void>((resolve) => {

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
+import { GatewayError } from '../openai-error.js';
 import type { ImageWork, WorkError, WorkOutcome } from './image-work.js';
 import { QUEUE_PREFIX, type QueueSettings } from './queue-settings.js';
+import { settleWithin } from './settle-within.js';
 import type { QueueStats, WorkQueue } from './work-queue.js';
 
 /** Options of {@link BullMqWorkQueue}. */
@@ -25,6 +27,9 @@ interface Waiter {
 // at every sweep, so that no caller waits forever.
 const LOOK_UP_AFTER_MS = 5000;
 const SWEEP_EVERY_MS = 2000;
+
+const unavailable = (): GatewayError =>
+  new GatewayError(503, 'The shared queue is unavailable (Redis does not answer), retry shortly', 'server_error', 'queue_unavailable', null, { 'retry-after': '5' });
 
 const failure = (code: WorkError['code'], message: string, model: string): WorkOutcome => ({ ok: false, error: { code, message, model, retryable: false } });
 
@@ -53,7 +58,11 @@ export class BullMqWorkQueue implements WorkQueue {
   constructor(private readonly options: BullMqWorkQueueOptions) {
     const connection = { url: options.settings.redisUrl };
     for (const model of options.models) {
-      this.queues.set(model, new Queue(model, { connection, prefix: QUEUE_PREFIX }));
+      const queue = new Queue(model, { connection, prefix: QUEUE_PREFIX });
+      queue.on('error', () => {
+        // Reconnects by itself; a request that cannot add its job is answered 503.
+      });
+      this.queues.set(model, queue);
       const events = new QueueEvents(model, { connection, prefix: QUEUE_PREFIX });
       events.on('completed', ({ jobId, returnvalue }) => this.finish(jobId, parseOutcome(returnvalue, model)));
       events.on('failed', ({ jobId, failedReason }) => this.finish(jobId, failure('server_error', `The image job failed: ${failedReason}`, model)));
@@ -83,18 +92,28 @@ export class BullMqWorkQueue implements WorkQueue {
     const queue = this.queues.get(work.model);
     if (!queue) return Promise.resolve(failure('not_configured', `No queue for model '${work.model}'`, work.model));
     if (this.waiters.size >= this.options.maxWaiting) return undefined;
-    const { attempts, backoffMs, keepJobsMs } = this.options.settings;
+    const { attempts, backoffMs, keepJobsMs, addTimeoutMs } = this.options.settings;
     const jobId = randomUUID();
-    return new Promise<WorkOutcome>((resolve) => {
+    return new Promise<WorkOutcome>((resolve, reject) => {
       const onAbort = (): void => {
         // A job no worker has taken yet is dropped; one being made finishes unseen.
         void queue.remove(jobId).catch(() => {});
         this.finish(jobId, failure('aborted', 'The request was cancelled', work.model));
       };
+      // Redis away: the job cannot be added; the request is answered 503, not left waiting.
+      const giveUp = (): void => {
+        clearTimeout(addTimer);
+        if (!this.waiters.delete(jobId)) return;
+        signal?.removeEventListener('abort', onAbort);
+        this.notifyIdle();
+        reject(unavailable());
+      };
+      const addTimer = setTimeout(giveUp, addTimeoutMs);
       this.waiters.set(jobId, {
         model: work.model,
         since: Date.now(),
         finish: (outcome) => {
+          clearTimeout(addTimer);
           signal?.removeEventListener('abort', onAbort);
           resolve(outcome);
         },
@@ -104,7 +123,7 @@ export class BullMqWorkQueue implements WorkQueue {
       const keep = { age: Math.ceil(keepJobsMs / 1000) };
       this.connected
         .then(() => queue.add('image', work, { jobId, attempts, backoff: { type: 'exponential', delay: backoffMs }, removeOnComplete: keep, removeOnFail: keep }))
-        .catch((error: Error) => this.finish(jobId, failure('network', `Cannot queue the image: ${error.message}`, work.model)));
+        .then(() => clearTimeout(addTimer), giveUp);
     });
   }
 
@@ -113,6 +132,10 @@ export class BullMqWorkQueue implements WorkQueue {
     if (!waiter) return;
     this.waiters.delete(jobId);
     waiter.finish(outcome);
+    this.notifyIdle();
+  }
+
+  private notifyIdle(): void {
     if (this.waiters.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
@@ -153,7 +176,7 @@ export class BullMqWorkQueue implements WorkQueue {
 
   async close(): Promise<void> {
     clearInterval(this.sweeper);
-    await Promise.all([...this.events.values()].map((events) => events.close()));
-    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+    // Bounded: with Redis away, closing the event listeners would wait for it for ever.
+    await settleWithin(Promise.all([...this.events.values(), ...this.queues.values()].map((part) => part.close())), 2000);
   }
 }

@@ -3,6 +3,7 @@ import { type Job, Worker } from 'bullmq';
 import type { ImageStorage } from '../storage/image-storage.js';
 import { type ImageWork, performWork, type WorkOutcome } from './image-work.js';
 import { QUEUE_PREFIX, type QueueSettings } from './queue-settings.js';
+import { settleWithin } from './settle-within.js';
 
 /** Options of {@link createQueueWorker}. */
 export interface QueueWorkerOptions {
@@ -26,8 +27,11 @@ export interface QueueWorker {
   readonly active: number;
   /** Resolves once every model's worker is connected and taking jobs. */
   ready(): Promise<void>;
-  /** Stops taking jobs and waits for the active ones to finish (SIGTERM). */
-  close(): Promise<void>;
+  /**
+   * Stops taking jobs and waits for the active ones to finish (SIGTERM), at most `drainMs`
+   * (default 30000: with Redis away, BullMQ would wait for ever).
+   */
+  close(drainMs?: number): Promise<void>;
 }
 
 /**
@@ -95,6 +99,12 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
       return active;
     },
     ready: () => Promise.all(workers.map((worker) => worker.waitUntilReady())).then(() => undefined),
-    close: () => (closing ??= Promise.all(workers.map((worker) => worker.close())).then(() => undefined)),
+    close: (drainMs = 30_000) =>
+      (closing ??= (async () => {
+        // Nothing to drain: close at once (BullMQ's graceful close would wait for an absent Redis).
+        // A job fetched in this instant restarts elsewhere once its lock expires.
+        const force = active === 0;
+        await settleWithin(Promise.all(workers.map((worker) => worker.close(force))), force ? 2000 : drainMs);
+      })()),
   };
 }

@@ -15,6 +15,8 @@ export interface QueueSettings {
   backoffMs: number;
   /** How long finished jobs stay in Redis. @default 3600000 */
   keepJobsMs: number;
+  /** How long adding a job may take before the request is answered 503 (Redis away). @default 5000 */
+  addTimeoutMs: number;
 }
 
 /** The Redis key prefix of imagegen's queues (one queue per model, named after it). */
@@ -39,6 +41,8 @@ const positive = (env: Readonly<Record<string, string | undefined>>, name: strin
 export function queueSettingsFromEnv(env: Readonly<Record<string, string | undefined>>, overrides: Partial<QueueSettings> = {}): QueueSettings {
   const redisUrl = overrides.redisUrl ?? env.IMAGEGEN_REDIS_URL?.trim();
   if (!redisUrl) throw new Error('IMAGEGEN_REDIS_URL is not set: the shared queue needs Redis');
+  // Checked here: ioredis takes anything and then retries a wrong address for ever.
+  if (!/^rediss?:\/\/[^\s]+$/.test(redisUrl)) throw new Error('IMAGEGEN_REDIS_URL must be a redis:// or rediss:// URL');
   const rate = env.IMAGEGEN_QUEUE_RATE_LIMIT?.trim() ? positive(env, 'IMAGEGEN_QUEUE_RATE_LIMIT', 0) : undefined;
   const settings: QueueSettings = {
     redisUrl,
@@ -48,6 +52,7 @@ export function queueSettingsFromEnv(env: Readonly<Record<string, string | undef
     attempts: Math.floor(positive(env, 'IMAGEGEN_QUEUE_ATTEMPTS', 2)),
     backoffMs: 1000,
     keepJobsMs: 3_600_000,
+    addTimeoutMs: 5000,
     ...(rate === undefined ? {} : { ratePerSecond: rate }),
   };
   return { ...settings, ...overrides };

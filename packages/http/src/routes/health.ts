@@ -1,6 +1,7 @@
 import type { Settings } from '@imagegen/core';
 import type { Context } from 'hono';
 import type { Redis } from 'ioredis';
+import { redisAnswers } from '../redis-reachable.js';
 import type { ImageStorage } from '../storage/image-storage.js';
 
 /** Whether a worker answers HTTP at all (any status counts: it is up). */
@@ -11,19 +12,6 @@ async function reachable(url: string, timeoutMs: number): Promise<boolean> {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** Whether Redis answers PING in time. */
-async function redisAnswers(redis: Redis, timeoutMs: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), timeoutMs)));
-    return (await Promise.race([redis.ping(), late])) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
   }
 }
 
