@@ -11,6 +11,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
 import { matchKey, parseGatewayKeys } from './auth.js';
+import { envNumber } from './env-number.js';
 import { BullMqWorkQueue } from './queue/bullmq-queue.js';
 import { createQueueWorker, type QueueWorker } from './queue/bullmq-worker.js';
 import { configuredModels } from './queue/configured-models.js';
@@ -94,14 +95,6 @@ export type GatewayApp = Hono<GatewayEnv> & {
   close(): Promise<void>;
 };
 
-const nonNegative = (env: Readonly<Record<string, string | undefined>>, name: string, fallback: number): number => {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number >= 0, got '${raw}'`);
-  return value;
-};
-
 const isLimiter = (value: unknown): value is RateLimiter => typeof (value as RateLimiter | undefined)?.take === 'function';
 
 /**
@@ -153,8 +146,8 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
       ? createQueueWorker({ settings: queueSettings, generator, storage, models: configuredModels(generator.settings), concurrency, hooks, onStart: (model, waitedMs) => metrics.queueWaitSeconds.observe({ model }, waitedMs / 1000) })
       : undefined;
   const bucket = {
-    burst: nonNegative(env, 'IMAGEGEN_RATE_LIMIT_BURST', 60),
-    perSecond: nonNegative(env, 'IMAGEGEN_RATE_LIMIT_PER_SECOND', 10),
+    burst: envNumber(env, 'IMAGEGEN_RATE_LIMIT_BURST', 60, { orEqual: true }),
+    perSecond: envNumber(env, 'IMAGEGEN_RATE_LIMIT_PER_SECOND', 10, { orEqual: true }),
     ...(isLimiter(options.rateLimit) || options.rateLimit === false ? {} : options.rateLimit),
   };
   const limiter =

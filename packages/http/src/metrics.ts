@@ -24,6 +24,9 @@ export interface GatewayMetrics {
 /** Creates the metrics; the queue is read at scrape time. */
 export function createMetrics(queue: QueueProbe): GatewayMetrics {
   const registry = new Registry();
+  // The two queue gauges share one read per scrape: with BullMQ each read is a Redis round trip.
+  let reading: Promise<QueueStats> | undefined;
+  const readStats = (): Promise<QueueStats> => (reading ??= queue.stats().finally(() => (reading = undefined)));
   const requests = new Counter({ name: 'imagegen_http_requests_total', help: 'HTTP requests by route, method and status', labelNames: ['route', 'method', 'status'] as const, registers: [registry] });
   const generationSeconds = new Histogram({
     name: 'imagegen_generation_duration_seconds',
@@ -39,7 +42,7 @@ export function createMetrics(queue: QueueProbe): GatewayMetrics {
     help: 'Images waiting for a worker (every process sharing the queue)',
     registers: [registry],
     async collect() {
-      this.set((await queue.stats()).waiting);
+      this.set((await readStats()).waiting);
     },
   });
   new Gauge({
@@ -47,7 +50,7 @@ export function createMetrics(queue: QueueProbe): GatewayMetrics {
     help: 'Images being made (every process sharing the queue)',
     registers: [registry],
     async collect() {
-      this.set((await queue.stats()).active);
+      this.set((await readStats()).active);
     },
   });
   new Gauge({

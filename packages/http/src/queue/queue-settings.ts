@@ -1,3 +1,5 @@
+import { envNumber } from '../env-number.js';
+
 /** How the shared BullMQ queue behaves; every process that shares a queue should use the same values. */
 export interface QueueSettings {
   redisUrl: string;
@@ -22,14 +24,6 @@ export interface QueueSettings {
 /** The Redis key prefix of imagegen's queues (one queue per model, named after it). */
 export const QUEUE_PREFIX = 'imagegen';
 
-const positive = (env: Readonly<Record<string, string | undefined>>, name: string, fallback: number): number => {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got '${raw}'`);
-  return value;
-};
-
 /**
  * The queue settings from the environment: `IMAGEGEN_REDIS_URL` (required),
  * `IMAGEGEN_QUEUE_RATE_LIMIT` (calls per second per model), `IMAGEGEN_QUEUE_LOCK_MS`,
@@ -43,17 +37,18 @@ export function queueSettingsFromEnv(env: Readonly<Record<string, string | undef
   if (!redisUrl) throw new Error('IMAGEGEN_REDIS_URL is not set: the shared queue needs Redis');
   // Checked here: ioredis takes anything and then retries a wrong address for ever.
   if (!/^rediss?:\/\/[^\s]+$/.test(redisUrl)) throw new Error('IMAGEGEN_REDIS_URL must be a redis:// or rediss:// URL');
-  const rate = env.IMAGEGEN_QUEUE_RATE_LIMIT?.trim() ? positive(env, 'IMAGEGEN_QUEUE_RATE_LIMIT', 0) : undefined;
+  // 0 or unset: no limit.
+  const rate = envNumber(env, 'IMAGEGEN_QUEUE_RATE_LIMIT', 0, { orEqual: true });
   const settings: QueueSettings = {
     redisUrl,
-    lockDurationMs: positive(env, 'IMAGEGEN_QUEUE_LOCK_MS', 5000),
-    stalledIntervalMs: positive(env, 'IMAGEGEN_QUEUE_STALLED_MS', 2500),
+    lockDurationMs: envNumber(env, 'IMAGEGEN_QUEUE_LOCK_MS', 5000),
+    stalledIntervalMs: envNumber(env, 'IMAGEGEN_QUEUE_STALLED_MS', 2500),
     maxStalledCount: 2,
-    attempts: Math.floor(positive(env, 'IMAGEGEN_QUEUE_ATTEMPTS', 2)),
+    attempts: Math.floor(envNumber(env, 'IMAGEGEN_QUEUE_ATTEMPTS', 2, { min: 1, orEqual: true })),
     backoffMs: 1000,
     keepJobsMs: 3_600_000,
     addTimeoutMs: 5000,
-    ...(rate === undefined ? {} : { ratePerSecond: rate }),
+    ...(rate > 0 ? { ratePerSecond: rate } : {}),
   };
   return { ...settings, ...overrides };
 }

@@ -1,3 +1,4 @@
+import { envNumber } from '../env-number.js';
 import { LocalImageStorage } from './local-image-storage.js';
 import type { ImageStorage } from './image-storage.js';
 import { S3ImageStorage } from './s3-image-storage.js';
@@ -19,7 +20,7 @@ export function imageStorageFromEnv(env: Readonly<Record<string, string | undefi
   const endpoint = env.IMAGEGEN_S3_ENDPOINT?.trim() || undefined;
   const accessKeyId = env.AWS_ACCESS_KEY_ID;
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
-  const presignSeconds = Number(env.IMAGEGEN_S3_PRESIGN_SECONDS ?? 0);
+  const presignSeconds = envNumber(env, 'IMAGEGEN_S3_PRESIGN_SECONDS', 0, { orEqual: true });
   return new S3ImageStorage({
     bucket,
     prefix: env.IMAGEGEN_S3_PREFIX ?? '',
