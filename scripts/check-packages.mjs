@@ -69,7 +69,19 @@ void [code, response, workers, answer, serve, new ImageGenerator({ settings: loa
     const module = resolution === 'NodeNext' ? 'NodeNext' : 'ESNext';
     writeFileSync(
       join(app, `tsconfig.${resolution}.json`),
-      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module, moduleResolution: resolution, lib: ['ES2023', 'DOM'], types: ['node'], skipLibCheck: false }, files: ['use.ts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          target: 'ES2022',
+          module,
+          moduleResolution: resolution,
+          lib: ['ES2023', 'DOM'],
+          types: ['node'],
+          skipLibCheck: false,
+        },
+        files: ['use.ts'],
+      }),
     );
     run(join(app, 'node_modules', '.bin', 'tsc'), ['-p', `tsconfig.${resolution}.json`], { cwd: app, stdio: 'inherit' });
     process.stderr.write(`types ok with moduleResolution ${resolution}\n`);
@@ -77,7 +89,12 @@ void [code, response, workers, answer, serve, new ImageGenerator({ settings: loa
 
   const help = run('npx', ['imagegen', '--help'], { cwd: app });
   if (!help.includes('Exit codes:')) throw new Error('imagegen --help printed no exit codes');
-  const generated = JSON.parse(run('npx', ['imagegen', 'generate', 'a red fox', '--json'], { cwd: app, env: { ...process.env, FLUX_WORKER_URL: '', SDXL_WORKER_URL: '', SDXL_API_KEY: '' } }));
+  const generated = JSON.parse(
+    run('npx', ['imagegen', 'generate', 'a red fox', '--json'], {
+      cwd: app,
+      env: { ...process.env, FLUX_WORKER_URL: '', SDXL_WORKER_URL: '', SDXL_API_KEY: '' },
+    }),
+  );
   if (!generated.ok) throw new Error(`imagegen generate failed: ${JSON.stringify(generated)}`);
   process.stderr.write(`imagegen generate ok: ${generated.path}\n`);
 

@@ -11,10 +11,13 @@ import { createImageGenerator } from '@imagegen/core/node';
 import { Agent, fetch } from 'undici';
 
 const [mode, url, dir] = process.argv.slice(2) as [string, string, string];
-let ok = false;
-let before = 0;
+let ok: boolean;
+let before: number;
 if (mode === 'imagegen') {
-  const generator = createImageGenerator({ env: { FLUX_WORKER_URL: url, IMAGEGEN_OUTPUT_DIR: dir, IMAGEGEN_LOG_LEVEL: 'silent' }, maxImageBytes: 512 * 1024 * 1024 });
+  const generator = createImageGenerator({
+    env: { FLUX_WORKER_URL: url, IMAGEGEN_OUTPUT_DIR: dir, IMAGEGEN_LOG_LEVEL: 'silent' },
+    maxImageBytes: 512 * 1024 * 1024,
+  });
   // A small warm-up image first: module loading and the first connection are not the big image's cost.
   await generator.generateWithFlux('warm');
   before = process.memoryUsage().rss;

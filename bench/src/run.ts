@@ -74,8 +74,22 @@ async function sequentialLatency(worker: TestWorker): Promise<void> {
   }
   const median = ratio(quantile(ours, 0.5), quantile(theirs, 0.5));
   const p99 = ratio(quantile(ours, 0.99), quantile(theirs, 0.99));
-  rows.push({ name: '1 sequential latency (64 KB PNG)', figure: 'median imagegen/raw', value: median, target: '<= 1.10', met: median <= 1.1, detail: `median ${quantile(ours, 0.5).toFixed(2)} ms vs ${quantile(theirs, 0.5).toFixed(2)} ms` });
-  rows.push({ name: '1 sequential latency (64 KB PNG)', figure: 'p99 imagegen/raw', value: p99, target: '(reported)', met: true, detail: `p99 ${quantile(ours, 0.99).toFixed(2)} ms vs ${quantile(theirs, 0.99).toFixed(2)} ms` });
+  rows.push({
+    name: '1 sequential latency (64 KB PNG)',
+    figure: 'median imagegen/raw',
+    value: median,
+    target: '<= 1.10',
+    met: median <= 1.1,
+    detail: `median ${quantile(ours, 0.5).toFixed(2)} ms vs ${quantile(theirs, 0.5).toFixed(2)} ms`,
+  });
+  rows.push({
+    name: '1 sequential latency (64 KB PNG)',
+    figure: 'p99 imagegen/raw',
+    value: p99,
+    target: '(reported)',
+    met: true,
+    detail: `p99 ${quantile(ours, 0.99).toFixed(2)} ms vs ${quantile(theirs, 0.99).toFixed(2)} ms`,
+  });
   await generator.close();
   await raw.close();
   await Promise.all([rm(dirA, { recursive: true, force: true }), rm(dirB, { recursive: true, force: true })]);
@@ -93,7 +107,7 @@ async function throughput(worker: TestWorker, concurrency: number): Promise<void
   await pool(100, concurrency, (index) => generator.generateWithFlux(`warm ${index}`));
   await pool(100, concurrency, (index) => raw.generate(`warm ${index}`));
   for (let r = 0; r < 4; r++) {
-    for (const side of (r % 2 === 0 ? ['ours', 'raw'] : ['raw', 'ours']) as Array<'ours' | 'raw'>) {
+    for (const side of r % 2 === 0 ? (['ours', 'raw'] as const) : (['raw', 'ours'] as const)) {
       const started = performance.now();
       await pool(round, concurrency, async (index) => {
         if (side === 'raw') return raw.generate(`tp ${index}`);
@@ -126,7 +140,9 @@ async function bigImageMemory(): Promise<void> {
   worker.respond((request) => (request.prompt === 'warm' ? {} : { hugeBytes: bytes }));
   const run = async (mode: string) => {
     const dir = await scratch(`big-${mode}`);
-    const { stdout } = await promisify(execFile)(process.execPath, [here('./big-image-child.js'), mode, worker.fluxUrl, dir], { maxBuffer: 1024 * 1024 });
+    const { stdout } = await promisify(execFile)(process.execPath, [here('./big-image-child.js'), mode, worker.fluxUrl, dir], {
+      maxBuffer: 1024 * 1024,
+    });
     await rm(dir, { recursive: true, force: true });
     return JSON.parse(stdout) as { ok: boolean; growthBytes: number };
   };
@@ -145,7 +161,9 @@ async function bigImageMemory(): Promise<void> {
   });
 }
 
-async function listen(fetchHandler: (request: Request) => Response | Promise<Response>): Promise<{ url: string; close: () => Promise<void> }> {
+async function listen(
+  fetchHandler: (request: Request) => Response | Promise<Response>,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createAdaptorServer({ fetch: fetchHandler }) as Server;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -169,7 +187,7 @@ async function gateway(worker: TestWorker): Promise<void> {
   const agent = new Agent({ connections: 10, keepAliveTimeout: 30_000 });
   const bare = new Hono();
   bare.post('/v1/images/generations', async (context) => {
-    const body = (await context.req.json()) as { prompt: string };
+    const body = await context.req.json<{ prompt: string }>();
     const response = await undiciFetch(`${worker.fluxUrl}?prompt=${encodeURIComponent(body.prompt)}`, { dispatcher: agent });
     const b64 = Buffer.from(await response.arrayBuffer()).toString('base64');
     return context.json({ created: Math.floor(Date.now() / 1000), data: [{ b64_json: b64 }] });
@@ -198,7 +216,14 @@ async function gateway(worker: TestWorker): Promise<void> {
     met: value >= 0.8 && errors(results.ours) === 0,
     detail: `${rps(results.ours).toFixed(0)} vs ${rps(results.bare).toFixed(0)} req/s; non-2xx/errors ${errors(results.ours)} vs ${errors(results.bare)}`,
   });
-  rows.push({ name: '4 gateway (b64_json, 64 KB)', figure: 'p99 imagegen/bare', value: ratio(p99(results.ours), p99(results.bare)), target: '(reported)', met: true, detail: `p99 ${p99(results.ours).toFixed(1)} ms vs ${p99(results.bare).toFixed(1)} ms` });
+  rows.push({
+    name: '4 gateway (b64_json, 64 KB)',
+    figure: 'p99 imagegen/bare',
+    value: ratio(p99(results.ours), p99(results.bare)),
+    target: '(reported)',
+    met: true,
+    detail: `p99 ${p99(results.ours).toFixed(1)} ms vs ${p99(results.bare).toFixed(1)} ms`,
+  });
   await ours.close();
   await theirs.close();
   await app.close();
@@ -213,10 +238,14 @@ async function batchRun(worker: TestWorker, prompts: number): Promise<{ perPromp
   const rssFile = join(dir, 'rss');
   const started = performance.now();
   const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(process.execPath, [here('./rss-wrapper.js'), 'batch', file, '--concurrency', '8', '--out', join(dir, 'out'), '--no-progress'], {
-      env: { ...process.env, FLUX_WORKER_URL: worker.fluxUrl, IMAGEGEN_LOG_LEVEL: 'silent', IMAGEGEN_BENCH_RSS_FILE: rssFile },
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      process.execPath,
+      [here('./rss-wrapper.js'), 'batch', file, '--concurrency', '8', '--out', join(dir, 'out'), '--no-progress'],
+      {
+        env: { ...process.env, FLUX_WORKER_URL: worker.fluxUrl, IMAGEGEN_LOG_LEVEL: 'silent', IMAGEGEN_BENCH_RSS_FILE: rssFile },
+        stdio: 'ignore',
+      },
+    );
     child.on('close', resolve);
   });
   const elapsed = since(started);
@@ -260,7 +289,14 @@ async function localRendering(): Promise<void> {
   await pool(count, 4, render);
   const perSecond = (count / since(started)) * 1000;
   await workers.close();
-  rows.push({ name: '6 local preview rendering', figure: 'images/s at 512x512', value: Math.round(perSecond), target: '>= 50', met: perSecond >= 50, detail: 'sharp (SVG to PNG), concurrency 4 on 2 cores' });
+  rows.push({
+    name: '6 local preview rendering',
+    figure: 'images/s at 512x512',
+    value: Math.round(perSecond),
+    target: '>= 50',
+    met: perSecond >= 50,
+    detail: 'sharp (SVG to PNG), concurrency 4 on 2 cores',
+  });
 }
 
 async function main(): Promise<void> {

@@ -13,11 +13,20 @@ const BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.
 const REQUESTS = Number(process.env.SCALE_REQUESTS ?? 800);
 const CLIENTS = 32;
 
-function start(args: string[], env: Record<string, string>, cwd: string, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, IMAGEGEN_LOG_LEVEL: 'warn', NO_COLOR: '1', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+function start(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd,
+    env: { ...process.env, IMAGEGEN_LOG_LEVEL: 'warn', NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   return new Promise((resolve, reject) => {
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       const match = ready.exec(stderr);
       if (match) resolve({ child, match });
@@ -33,7 +42,11 @@ async function load(url: string): Promise<number> {
     Array.from({ length: CLIENTS }, async () => {
       while (next < REQUESTS) {
         next++;
-        const response = await fetch(`${url}/v1/images/generations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: `scale ${next}` }) });
+        const response = await fetch(`${url}/v1/images/generations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ prompt: `scale ${next}` }),
+        });
         if (!response.ok) throw new Error(`status ${response.status}: ${await response.text()}`);
         await response.arrayBuffer();
       }
@@ -52,7 +65,8 @@ async function main(): Promise<void> {
     children.push(child);
     return match[1]!;
   };
-  const queueWorker = async (env: Record<string, string>) => children.push((await start(['queue-worker', '--concurrency', '4'], env, cwd, /queue worker taking/)).child);
+  const queueWorker = async (env: Record<string, string>) =>
+    children.push((await start(['queue-worker', '--concurrency', '4'], env, cwd, /queue worker taking/)).child);
   try {
     const alone = await load(await gateway(base, ['--concurrency', '4']));
     const shared = { ...base, IMAGEGEN_REDIS_URL: redis.url };
@@ -67,11 +81,16 @@ async function main(): Promise<void> {
       ['gateway + 2 queue workers', two],
     ] as const;
     console.log(`scale-out: ${REQUESTS} requests, ${CLIENTS} clients, upstream 50 ms per image, concurrency 4 per process`);
-    for (const [name, rate] of rows) console.log(`  ${name.padEnd(36)} ${rate.toFixed(1).padStart(7)} images/s  ${(rate / alone).toFixed(2)}x`);
-    console.log(`  2 workers / 1 worker: ${(two / one).toFixed(2)}x (ceiling: ${(4000 / 50).toFixed(0)} and ${(8000 / 50).toFixed(0)} images/s)`);
+    for (const [name, rate] of rows)
+      console.log(`  ${name.padEnd(36)} ${rate.toFixed(1).padStart(7)} images/s  ${(rate / alone).toFixed(2)}x`);
+    console.log(
+      `  2 workers / 1 worker: ${(two / one).toFixed(2)}x (ceiling: ${(4000 / 50).toFixed(0)} and ${(8000 / 50).toFixed(0)} images/s)`,
+    );
   } finally {
     for (const child of children) child.kill('SIGTERM');
-    await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(null)))));
+    await Promise.all(
+      children.map((child) => new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(null)))),
+    );
     await Promise.all([redis.stop(), worker.close()]);
     await rm(cwd, { recursive: true, force: true });
   }

@@ -106,7 +106,12 @@ const gateway = await serve({
   logger,
   env: { IMAGEGEN_OUTPUT_DIR: join(dir, 'gateway') },
   generator: createImageGenerator({
-    env: { FLUX_WORKER_URL: worker.fluxUrl, SDXL_WORKER_URL: worker.sdxlUrl, SDXL_API_KEY: SDXL_KEY, IMAGEGEN_OUTPUT_DIR: join(dir, 'gateway') },
+    env: {
+      FLUX_WORKER_URL: worker.fluxUrl,
+      SDXL_WORKER_URL: worker.sdxlUrl,
+      SDXL_API_KEY: SDXL_KEY,
+      IMAGEGEN_OUTPUT_DIR: join(dir, 'gateway'),
+    },
     logger,
     retry: { baseDelayMs: 5, maxDelayMs: 50 },
     timeouts: { headersMs: 400, bodyMs: 400 },
@@ -135,7 +140,9 @@ const gatewayOne = async (prompt: string, index: number) => {
     return;
   }
   const item = (JSON.parse(text) as { data: Array<{ b64_json?: string; url?: string }> }).data[0]!;
-  const bytes = item.b64_json ? Buffer.from(item.b64_json, 'base64') : Buffer.from(await (await fetch(item.url!, { dispatcher: client })).arrayBuffer());
+  const bytes = item.b64_json
+    ? Buffer.from(item.b64_json, 'base64')
+    : Buffer.from(await (await fetch(item.url!, { dispatcher: client })).arrayBuffer());
   if (!bytes.equals(chaosImage(prompt))) gatewayPartial++;
 };
 
@@ -179,8 +186,14 @@ const rssChange = ((rssEnd - rssAfterWarmup) / rssAfterWarmup) * 100;
 const lines = [
   `soak (seed ${seed}, concurrency ${concurrency}, ${seconds} s)`,
   `faults injected: ${[...faults].map(([fault, n]) => `${fault} ${n}`).join(', ')}`,
-  `core: ${settled} generations: ${[...codes].sort().map(([code, n]) => `${code} ${n}`).join(', ')}`,
-  `gateway: ${gatewaySettled} requests: ${[...gatewayCodes].sort().map(([status, n]) => `HTTP ${status} ${n}`).join(', ')}`,
+  `core: ${settled} generations: ${[...codes]
+    .sort()
+    .map(([code, n]) => `${code} ${n}`)
+    .join(', ')}`,
+  `gateway: ${gatewaySettled} requests: ${[...gatewayCodes]
+    .sort()
+    .map(([status, n]) => `HTTP ${status} ${n}`)
+    .join(', ')}`,
   `files: ${okFiles.size} ok files, ${stray.length} stray (temporary or failed), ${missing.length} missing`,
   `unknown error codes ${unknown}, gateway bodies not in OpenAI shape ${gatewayBadShape}, unhandled rejections ${unhandled}`,
   `RSS after warm-up ${(rssAfterWarmup / 1048576).toFixed(0)} MB, at end ${(rssEnd / 1048576).toFixed(0)} MB (${rssChange >= 0 ? '+' : ''}${rssChange.toFixed(1)}%); ${heapAfterWarmup} -> ${heapEnd}`,
@@ -189,6 +202,15 @@ const lines = [
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
 const healthy =
-  lost === 0 && partial + gatewayPartial === 0 && stray.length === 0 && missing.length === 0 && unknown === 0 && gatewayBadShape === 0 && unhandled === 0 && leaks === 0 && Math.abs(rssChange) <= 10 && handlesAfter <= handlesBefore;
+  lost === 0 &&
+  partial + gatewayPartial === 0 &&
+  stray.length === 0 &&
+  missing.length === 0 &&
+  unknown === 0 &&
+  gatewayBadShape === 0 &&
+  unhandled === 0 &&
+  leaks === 0 &&
+  Math.abs(rssChange) <= 10 &&
+  handlesAfter <= handlesBefore;
 process.exitCode = healthy ? 0 : 1;
 if (!healthy) process.stderr.write('soak FAILED: see the lines above\n');

@@ -49,11 +49,19 @@ export async function generateImage(request: GenerateRequest, baseUrl = ''): Pro
     throw new GatewayFailure('The gateway cannot be reached', 'Is `pnpm demo` still running?', 0);
   }
   const body = (await response.json().catch(() => undefined)) as
-    | { data?: Array<{ url?: string }>; error?: { message?: string } }
-    | undefined;
+    { data?: Array<{ url?: string }>; error?: { message?: string } } | undefined;
   if (!response.ok || !body?.data?.[0]?.url) {
-    throw new GatewayFailure(titleFor(response.status, response.headers.get('retry-after')), body?.error?.message ?? 'No image came back.', response.status);
+    throw new GatewayFailure(
+      titleFor(response.status, response.headers.get('retry-after')),
+      body?.error?.message ?? 'No image came back.',
+      response.status,
+    );
   }
   const attempts = Number(response.headers.get('x-imagegen-attempts') ?? Number.NaN);
-  return { url: body.data[0].url, model: request.model, attempts: Number.isFinite(attempts) ? attempts : undefined, ms: Math.round(performance.now() - started) };
+  return {
+    url: body.data[0].url,
+    model: request.model,
+    attempts: Number.isFinite(attempts) ? attempts : undefined,
+    ms: Math.round(performance.now() - started),
+  };
 }

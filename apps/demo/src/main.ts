@@ -80,7 +80,8 @@ async function onSubmit(event: SubmitEvent): Promise<void> {
   if (model.value === 'sdxl' && size.value) request.size = size.value;
   setBusy(true);
   const started = performance.now();
-  const tick = (): void => void (status.textContent = `Generating with ${request.model}… ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const tick = (): void =>
+    void (status.textContent = `Generating with ${request.model}… ${((performance.now() - started) / 1000).toFixed(1)} s`);
   tick();
   const timer = setInterval(tick, 100);
   try {
@@ -89,7 +90,7 @@ async function onSubmit(event: SubmitEvent): Promise<void> {
     saveHistory(history);
     render();
     status.textContent = `Done in ${(image.ms / 1000).toFixed(1)} s.`;
-    (gallery.querySelector('a') as HTMLAnchorElement | null)?.focus({ preventScroll: true });
+    gallery.querySelector<HTMLAnchorElement>('a')?.focus({ preventScroll: true });
   } catch (error) {
     status.textContent = '';
     if (error instanceof GatewayFailure) showError(error.title, error.message);

@@ -10,10 +10,25 @@ let browser: Browser;
 
 beforeAll(async () => {
   await mkdir(output, { recursive: true });
-  demo = await startDemo({ port: 0, env: { PATH: process.env.PATH, IMAGEGEN_OUTPUT_DIR: fileURLToPath(new URL('../test-output/images', import.meta.url)), IMAGEGEN_LOG_LEVEL: 'silent' } });
+  demo = await startDemo({
+    port: 0,
+    env: {
+      PATH: process.env.PATH,
+      IMAGEGEN_OUTPUT_DIR: fileURLToPath(new URL('../test-output/images', import.meta.url)),
+      IMAGEGEN_LOG_LEVEL: 'silent',
+    },
+  });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 });
 afterAll(async () => {
@@ -56,7 +71,7 @@ describe('the demo page in Chromium', () => {
     await context.close();
   });
 
-  it('a prompt the worker rejects shows the gateway\'s error text', async () => {
+  it("a prompt the worker rejects shows the gateway's error text", async () => {
     const context = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true });
     const page = await context.newPage();
     await page.goto(demo.url);

@@ -30,7 +30,7 @@ function parseLine(text: string, line: number, defaultModel: string): Omit<Batch
     return { line, prompt: text, model: defaultModel, problem: 'not valid JSON' };
   }
   const prompt = typeof record.prompt === 'string' ? record.prompt : '';
-  const model = record.model === undefined ? defaultModel : String(record.model);
+  const model = record.model === undefined ? defaultModel : typeof record.model === 'string' ? record.model : JSON.stringify(record.model);
   const item: Omit<BatchItem, 'key'> = { line, prompt, model };
   if (typeof record.prompt !== 'string') item.problem = '"prompt" must be a string';
   for (const name of ['seed', 'width', 'height'] as const) {

@@ -23,7 +23,10 @@ export function createProgress(total: number | undefined, enabled: boolean): Pro
   }
   const bar = new SingleBar({
     stream: process.stderr,
-    format: total === undefined ? '{value} done | ok {ok} | failed {failed} | {speed}/s' : '[{bar}] {value}/{total} | ok {ok} | failed {failed} | {speed}/s | ETA {eta_formatted}',
+    format:
+      total === undefined
+        ? '{value} done | ok {ok} | failed {failed} | {speed}/s'
+        : '[{bar}] {value}/{total} | ok {ok} | failed {failed} | {speed}/s | ETA {eta_formatted}',
     hideCursor: true,
     clearOnComplete: false,
     etaBuffer: 50,

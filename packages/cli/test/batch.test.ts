@@ -5,10 +5,18 @@ import { startTestWorker, type TestWorker } from '@imagegen/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from './support/run-cli.js';
 
+/** One line of `batch --json`. */
+type BatchLine = { line: number; ok: boolean; prompt: string; skipped?: boolean };
+
 let worker: TestWorker;
 let cwd: string;
 let out: string;
-const env = () => ({ FLUX_WORKER_URL: worker.fluxUrl, SDXL_WORKER_URL: worker.sdxlUrl, SDXL_API_KEY: 'batch-key', IMAGEGEN_OUTPUT_DIR: out });
+const env = () => ({
+  FLUX_WORKER_URL: worker.fluxUrl,
+  SDXL_WORKER_URL: worker.sdxlUrl,
+  SDXL_API_KEY: 'batch-key',
+  IMAGEGEN_OUTPUT_DIR: out,
+});
 
 beforeAll(async () => {
   worker = await startTestWorker({ apiKey: 'batch-key' });
@@ -33,9 +41,17 @@ describe('imagegen batch', () => {
 
     const first = await runCli(['batch', 'prompts.txt', '--concurrency', '8', '--json', '--retries', '0'], { env: env(), cwd });
     expect(first.code).toBe(1);
-    const lines = first.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const lines = first.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as BatchLine);
     expect(lines).toHaveLength(200);
-    expect(lines.filter((line) => !line.ok).map((line) => line.prompt).sort()).toEqual([...failing].sort());
+    expect(
+      lines
+        .filter((line) => !line.ok)
+        .map((line) => line.prompt)
+        .sort(),
+    ).toEqual([...failing].sort());
     expect(lines.find((line) => line.prompt === failing[1])).toMatchObject({ error: { code: 'rate_limited', status: 429 } });
     expect(first.stderr).toContain('200 prompts: 196 ok, 4 failed, 0 skipped');
     expect((await readdir(out)).filter((name) => name.startsWith('image_'))).toHaveLength(196);
@@ -44,7 +60,10 @@ describe('imagegen batch', () => {
     const second = await runCli(['batch', 'prompts.txt', '--concurrency', '8', '--json'], { env: env(), cwd });
     expect(second.code).toBe(0);
     expect(worker.requests.map((request) => request.prompt).sort()).toEqual([...failing].sort());
-    const again = second.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const again = second.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as BatchLine);
     expect(again).toHaveLength(200);
     expect(again.filter((line) => line.skipped)).toHaveLength(196);
     expect(second.stderr).toContain('200 prompts: 4 ok, 0 failed, 196 skipped');
@@ -62,9 +81,18 @@ describe('imagegen batch', () => {
     ].join('\n');
     const run = await runCli(['batch', '-', '--json'], { env: env(), cwd, input });
     expect(run.code).toBe(1);
-    const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as BatchLine);
     expect(lines.map((line) => [line.line, line.ok])).toEqual(
-      expect.arrayContaining([[1, true], [2, true], [3, false], [4, false], [6, true]]),
+      expect.arrayContaining([
+        [1, true],
+        [2, true],
+        [3, false],
+        [4, false],
+        [6, true],
+      ]),
     );
     expect(lines).toHaveLength(5);
     expect(worker.requests.find((request) => request.method === 'POST')?.json).toEqual({ prompt: 'a cat', seed: 4 });

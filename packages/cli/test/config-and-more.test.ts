@@ -29,7 +29,11 @@ describe('imagegen config', () => {
     expect(run.stdout).toMatch(/IMAGEGEN_OUTPUT_DIR\s+images\s+\(env\)/);
     expect(run.stdout + run.stderr).not.toContain(KEY);
     const json = await runCli(['config', '--json'], { cwd });
-    expect(JSON.parse(json.stdout).settings).toContainEqual({ name: 'SDXL_API_KEY', value: 'conf...cdef', source: '.env' });
+    expect((JSON.parse(json.stdout) as { settings: unknown[] }).settings).toContainEqual({
+      name: 'SDXL_API_KEY',
+      value: 'conf...cdef',
+      source: '.env',
+    });
     expect(json.stdout + json.stderr).not.toContain(KEY);
   });
 
@@ -42,7 +46,10 @@ describe('imagegen config', () => {
 
 describe('imagegen doctor', () => {
   it('checks both workers and says what to fix, never printing the key', async () => {
-    const run = await runCli(['doctor'], { cwd, env: { FLUX_WORKER_URL: worker.fluxUrl, SDXL_WORKER_URL: worker.sdxlUrl, SDXL_API_KEY: `${KEY}x` } });
+    const run = await runCli(['doctor'], {
+      cwd,
+      env: { FLUX_WORKER_URL: worker.fluxUrl, SDXL_WORKER_URL: worker.sdxlUrl, SDXL_API_KEY: `${KEY}x` },
+    });
     expect(run.code).toBe(4);
     expect(run.stdout).toMatch(/✔ flux .* answered image\/png/);
     expect(run.stdout).toMatch(/✖ sdxl .*SDXL API key invalid or missing/);

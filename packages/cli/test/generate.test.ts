@@ -36,9 +36,12 @@ describe('imagegen generate', () => {
   });
 
   it('--json prints the core result as one JSON object', async () => {
-    const run = await runCli(['generate', 'a cat', '--json', '--model', 'sdxl', '--seed', '7', '--width', '512', '--height', '768'], { env: env(), cwd });
+    const run = await runCli(['generate', 'a cat', '--json', '--model', 'sdxl', '--seed', '7', '--width', '512', '--height', '768'], {
+      env: env(),
+      cwd,
+    });
     expect(run.code).toBe(0);
-    const result = JSON.parse(run.stdout);
+    const result = JSON.parse(run.stdout) as Record<string, unknown>;
     expect(result).toMatchObject({ ok: true, model: 'sdxl', contentType: 'image/png', attempts: 1, bytes: TINY_PNG.length });
     expect(Object.keys(result).sort()).toEqual(['attempts', 'bytes', 'contentType', 'durationMs', 'model', 'ok', 'path', 'requestId']);
     expect(worker.requests[0]?.json).toEqual({ prompt: 'a cat', seed: 7, width: 512, height: 768 });
@@ -54,8 +57,8 @@ describe('imagegen generate', () => {
     worker.script([reply]);
     const run = await runCli(['generate', 'a cat', '--json', '--retries', '0'], { env: env(), cwd });
     expect(run.code).toBe(exit);
-    const result = JSON.parse(run.stdout);
-    expect(result).toMatchObject({ ok: false, error: { code, message: expect.any(String) } });
+    const result = JSON.parse(run.stdout) as { error: { status?: number } };
+    expect(result).toMatchObject({ ok: false, error: { code, message: expect.any(String) as string } });
     if (reply.status !== 200) expect(result.error.status).toBe(reply.status);
     expect(run.stderr).toContain(`[${code}]`);
     expect(await files()).toEqual([]);
@@ -77,7 +80,10 @@ describe('imagegen generate', () => {
   });
 
   it('not configured (SDXL without key, or a bad URL) is exit 3', async () => {
-    const noKey = await runCli(['generate', 'a cat', '--model', 'sdxl'], { env: { FLUX_WORKER_URL: worker.fluxUrl, IMAGEGEN_OUTPUT_DIR: out }, cwd });
+    const noKey = await runCli(['generate', 'a cat', '--model', 'sdxl'], {
+      env: { FLUX_WORKER_URL: worker.fluxUrl, IMAGEGEN_OUTPUT_DIR: out },
+      cwd,
+    });
     expect(noKey.code).toBe(3);
     expect(noKey.stderr).toContain('SDXL');
     const badUrl = await runCli(['generate', 'a cat', '--json'], { env: { FLUX_WORKER_URL: 'ftp://nope' }, cwd });
@@ -101,7 +107,7 @@ describe('imagegen generate', () => {
     worker.script([{ status: 503 }]);
     const run = await runCli(['generate', 'a cat', '--retries', '0', '--fallback', 'sdxl', '--json'], { env: env(), cwd });
     expect(run.code).toBe(0);
-    const result = JSON.parse(run.stdout);
+    const result = JSON.parse(run.stdout) as Record<string, unknown>;
     expect(result).toMatchObject({ ok: true, model: 'sdxl', fallback: { from: 'flux', error: { code: 'server_error', status: 503 } } });
     expect(run.stderr).toContain('served by sdxl after flux failed');
     expect(worker.requests.map((request) => request.method)).toEqual(['GET', 'POST']);

@@ -32,7 +32,10 @@ describe('SIGKILL at random points', () => {
           const prompt = `a slow fox ${round}-${index}`;
           const cli = startCli(['generate', prompt], { env, cwd });
           // Wait for its request to reach the worker, then kill it somewhere in the download (~270 ms) or just after.
-          await vi.waitFor(() => expect(worker.requests.some((request) => request.prompt === prompt)).toBe(true), { timeout: 20_000, interval: 10 });
+          await vi.waitFor(() => expect(worker.requests.some((request) => request.prompt === prompt)).toBe(true), {
+            timeout: 20_000,
+            interval: 10,
+          });
           await new Promise((resolve) => setTimeout(resolve, random() * 400));
           if (cli.child.kill('SIGKILL')) killed++;
           await cli.done;

@@ -17,7 +17,12 @@ const running: Array<ReturnType<typeof startCli>> = [];
 
 beforeAll(async () => {
   [redis, s3, worker] = await Promise.all([startRedis(), startSwift(), startTestWorker()]);
-  client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+  client = new S3Client({
+    endpoint: s3.endpoint,
+    region: s3.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
   cwd = await mkdtemp(join(tmpdir(), 'imagegen-scale-'));
 }, 60_000);
 afterEach(async () => {
@@ -36,10 +41,22 @@ async function sharedEnv(extra: Record<string, string> = {}): Promise<Record<str
   const bucket = `imagegen-scale-${++buckets}`;
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
   // A fresh Redis database per test: queues and limiter keys of one test never meet another's.
-  return { ...s3.env, IMAGEGEN_S3_BUCKET: bucket, IMAGEGEN_REDIS_URL: `${redis.url}/${buckets}`, FLUX_WORKER_URL: worker.fluxUrl, IMAGEGEN_LOG_LEVEL: 'warn', IMAGEGEN_RATE_LIMIT_PER_SECOND: '0', ...extra };
+  return {
+    ...s3.env,
+    IMAGEGEN_S3_BUCKET: bucket,
+    IMAGEGEN_REDIS_URL: `${redis.url}/${buckets}`,
+    FLUX_WORKER_URL: worker.fluxUrl,
+    IMAGEGEN_LOG_LEVEL: 'warn',
+    IMAGEGEN_RATE_LIMIT_PER_SECOND: '0',
+    ...extra,
+  };
 }
 
-async function start(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ cli: ReturnType<typeof startCli>; match: RegExpExecArray }> {
+async function start(
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<{ cli: ReturnType<typeof startCli>; match: RegExpExecArray }> {
   const cli = startCli(args, { cwd, env });
   running.push(cli);
   let match: RegExpExecArray | null = null;
@@ -57,10 +74,15 @@ const startGateway = async (env: Record<string, string>) => {
   const { cli, match } = await start(['serve', '--port', '0', '--no-jobs'], env, /gateway listening on (http:\/\/127\.0\.0\.1:\d+)/);
   return { cli, url: match[1]! };
 };
-const startQueueWorker = async (env: Record<string, string>, concurrency = 4) => (await start(['queue-worker', '--concurrency', String(concurrency)], env, /queue worker taking/)).cli;
+const startQueueWorker = async (env: Record<string, string>, concurrency = 4) =>
+  (await start(['queue-worker', '--concurrency', String(concurrency)], env, /queue worker taking/)).cli;
 
 const generate = (url: string, prompt: string) =>
-  fetch(`${url}/v1/images/generations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt }) });
+  fetch(`${url}/v1/images/generations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ prompt }),
+  });
 
 async function bucketKeys(bucket: string): Promise<string[]> {
   const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
@@ -98,7 +120,7 @@ describe('two gateways and two queue workers on one Redis and one bucket', () =>
 
     // Made through the first gateway, fetched from the second.
     const name = new URL(urls[0]!).pathname;
-    const served = await fetch(`${gateways[1]!.url}${name}`);
+    const served = await fetch(`${gateways[1].url}${name}`);
     expect(served.status).toBe(200);
     expect(Buffer.from(await served.arrayBuffer())).toEqual(TINY_PNG);
 
@@ -131,12 +153,16 @@ describe('two gateways and two queue workers on one Redis and one bucket', () =>
     // Both workers are busy (4 jobs each): every request has reached the upstream.
     await vi.waitFor(() => expect(worker.requests).toHaveLength(8), { timeout: 15_000, interval: 10 });
     const killedAt = Date.now();
-    doomed!.child.kill('SIGKILL');
+    doomed.child.kill('SIGKILL');
 
     const settled = await Promise.all(responses);
     const failoverMs = Date.now() - killedAt;
     expect(settled.map((response) => response.status)).toEqual(Array(8).fill(200));
-    const names = await Promise.all(settled.map(async (response) => new URL(((await response.json()) as { data: Array<{ url: string }> }).data[0]!.url).pathname.split('/').pop()!));
+    const names = await Promise.all(
+      settled.map(async (response) =>
+        new URL(((await response.json()) as { data: Array<{ url: string }> }).data[0]!.url).pathname.split('/').pop()!,
+      ),
+    );
     // The killed worker's four jobs ran again elsewhere: 12 upstream calls, 8 images.
     expect(worker.requests).toHaveLength(12);
     console.info(`scale-out: the killed worker's jobs finished ${failoverMs} ms after the SIGKILL`);

@@ -11,11 +11,13 @@ export const systemClock: Clock = {
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the abort reason passes through as given, as Node's own timers/promises do
         reject(signal.reason);
         return;
       }
       const onAbort = (): void => {
         clearTimeout(timer);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- as above
         reject(signal?.reason);
       };
       const timer = setTimeout(() => {

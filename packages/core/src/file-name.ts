@@ -26,6 +26,10 @@ let poolOffset = randomPool.length;
  * imageFileName('flux', 'a1b2c3d4', 1705334567000, 'png'); // 'image_flux_a1b2c3d4_1705334567.png'
  */
 export function imageFileName(model: string, requestId: string, nowMs: number, extension: string): string {
-  const safe = (text: string): string => text.toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 64) || 'x';
+  const safe = (text: string): string =>
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .slice(0, 64) || 'x';
   return `image_${safe(model)}_${safe(requestId)}_${Math.floor(nowMs / 1000)}.${safe(extension)}`;
 }

@@ -77,6 +77,7 @@ class ChunkSource {
       this.halt(error);
       throw this.stopReason;
     }
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the stop reason is the abort reason or a typed error, passed through as given
     if (this.stopReason !== undefined) throw this.stopReason;
     if (result.done) return undefined;
     this.options.onChunk?.();

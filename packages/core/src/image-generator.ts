@@ -225,7 +225,14 @@ export class ImageGenerator {
           this.logger.debug(event, 'image generation attempt');
           this.options.onAttempt?.(event);
           options.onAttempt?.(event);
-          return this.attempt(spec, request, options.store ?? this.options.store, signal, () => requestId, (id) => (requestId = id));
+          return this.attempt(
+            spec,
+            request,
+            options.store ?? this.options.store,
+            signal,
+            () => requestId,
+            (id) => (requestId = id),
+          );
         },
         {
           policy,
@@ -255,7 +262,10 @@ export class ImageGenerator {
       return result;
     } catch (error) {
       const failure = this.toError(error, spec.name, signal);
-      this.logger.info({ model: spec.name, code: failure.code, status: failure.status, attempts: failure.attempts }, 'image generation failed');
+      this.logger.info(
+        { model: spec.name, code: failure.code, status: failure.status, attempts: failure.attempts },
+        'image generation failed',
+      );
       return { ok: false, error: failure };
     }
   }
@@ -282,7 +292,7 @@ export class ImageGenerator {
       attemptController.abort(this.error('timeout', spec.name, { retryable: true })),
     );
     const fail = (error: unknown): never => {
-      const reason = attemptSignal.aborted ? attemptSignal.reason : undefined;
+      const reason: unknown = attemptSignal.aborted ? attemptSignal.reason : undefined;
       attemptController.abort(DONE);
       throw reason !== undefined && reason !== DONE ? reason : error;
     };
@@ -325,8 +335,9 @@ export class ImageGenerator {
         });
         return { path, contentType: image.format.contentType, bytes: image.bytes() };
       } catch (error) {
-        const failure = image.failure() ?? (attemptSignal.aborted ? attemptSignal.reason : undefined);
+        const failure: unknown = image.failure() ?? (attemptSignal.aborted ? (attemptSignal.reason as unknown) : undefined);
         attemptController.abort(DONE);
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- a typed failure of the body, or the abort reason, passed through as given
         if (failure !== undefined) throw failure;
         throw this.error('io', spec.name, { detail: messageOf(error), cause: error });
       }
@@ -405,13 +416,14 @@ async function errorSnippet(response: Response): Promise<string | undefined> {
   let text = new TextDecoder().decode(concatBytes(chunks)).slice(0, 512);
   try {
     const parsed = JSON.parse(text) as { error?: unknown; message?: unknown };
-    const inner = typeof parsed.error === 'object' && parsed.error !== null ? (parsed.error as { message?: unknown }).message : parsed.error;
+    const inner =
+      typeof parsed.error === 'object' && parsed.error !== null ? (parsed.error as { message?: unknown }).message : parsed.error;
     const message = inner ?? parsed.message;
     if (typeof message === 'string') text = message;
   } catch {
     // Plain text, or JSON cut at 512 bytes: use it as it is.
   }
-  const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
+  const clean = text.replace(CONTROL_CHARACTERS, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
   return clean || undefined;
 }
 
@@ -438,3 +450,6 @@ function networkDetail(error: unknown): string {
   }
   return detail;
 }
+
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]+/g;

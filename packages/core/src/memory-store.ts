@@ -17,11 +17,7 @@ export class MemoryStore implements FileStore {
 
   constructor(private readonly prefix = 'memory://') {}
 
-  async write(
-    name: string,
-    body: Uint8Array | ReadableStream<Uint8Array>,
-    options: FileStoreWriteOptions = {},
-  ): Promise<string> {
+  async write(name: string, body: Uint8Array | ReadableStream<Uint8Array>, options: FileStoreWriteOptions = {}): Promise<string> {
     const bytes = body instanceof Uint8Array ? body : await readAll(body, options.signal);
     options.signal?.throwIfAborted();
     let path = this.prefix + name;

@@ -25,11 +25,7 @@ export interface FileStore {
    * and nothing is left behind when the body errors or the signal aborts. Resolves to the path
    * (or key) of the stored image.
    */
-  write(
-    name: string,
-    body: Uint8Array | ReadableStream<Uint8Array>,
-    options?: FileStoreWriteOptions,
-  ): Promise<string>;
+  write(name: string, body: Uint8Array | ReadableStream<Uint8Array>, options?: FileStoreWriteOptions): Promise<string>;
   /** Removes a stored image; a missing one is not an error. */
   remove(path: string): Promise<void>;
 }

@@ -22,7 +22,13 @@ describe('a short chaos run (seeded faults)', () => {
     const seed = 20261124;
     worker.respond(chaosResponder({ seed, stallMs: 1500 }));
     const generator = createImageGenerator({
-      env: { FLUX_WORKER_URL: worker.fluxUrl, SDXL_WORKER_URL: worker.sdxlUrl, SDXL_API_KEY: 'chaos-key', IMAGEGEN_OUTPUT_DIR: dir, IMAGEGEN_LOG_LEVEL: 'silent' },
+      env: {
+        FLUX_WORKER_URL: worker.fluxUrl,
+        SDXL_WORKER_URL: worker.sdxlUrl,
+        SDXL_API_KEY: 'chaos-key',
+        IMAGEGEN_OUTPUT_DIR: dir,
+        IMAGEGEN_LOG_LEVEL: 'silent',
+      },
       retry: { retries: 2, baseDelayMs: 2, maxDelayMs: 10 },
       // Generous for a loaded CI machine; stalls (1.5 s) still outlast them.
       timeouts: { headersMs: 1000, bodyMs: 1000 },

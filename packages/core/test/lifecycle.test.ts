@@ -23,7 +23,10 @@ describe('timeouts (fake timers)', () => {
     const pending = generator.generateWithFlux('a cat');
     await vi.advanceTimersByTimeAsync(5000 + 1000 + 5000);
     const result = await pending;
-    expect(result).toMatchObject({ ok: false, error: { code: 'timeout', message: 'Image generation request timed out', retryable: true, attempts: 2 } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'timeout', message: 'Image generation request timed out', retryable: true, attempts: 2 },
+    });
     expect(calls).toBe(2);
     expect(store.files.size).toBe(0);
   });
@@ -125,7 +128,10 @@ describe('input and configuration', () => {
   it('maxPromptLength is configurable, and 2,048 characters pass by default', async () => {
     server.use(http.get(FLUX_URL, () => new HttpResponse(PNG_BYTES, { headers: { 'content-type': 'image/png' } })));
     expect(await makeGenerator().generator.generateWithFlux('x'.repeat(2048))).toMatchObject({ ok: true });
-    expect(await makeGenerator({ maxPromptLength: 5 }).generator.generateWithFlux('abcdef')).toMatchObject({ ok: false, error: { code: 'invalid_prompt' } });
+    expect(await makeGenerator({ maxPromptLength: 5 }).generator.generateWithFlux('abcdef')).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_prompt' },
+    });
   });
 
   it('a missing worker URL is not_configured at call time', async () => {
@@ -138,7 +144,11 @@ describe('input and configuration', () => {
   it('SDXL without a key is not_configured and sends nothing', async () => {
     let calls = 0;
     server.use(http.post(SDXL_URL, () => (calls++, new HttpResponse(PNG_BYTES))));
-    const generator = new ImageGenerator({ settings: loadSettings({ SDXL_WORKER_URL: SDXL_URL }), fetch: globalThis.fetch, store: new MemoryStore() });
+    const generator = new ImageGenerator({
+      settings: loadSettings({ SDXL_WORKER_URL: SDXL_URL }),
+      fetch: globalThis.fetch,
+      store: new MemoryStore(),
+    });
     const result = await generator.generateWithSdxl('a cat');
     expect(result).toMatchObject({ ok: false, error: { code: 'not_configured', message: 'SDXL API key not configured' } });
     expect(calls).toBe(0);

@@ -26,7 +26,13 @@ afterEach(async () => {
 
 function generator(options: NodeImageGeneratorOptions = {}): ImageGenerator {
   const created = createImageGenerator({
-    env: { FLUX_WORKER_URL: worker.fluxUrl, SDXL_WORKER_URL: worker.sdxlUrl, SDXL_API_KEY: KEY, IMAGEGEN_OUTPUT_DIR: dir, IMAGEGEN_LOG_LEVEL: 'silent' },
+    env: {
+      FLUX_WORKER_URL: worker.fluxUrl,
+      SDXL_WORKER_URL: worker.sdxlUrl,
+      SDXL_API_KEY: KEY,
+      IMAGEGEN_OUTPUT_DIR: dir,
+      IMAGEGEN_LOG_LEVEL: 'silent',
+    },
     retry: { baseDelayMs: 10 },
     ...options,
   });
@@ -115,7 +121,9 @@ describe('@imagegen/core/node against the testkit worker (real undici, real file
   });
 
   it('a wrong key is unauthorized with the reference message, and no file', async () => {
-    const result = await generator({ env: { SDXL_WORKER_URL: worker.sdxlUrl, SDXL_API_KEY: 'wrong', IMAGEGEN_OUTPUT_DIR: dir } }).generateWithSdxl('a cat');
+    const result = await generator({
+      env: { SDXL_WORKER_URL: worker.sdxlUrl, SDXL_API_KEY: 'wrong', IMAGEGEN_OUTPUT_DIR: dir },
+    }).generateWithSdxl('a cat');
     expect(result).toMatchObject({ ok: false, error: { code: 'unauthorized', status: 401, message: 'SDXL API key invalid or missing' } });
     expect(JSON.stringify(result)).not.toContain(KEY);
     expect(await listDir()).toEqual([]);
@@ -125,7 +133,9 @@ describe('@imagegen/core/node against the testkit worker (real undici, real file
     const closed = await startTestWorker();
     const url = closed.fluxUrl;
     await closed.close();
-    const result = await generator({ env: { FLUX_WORKER_URL: url, IMAGEGEN_OUTPUT_DIR: dir }, retry: { retries: 0 } }).generateWithFlux('a cat');
+    const result = await generator({ env: { FLUX_WORKER_URL: url, IMAGEGEN_OUTPUT_DIR: dir }, retry: { retries: 0 } }).generateWithFlux(
+      'a cat',
+    );
     expect(result).toMatchObject({ ok: false, error: { code: 'network' } });
     if (!result.ok) expect(result.error.message).toMatch(/^Network error during image generation: .*ECONNREFUSED/);
   });

@@ -14,7 +14,9 @@ describe('properties', () => {
             if (url !== undefined) expect(['http:', 'https:']).toContain(new URL(url).protocol);
           }
           expect(settings.outputDir.trim()).not.toBe('');
-          expect(settings.isImageGenerationEnabled).toBe(Boolean(settings.fluxWorkerUrl || (settings.sdxlWorkerUrl && settings.sdxlApiKey)));
+          expect(settings.isImageGenerationEnabled).toBe(
+            Boolean(settings.fluxWorkerUrl || (settings.sdxlWorkerUrl && settings.sdxlApiKey)),
+          );
         } catch (error) {
           expect(ImageGenerationError.isInstance(error)).toBe(true);
           expect((error as ImageGenerationError).code).toBe('not_configured');
@@ -26,10 +28,13 @@ describe('properties', () => {
 
   it('promptProblem: a prompt passes exactly when it has a non-space character and at most the limit in code points', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 3000 }), fc.string({ unit: 'grapheme', maxLength: 2100 }), fc.constantFrom('', ' ', '\n\t')), (prompt) => {
-        const expected = prompt.trim() !== '' && [...prompt].length <= DEFAULT_MAX_PROMPT_LENGTH;
-        expect(promptProblem(prompt, DEFAULT_MAX_PROMPT_LENGTH) === undefined).toBe(expected);
-      }),
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 3000 }), fc.string({ unit: 'grapheme', maxLength: 2100 }), fc.constantFrom('', ' ', '\n\t')),
+        (prompt) => {
+          const expected = prompt.trim() !== '' && [...prompt].length <= DEFAULT_MAX_PROMPT_LENGTH;
+          expect(promptProblem(prompt, DEFAULT_MAX_PROMPT_LENGTH) === undefined).toBe(expected);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -37,13 +42,19 @@ describe('properties', () => {
   it('imageFileName: never a separator or "..", always inside the output directory, always the documented shape', () => {
     const dir = resolve('/srv/images');
     fc.assert(
-      fc.property(fc.string(), fc.string(), fc.constantFrom('png', 'jpg', 'webp', 'gif', '../x', 'p/ng'), fc.nat(), (model, id, extension, now) => {
-        const name = imageFileName(model, id, now, extension);
-        expect(name).not.toMatch(/[/\\]/);
-        expect(name).not.toContain('..');
-        expect(name).toMatch(/^image_[a-z0-9-]+_[a-z0-9-]+_\d+\.[a-z0-9-]+$/);
-        expect(join(dir, name).startsWith(dir + sep)).toBe(true);
-      }),
+      fc.property(
+        fc.string(),
+        fc.string(),
+        fc.constantFrom('png', 'jpg', 'webp', 'gif', '../x', 'p/ng'),
+        fc.nat(),
+        (model, id, extension, now) => {
+          const name = imageFileName(model, id, now, extension);
+          expect(name).not.toMatch(/[/\\]/);
+          expect(name).not.toContain('..');
+          expect(name).toMatch(/^image_[a-z0-9-]+_[a-z0-9-]+_\d+\.[a-z0-9-]+$/);
+          expect(join(dir, name).startsWith(dir + sep)).toBe(true);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -8,7 +8,9 @@ const WEBP = Uint8Array.from(atob('UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HA
 const GIF = Uint8Array.from(atob('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw=='), (c) => c.charCodeAt(0));
 
 function serve(body: BodyInit | null, contentType?: string, extra: Record<string, string> = {}) {
-  server.use(http.get(FLUX_URL, () => new HttpResponse(body, { headers: { ...(contentType ? { 'content-type': contentType } : {}), ...extra } })));
+  server.use(
+    http.get(FLUX_URL, () => new HttpResponse(body, { headers: { ...(contentType ? { 'content-type': contentType } : {}), ...extra } })),
+  );
 }
 
 describe('response checks', () => {
@@ -69,7 +71,9 @@ describe('response checks', () => {
     let calls = 0;
     server.use(
       http.get(FLUX_URL, () =>
-        ++calls === 1 ? new HttpResponse('nope', { headers: { 'content-type': 'text/plain' } }) : new HttpResponse(PNG_BYTES, { headers: { 'content-type': 'image/png' } }),
+        ++calls === 1
+          ? new HttpResponse('nope', { headers: { 'content-type': 'text/plain' } })
+          : new HttpResponse(PNG_BYTES, { headers: { 'content-type': 'image/png' } }),
       ),
     );
     const { generator } = makeGenerator({ retry: { baseDelayMs: 1 } });
@@ -104,7 +108,12 @@ describe('response checks', () => {
 describe('size cap', () => {
   it('a declared Content-Length over maxImageBytes is too_large, not retried', async () => {
     let calls = 0;
-    server.use(http.get(FLUX_URL, () => (calls++, new HttpResponse(new Uint8Array(2048), { headers: { 'content-type': 'image/png', 'content-length': '2048' } }))));
+    server.use(
+      http.get(
+        FLUX_URL,
+        () => (calls++, new HttpResponse(new Uint8Array(2048), { headers: { 'content-type': 'image/png', 'content-length': '2048' } })),
+      ),
+    );
     const { generator, store } = makeGenerator({ maxImageBytes: 1024 });
     const result = await generator.generateWithFlux('a cat');
     expect(result).toMatchObject({ ok: false, error: { code: 'too_large', retryable: false, attempts: 1 } });

@@ -68,7 +68,10 @@ describe('retry schedule (fake timers)', () => {
     const times = sequence([429], { 'retry-after': '3' });
     const { generator } = makeGenerator();
     const result = await generator.generateWithFlux('a cat');
-    expect(result).toMatchObject({ ok: false, error: { code: 'rate_limited', status: 429, retryAfterMs: 3000, retryable: true, attempts: 1 } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'rate_limited', status: 429, retryAfterMs: 3000, retryable: true, attempts: 1 },
+    });
     if (!result.ok) expect(result.error.message).toBe('Rate limit exceeded, please retry after 3 s');
     expect(times).toHaveLength(1);
   });

@@ -42,6 +42,12 @@ describe('ImageGenerationError', () => {
     const own = new ImageGenerationError({ code: 'timeout', message: 'Image generation request timed out', model: 'flux' });
     expect(own).toBeInstanceOf(Error);
     expect(own.name).toBe('ImageGenerationError');
-    expect(own.toJSON()).toEqual({ code: 'timeout', message: 'Image generation request timed out', model: 'flux', retryable: false, attempts: 0 });
+    expect(own.toJSON()).toEqual({
+      code: 'timeout',
+      message: 'Image generation request timed out',
+      model: 'flux',
+      retryable: false,
+      attempts: 0,
+    });
   });
 });

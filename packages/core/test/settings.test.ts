@@ -22,7 +22,10 @@ describe('loadSettings', () => {
   it('SDXL alone needs its key to count as enabled; blanks count as unset', () => {
     expect(loadSettings({ SDXL_WORKER_URL: 'https://s.example' }).isImageGenerationEnabled).toBe(false);
     expect(loadSettings({ SDXL_WORKER_URL: 'https://s.example', SDXL_API_KEY: 'k' }).isImageGenerationEnabled).toBe(true);
-    expect(loadSettings({ FLUX_WORKER_URL: '   ', IMAGEGEN_OUTPUT_DIR: '' })).toEqual({ outputDir: 'temp/images', isImageGenerationEnabled: false });
+    expect(loadSettings({ FLUX_WORKER_URL: '   ', IMAGEGEN_OUTPUT_DIR: '' })).toEqual({
+      outputDir: 'temp/images',
+      isImageGenerationEnabled: false,
+    });
   });
 
   it.each(['ftp://flux.example', 'not a url', 'file:///etc/passwd', 'javascript:alert(1)'])('rejects %s as not_configured', (value) => {

@@ -7,9 +7,19 @@ const server = useMsw();
 // The reference's tables, both models: status -> code -> message, and whether it was retried.
 const rows = [
   { status: 400, code: 'bad_request', flux: 'Invalid prompt or request format: no', sdxl: 'Invalid prompt or request format: no' },
-  { status: 401, code: 'unauthorized', flux: 'Worker refused the request as unauthorized (HTTP 401)', sdxl: 'SDXL API key invalid or missing' },
+  {
+    status: 401,
+    code: 'unauthorized',
+    flux: 'Worker refused the request as unauthorized (HTTP 401)',
+    sdxl: 'SDXL API key invalid or missing',
+  },
   { status: 405, code: 'method_not_allowed', flux: 'Invalid request method', sdxl: 'Invalid request method' },
-  { status: 429, code: 'rate_limited', flux: 'Rate limit exceeded, please try again later', sdxl: 'Rate limit exceeded, please try again later' },
+  {
+    status: 429,
+    code: 'rate_limited',
+    flux: 'Rate limit exceeded, please try again later',
+    sdxl: 'Rate limit exceeded, please try again later',
+  },
   { status: 404, code: 'bad_request', flux: 'Invalid prompt or request format', sdxl: 'Invalid prompt or request format' },
 ] as const;
 
@@ -52,10 +62,21 @@ describe.each(['flux', 'sdxl'] as const)('%s status table', (model) => {
 describe("a 400's reason", () => {
   it('is appended to the reference message, from text or JSON, cleaned and short', async () => {
     const { generator } = makeGenerator();
-    server.use(http.get(FLUX_URL, () => new HttpResponse('steps must be an integer from 1 to 8\n', { status: 400, headers: { 'content-type': 'text/plain' } })));
-    expect(await generator.generateWithFlux('a cat')).toMatchObject({ ok: false, error: { message: 'Invalid prompt or request format: steps must be an integer from 1 to 8' } });
+    server.use(
+      http.get(
+        FLUX_URL,
+        () => new HttpResponse('steps must be an integer from 1 to 8\n', { status: 400, headers: { 'content-type': 'text/plain' } }),
+      ),
+    );
+    expect(await generator.generateWithFlux('a cat')).toMatchObject({
+      ok: false,
+      error: { message: 'Invalid prompt or request format: steps must be an integer from 1 to 8' },
+    });
     server.use(http.get(FLUX_URL, () => HttpResponse.json({ error: { message: 'prompt\u0007 flagged' } }, { status: 400 })));
-    expect(await generator.generateWithFlux('a cat')).toMatchObject({ ok: false, error: { message: 'Invalid prompt or request format: prompt flagged' } });
+    expect(await generator.generateWithFlux('a cat')).toMatchObject({
+      ok: false,
+      error: { message: 'Invalid prompt or request format: prompt flagged' },
+    });
     server.use(http.get(FLUX_URL, () => new HttpResponse('<html>'.repeat(500), { status: 400, headers: { 'content-type': 'image/png' } })));
     expect(await generator.generateWithFlux('a cat')).toMatchObject({ ok: false, error: { message: 'Invalid prompt or request format' } });
   });
@@ -64,7 +85,12 @@ describe("a 400's reason", () => {
 describe('requests as the reference builds them', () => {
   it('flux sends GET ?prompt= with %20 for spaces, and steps/seed only when set', async () => {
     const seen: string[] = [];
-    server.use(http.get(FLUX_URL, ({ request }) => (seen.push(request.url), new HttpResponse(PNG_BYTES, { headers: { 'content-type': 'image/png' } }))));
+    server.use(
+      http.get(
+        FLUX_URL,
+        ({ request }) => (seen.push(request.url), new HttpResponse(PNG_BYTES, { headers: { 'content-type': 'image/png' } })),
+      ),
+    );
     const { generator } = makeGenerator();
     await generator.generateWithFlux('A beautiful cat');
     await generator.generateWithFlux('x&y=z', { seed: 7, steps: 4 });

@@ -7,7 +7,6 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
 import { matchKey, parseGatewayKeys } from './auth.js';
@@ -132,6 +131,7 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
   redis?.on('ready', () => (lastRedisError = undefined));
   const models = Object.keys(defaultModels);
   const maxWaiting = options.maxWaiting ?? (redis ? 1024 : 64);
+  // eslint-disable-next-line prefer-const -- assigned below, once the queue it reads exists; the hooks run only after that
   let metrics: GatewayMetrics;
   const hooks = (model: string) => ({
     onAttempt: () => metrics.upstreamAttempts.inc({ model }),
@@ -143,7 +143,15 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
   metrics = createMetrics(queue);
   const worker =
     queueSettings && options.takeJobs !== false
-      ? createQueueWorker({ settings: queueSettings, generator, storage, models: configuredModels(generator.settings), concurrency, hooks, onStart: (model, waitedMs) => metrics.queueWaitSeconds.observe({ model }, waitedMs / 1000) })
+      ? createQueueWorker({
+          settings: queueSettings,
+          generator,
+          storage,
+          models: configuredModels(generator.settings),
+          concurrency,
+          hooks,
+          onStart: (model, waitedMs) => metrics.queueWaitSeconds.observe({ model }, waitedMs / 1000),
+        })
       : undefined;
   const bucket = {
     burst: envNumber(env, 'IMAGEGEN_RATE_LIMIT_BURST', 60, { orEqual: true }),
@@ -190,18 +198,35 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
       context.header('x-request-id', requestId);
       const status = context.res.status;
       metrics.requests.inc({ route: context.req.routePath, method: context.req.method, status });
-      logger.info({ reqId: requestId, method: context.req.method, path: context.req.path, status, ms: Math.round(performance.now() - started) }, 'request');
+      logger.info(
+        { reqId: requestId, method: context.req.method, path: context.req.path, status, ms: Math.round(performance.now() - started) },
+        'request',
+      );
     }
   });
   if (options.cors !== false) {
-    app.use('*', cors({ origin: options.cors?.origin ?? '*', exposeHeaders: ['retry-after', 'x-request-id', 'x-imagegen-attempts'], allowHeaders: ['authorization', 'content-type', 'x-request-id'], maxAge: 600 }));
+    app.use(
+      '*',
+      cors({
+        origin: options.cors?.origin ?? '*',
+        exposeHeaders: ['retry-after', 'x-request-id', 'x-imagegen-attempts'],
+        allowHeaders: ['authorization', 'content-type', 'x-request-id'],
+        maxAge: 600,
+      }),
+    );
   }
 
   // Images are fetched by <img> tags and plain GETs that carry no key: their names are unguessable.
   const protect = createMiddleware<GatewayEnv>(async (context, next) => {
     if (keys.length > 0) {
       const index = matchKey(context.req.header('authorization'), keys);
-      if (index < 0) throw new GatewayError(401, 'Missing or invalid API key: send Authorization: Bearer <key>', 'invalid_request_error', 'invalid_api_key');
+      if (index < 0)
+        throw new GatewayError(
+          401,
+          'Missing or invalid API key: send Authorization: Bearer <key>',
+          'invalid_request_error',
+          'invalid_api_key',
+        );
       context.set('client', `key:${index}`);
     } else {
       context.set('client', 'anonymous');
@@ -227,9 +252,16 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
       if (limiter) {
         const verdict = await limiter.take(context.get('client'));
         if (!verdict.allowed) {
-          throw new GatewayError(429, 'Rate limit exceeded for this API key, retry later', 'rate_limit_error', 'rate_limit_exceeded', null, {
-            'retry-after': String(Math.max(1, Math.ceil(verdict.retryAfterMs / 1000))),
-          });
+          throw new GatewayError(
+            429,
+            'Rate limit exceeded for this API key, retry later',
+            'rate_limit_error',
+            'rate_limit_exceeded',
+            null,
+            {
+              'retry-after': String(Math.max(1, Math.ceil(verdict.retryAfterMs / 1000))),
+            },
+          );
         }
       }
       await next();
@@ -241,17 +273,31 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
   app.get('/v1/models', (context) =>
     context.json({
       object: 'list',
-      data: Object.keys(MODEL_ALIASES).map((id) => ({ id, object: 'model', created: 0, owned_by: defaultModels[id] ? 'imagegen' : 'cloudflare' })),
+      data: Object.keys(MODEL_ALIASES).map((id) => ({
+        id,
+        object: 'model',
+        created: 0,
+        owned_by: defaultModels[id] ? 'imagegen' : 'cloudflare',
+      })),
     }),
   );
   app.get('/healthz', (context) => context.json({ status: 'ok' }));
   app.get('/readyz', readinessHandler(generator.settings, redis, storage));
-  app.get('/metrics', async (context) => context.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
+  app.get('/metrics', async (context) =>
+    context.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }),
+  );
   app.get('/openapi.json', (context) => context.json(openApiDocument(version)));
 
   app.notFound((context) =>
     context.json(
-      { error: { message: `Unknown route: ${context.req.method} ${context.req.path}`, type: 'invalid_request_error', param: null, code: 'not_found' } },
+      {
+        error: {
+          message: `Unknown route: ${context.req.method} ${context.req.path}`,
+          type: 'invalid_request_error',
+          param: null,
+          code: 'not_found',
+        },
+      },
       404,
     ),
   );
@@ -260,7 +306,7 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
       error instanceof GatewayError
         ? error
         : error instanceof HTTPException
-          ? new GatewayError(error.status as ContentfulStatusCode, error.message || 'Bad request', error.status >= 500 ? 'server_error' : 'invalid_request_error')
+          ? new GatewayError(error.status, error.message || 'Bad request', error.status >= 500 ? 'server_error' : 'invalid_request_error')
           : undefined;
     if (!known) {
       logger.error({ reqId: context.get('requestId'), err: { name: error.name, message: error.message } }, 'unexpected error');

@@ -6,7 +6,12 @@
  * envNumber(process.env, 'IMAGEGEN_QUEUE_LOCK_MS', 5000); // > 0
  * envNumber(process.env, 'IMAGEGEN_RATE_LIMIT_BURST', 60, { orEqual: true }); // >= 0
  */
-export function envNumber(env: Readonly<Record<string, string | undefined>>, name: string, fallback: number, { min = 0, orEqual = false } = {}): number {
+export function envNumber(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+  fallback: number,
+  { min = 0, orEqual = false } = {},
+): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   const value = Number(raw);

@@ -41,7 +41,12 @@ export class InMemoryJobStore implements JobStore {
 
   async create(): Promise<JobRecord> {
     this.sweep();
-    const record: JobRecord = { id: `job_${randomUUID().replace(/-/g, '')}`, object: 'image.generation.job', status: 'queued', created: Math.floor(this.now() / 1000) };
+    const record: JobRecord = {
+      id: `job_${randomUUID().replace(/-/g, '')}`,
+      object: 'image.generation.job',
+      status: 'queued',
+      created: Math.floor(this.now() / 1000),
+    };
     this.jobs.set(record.id, { record, expiresAt: this.now() + this.ttlMs });
     return { ...record };
   }

@@ -27,7 +27,12 @@ export function createMetrics(queue: QueueProbe): GatewayMetrics {
   // The two queue gauges share one read per scrape: with BullMQ each read is a Redis round trip.
   let reading: Promise<QueueStats> | undefined;
   const readStats = (): Promise<QueueStats> => (reading ??= queue.stats().finally(() => (reading = undefined)));
-  const requests = new Counter({ name: 'imagegen_http_requests_total', help: 'HTTP requests by route, method and status', labelNames: ['route', 'method', 'status'] as const, registers: [registry] });
+  const requests = new Counter({
+    name: 'imagegen_http_requests_total',
+    help: 'HTTP requests by route, method and status',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [registry],
+  });
   const generationSeconds = new Histogram({
     name: 'imagegen_generation_duration_seconds',
     help: 'Generation latency, upstream retries included',
@@ -35,8 +40,18 @@ export function createMetrics(queue: QueueProbe): GatewayMetrics {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80],
     registers: [registry],
   });
-  const upstreamAttempts = new Counter({ name: 'imagegen_upstream_attempts_total', help: 'HTTP attempts to the workers', labelNames: ['model'] as const, registers: [registry] });
-  const upstreamRetries = new Counter({ name: 'imagegen_upstream_retries_total', help: 'Retries of upstream attempts', labelNames: ['model'] as const, registers: [registry] });
+  const upstreamAttempts = new Counter({
+    name: 'imagegen_upstream_attempts_total',
+    help: 'HTTP attempts to the workers',
+    labelNames: ['model'] as const,
+    registers: [registry],
+  });
+  const upstreamRetries = new Counter({
+    name: 'imagegen_upstream_retries_total',
+    help: 'Retries of upstream attempts',
+    labelNames: ['model'] as const,
+    registers: [registry],
+  });
   new Gauge({
     name: 'imagegen_queue_depth',
     help: 'Images waiting for a worker (every process sharing the queue)',
@@ -62,7 +77,12 @@ export function createMetrics(queue: QueueProbe): GatewayMetrics {
       for (const [model, ms] of Object.entries((await queue.limiterWaits?.()) ?? {})) this.set({ model }, ms / 1000);
     },
   });
-  const stalledJobs = new Counter({ name: 'imagegen_queue_stalled_jobs_total', help: 'Jobs restarted because the process making them died', labelNames: ['model'] as const, registers: [registry] });
+  const stalledJobs = new Counter({
+    name: 'imagegen_queue_stalled_jobs_total',
+    help: 'Jobs restarted because the process making them died',
+    labelNames: ['model'] as const,
+    registers: [registry],
+  });
   const queueWaitSeconds = new Histogram({
     name: 'imagegen_queue_wait_seconds',
     help: 'Time jobs waited in the queue before this process took them (limiter waits included)',

@@ -25,7 +25,11 @@ export function openApiDocument(version: string): object {
           requestBody: { required: true, ...json(generationRequestSchema) },
           responses: {
             '200': { description: 'The images', ...json(generationResponseSchema) },
-            '202': { description: 'The job, when asked for an asynchronous answer', headers: { Location: { schema: { type: 'string' } } }, ...json(jobSchema) },
+            '202': {
+              description: 'The job, when asked for an asynchronous answer',
+              headers: { Location: { schema: { type: 'string' } } },
+              ...json(jobSchema),
+            },
             ...errors(400, 401, 413, 429, 502, 503, 504),
           },
         },
@@ -45,9 +49,17 @@ export function openApiDocument(version: string): object {
           responses: { '200': { description: 'The image bytes' }, ...errors(404) },
         },
       },
-      '/v1/models': { get: { summary: 'The models', responses: { '200': { description: 'Models', ...json(modelListSchema) }, ...errors(401) } } },
+      '/v1/models': {
+        get: { summary: 'The models', responses: { '200': { description: 'Models', ...json(modelListSchema) }, ...errors(401) } },
+      },
       '/healthz': { get: { summary: 'Process up', security: [], responses: { '200': { description: 'ok' } } } },
-      '/readyz': { get: { summary: 'Workers configured and reachable', security: [], responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
+      '/readyz': {
+        get: {
+          summary: 'Workers configured and reachable',
+          security: [],
+          responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } },
+        },
+      },
       '/metrics': { get: { summary: 'Prometheus metrics', security: [], responses: { '200': { description: 'text/plain metrics' } } } },
     },
   };

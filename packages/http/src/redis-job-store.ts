@@ -17,7 +17,12 @@ export class RedisJobStore implements JobStore {
   ) {}
 
   async create(): Promise<JobRecord> {
-    const record: JobRecord = { id: `job_${randomUUID().replace(/-/g, '')}`, object: 'image.generation.job', status: 'queued', created: Math.floor(Date.now() / 1000) };
+    const record: JobRecord = {
+      id: `job_${randomUUID().replace(/-/g, '')}`,
+      object: 'image.generation.job',
+      status: 'queued',
+      created: Math.floor(Date.now() / 1000),
+    };
     await this.client.set(this.prefix + record.id, JSON.stringify(record), 'PX', this.ttlMs);
     return record;
   }

@@ -34,9 +34,7 @@ export const imageSchema = z
   .meta({ id: 'Image' });
 
 /** The answer of `POST /v1/images/generations`. */
-export const generationResponseSchema = z
-  .object({ created: z.int(), data: z.array(imageSchema) })
-  .meta({ id: 'ImagesResponse' });
+export const generationResponseSchema = z.object({ created: z.int(), data: z.array(imageSchema) }).meta({ id: 'ImagesResponse' });
 
 /** OpenAI's error shape. */
 export const errorSchema = z
@@ -61,6 +59,8 @@ export const jobSchema = z
     status: z.enum(['queued', 'running', 'succeeded', 'failed']),
     created: z.int(),
     result: generationResponseSchema.optional(),
-    error: z.object({ message: z.string(), type: z.string(), param: z.string().nullable(), code: z.string().nullable(), status: z.int() }).optional(),
+    error: z
+      .object({ message: z.string(), type: z.string(), param: z.string().nullable(), code: z.string().nullable(), status: z.int() })
+      .optional(),
   })
   .meta({ id: 'Job' });

@@ -24,14 +24,20 @@ describe('POST /v1/images/generations', () => {
     expect(Buffer.from(body.data[0]!.b64_json, 'base64')).toEqual(TINY_PNG);
     expect(await readdir(dir)).toEqual([]);
 
-    const urlAnswer = (await (await post({ prompt: 'a dog', model: 'sdxl', n: 2, size: '512x768' })).json()) as { data: Array<{ url: string }> };
+    const urlAnswer = (await (await post({ prompt: 'a dog', model: 'sdxl', n: 2, size: '512x768' })).json()) as {
+      data: Array<{ url: string }>;
+    };
     expect(urlAnswer.data).toHaveLength(2);
     const image = await app.request(new URL(urlAnswer.data[0]!.url).pathname);
     expect(image.status).toBe(200);
     expect(image.headers.get('content-type')).toBe('image/png');
     expect(image.headers.get('cache-control')).toContain('max-age=3600');
     expect(Buffer.from(await image.arrayBuffer())).toEqual(TINY_PNG);
-    expect(currentWorker().requests.filter((request) => request.method === 'POST').map((request) => request.json)).toEqual([
+    expect(
+      currentWorker()
+        .requests.filter((request) => request.method === 'POST')
+        .map((request) => request.json),
+    ).toEqual([
       { prompt: 'a dog', width: 512, height: 768 },
       { prompt: 'a dog', width: 512, height: 768 },
     ]);
@@ -39,7 +45,13 @@ describe('POST /v1/images/generations', () => {
 
   it('accepts the Workers AI model names as aliases, and seed and user', async () => {
     const { post } = await gateway();
-    const response = await post({ prompt: 'a cat', model: '@cf/black-forest-labs/flux-1-schnell', seed: 5, user: 'u1', response_format: 'b64_json' });
+    const response = await post({
+      prompt: 'a cat',
+      model: '@cf/black-forest-labs/flux-1-schnell',
+      seed: 5,
+      user: 'u1',
+      response_format: 'b64_json',
+    });
     expect(response.status).toBe(200);
     expect(currentWorker().requests[0]?.query).toMatchObject({ prompt: 'a cat', seed: '5' });
   });
@@ -93,20 +105,20 @@ describe('POST /v1/images/generations', () => {
   });
 
   it('upstream 401 and a missing upstream key are 502, and the key is never echoed', async () => {
-    const wrongKey = await gateway({ env: { SDXL_API_KEY: `${WORKER_KEY}-wrong` } as Record<string, string> });
+    const wrongKey = await gateway({ env: { SDXL_API_KEY: `${WORKER_KEY}-wrong` } });
     const response = await wrongKey.post({ prompt: 'a cat', model: 'sdxl' });
     const text = await response.clone().text();
     await expectOpenAiError(response, 502, 'upstream_unauthorized');
     expect(text).not.toContain(WORKER_KEY);
 
-    const noKey = await gateway({ env: { SDXL_API_KEY: '' } as Record<string, string> });
+    const noKey = await gateway({ env: { SDXL_API_KEY: '' } });
     await expectOpenAiError(await noKey.post({ prompt: 'a cat', model: 'sdxl' }), 502, 'upstream_not_configured');
   });
 
   it('an unreachable worker is 502', async () => {
     const gone = await startTestWorker();
     await gone.close();
-    const { post } = await gateway({ env: { FLUX_WORKER_URL: gone.fluxUrl } as Record<string, string> });
+    const { post } = await gateway({ env: { FLUX_WORKER_URL: gone.fluxUrl } });
     await expectOpenAiError(await post({ prompt: 'a cat' }), 502, 'upstream_unreachable');
   });
 });
@@ -168,7 +180,9 @@ describe('auth, limits and routes', () => {
     const { app, post } = await gateway();
     await expectOpenAiError(await app.request('/v2/nothing'), 404, 'not_found');
     const models = (await (await app.request('/v1/models')).json()) as { data: Array<{ id: string }> };
-    expect(models.data.map((model) => model.id)).toEqual(expect.arrayContaining(['flux', 'sdxl', '@cf/stabilityai/stable-diffusion-xl-base-1.0']));
+    expect(models.data.map((model) => model.id)).toEqual(
+      expect.arrayContaining(['flux', 'sdxl', '@cf/stabilityai/stable-diffusion-xl-base-1.0']),
+    );
     expect(await (await app.request('/healthz')).json()).toEqual({ status: 'ok' });
     const ready = await app.request('/readyz');
     expect(ready.status).toBe(200);
@@ -186,13 +200,15 @@ describe('auth, limits and routes', () => {
   it('honours a sane x-request-id and generates one otherwise', async () => {
     const { app } = await gateway();
     expect((await app.request('/healthz', { headers: { 'x-request-id': 'abc-123' } })).headers.get('x-request-id')).toBe('abc-123');
-    expect((await app.request('/healthz', { headers: { 'x-request-id': 'bad id with spaces' } })).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await app.request('/healthz', { headers: { 'x-request-id': 'bad id with spaces' } })).headers.get('x-request-id')).toMatch(
+      /^[0-9a-f-]{36}$/,
+    );
   });
 
   it('readyz is 503 when a configured worker is unreachable', async () => {
     const gone = await startTestWorker();
     await gone.close();
-    const { app } = await gateway({ env: { FLUX_WORKER_URL: gone.fluxUrl } as Record<string, string> });
+    const { app } = await gateway({ env: { FLUX_WORKER_URL: gone.fluxUrl } });
     expect((await app.request('/readyz')).status).toBe(503);
   });
 
@@ -200,7 +216,11 @@ describe('auth, limits and routes', () => {
     const { app } = await gateway();
     const preflight = await app.request('/v1/images/generations', {
       method: 'OPTIONS',
-      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
+      headers: {
+        origin: 'http://localhost:5173',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,authorization',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');

@@ -72,7 +72,10 @@ describe('the asynchronous API (Prefer: respond-async)', () => {
 
   it('with gateway keys, the job route wants the key too', async () => {
     const { post, app } = await gateway({ keys: ['job-key'] });
-    const response = await post({ prompt: 'keyed', response_format: 'b64_json' }, { prefer: 'respond-async', authorization: 'Bearer job-key' });
+    const response = await post(
+      { prompt: 'keyed', response_format: 'b64_json' },
+      { prefer: 'respond-async', authorization: 'Bearer job-key' },
+    );
     const location = response.headers.get('location')!;
     expect((await app.request(location)).status).toBe(401);
     expect((await app.request(location, { headers: { authorization: 'Bearer job-key' } })).status).toBe(200);

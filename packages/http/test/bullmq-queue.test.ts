@@ -59,7 +59,13 @@ describe('the BullMQ work queue', () => {
 
   it('a gateway that takes no jobs waits for a queue worker; /metrics shows the depth; the image is named after its job', async () => {
     const gateway = await makeGateway(worker, { env: { IMAGEGEN_REDIS_URL: redis.url }, queueSettings, takeJobs: false });
-    const env = { FLUX_WORKER_URL: worker.fluxUrl, SDXL_WORKER_URL: worker.sdxlUrl, SDXL_API_KEY: WORKER_KEY, IMAGEGEN_OUTPUT_DIR: gateway.dir, IMAGEGEN_LOG_LEVEL: 'silent' };
+    const env = {
+      FLUX_WORKER_URL: worker.fluxUrl,
+      SDXL_WORKER_URL: worker.sdxlUrl,
+      SDXL_API_KEY: WORKER_KEY,
+      IMAGEGEN_OUTPUT_DIR: gateway.dir,
+      IMAGEGEN_LOG_LEVEL: 'silent',
+    };
     const generator = createImageGenerator({ env, retry: { retries: 0 } });
     try {
       expect(gateway.app.worker).toBeUndefined();
@@ -68,7 +74,13 @@ describe('the BullMQ work queue', () => {
       expect(worker.requests).toHaveLength(0);
 
       const storage = new LocalImageStorage(gateway.dir, 60_000);
-      const queueWorker = createQueueWorker({ settings: queueSettingsFromEnv({ IMAGEGEN_REDIS_URL: redis.url }), generator, storage, models: ['sdxl'], logger: pino({ level: 'silent' }) });
+      const queueWorker = createQueueWorker({
+        settings: queueSettingsFromEnv({ IMAGEGEN_REDIS_URL: redis.url }),
+        generator,
+        storage,
+        models: ['sdxl'],
+        logger: pino({ level: 'silent' }),
+      });
       await queueWorker.ready();
       const response = await pending;
       expect(response.status).toBe(200);
@@ -119,6 +131,8 @@ describe('the BullMQ work queue', () => {
   }, 20_000);
 
   it('refuses an IMAGEGEN_REDIS_URL that is not a redis URL before opening any connection', async () => {
-    await expect(makeGateway(worker, { env: { IMAGEGEN_REDIS_URL: 'localhost:6379' } })).rejects.toThrow('IMAGEGEN_REDIS_URL must be a redis:// or rediss:// URL');
+    await expect(makeGateway(worker, { env: { IMAGEGEN_REDIS_URL: 'localhost:6379' } })).rejects.toThrow(
+      'IMAGEGEN_REDIS_URL must be a redis:// or rediss:// URL',
+    );
   });
 });

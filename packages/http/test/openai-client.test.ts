@@ -40,7 +40,12 @@ afterAll(async () => {
 
 describe('the official openai client, unmodified, against the gateway', () => {
   it('images.generate with b64_json returns a valid image', async () => {
-    const response = await client(overLocal).images.generate({ model: 'sdxl', prompt: 'a red fox', response_format: 'b64_json', size: '512x512' });
+    const response = await client(overLocal).images.generate({
+      model: 'sdxl',
+      prompt: 'a red fox',
+      response_format: 'b64_json',
+      size: '512x512',
+    });
     const bytes = Buffer.from(response.data![0]!.b64_json!, 'base64');
     expect(await sharp(bytes).metadata()).toMatchObject({ format: 'png', width: 512, height: 512 });
   });
@@ -53,29 +58,37 @@ describe('the official openai client, unmodified, against the gateway', () => {
     expect(await sharp(Buffer.from(await image.arrayBuffer())).metadata()).toMatchObject({ format: 'jpeg', width: 512 });
   });
 
-  it('an upstream 400 is the client\'s BadRequestError with our message', async () => {
+  it("an upstream 400 is the client's BadRequestError with our message", async () => {
     testkit.script([{ status: 400 }]);
-    const error = await client(overTestkit).images.generate({ model: 'flux', prompt: 'a cat' }).catch((caught: unknown) => caught);
+    const error = await client(overTestkit)
+      .images.generate({ model: 'flux', prompt: 'a cat' })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(BadRequestError);
     expect((error as BadRequestError).message).toContain('Invalid prompt or request format');
   });
 
   it('our own validation is a BadRequestError naming the param', async () => {
-    const error = await client(overTestkit).images.generate({ model: 'flux', prompt: 'a cat', size: '1024x1024' }).catch((caught: unknown) => caught);
+    const error = await client(overTestkit)
+      .images.generate({ model: 'flux', prompt: 'a cat', size: '1024x1024' })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(BadRequestError);
     expect((error as BadRequestError).param).toBe('size');
   });
 
   it('an upstream 429 is RateLimitError', async () => {
     testkit.script([{ status: 429, headers: { 'retry-after': '3' } }]);
-    const error = await client(overTestkit).images.generate({ model: 'flux', prompt: 'a cat' }).catch((caught: unknown) => caught);
+    const error = await client(overTestkit)
+      .images.generate({ model: 'flux', prompt: 'a cat' })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).headers?.get('retry-after')).toBe('3');
   });
 
   it('an upstream 5xx is InternalServerError with our message', async () => {
     testkit.script([{ status: 503 }]);
-    const error = await client(overTestkit).images.generate({ model: 'flux', prompt: 'a cat' }).catch((caught: unknown) => caught);
+    const error = await client(overTestkit)
+      .images.generate({ model: 'flux', prompt: 'a cat' })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InternalServerError);
     expect((error as InternalServerError).status).toBe(502);
     expect((error as InternalServerError).message).toContain('Service error');

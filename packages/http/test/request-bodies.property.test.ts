@@ -29,7 +29,7 @@ const nearMiss = fc.record(
 );
 
 describe('random request bodies', () => {
-  it('always get a 2xx, or a 4xx with OpenAI\'s error shape; never a 5xx', async () => {
+  it("always get a 2xx, or a 4xx with OpenAI's error shape; never a 5xx", async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(nearMiss, fc.jsonValue(), fc.string()), async (body) => {
         const response = await gateway.post(typeof body === 'string' ? body : JSON.stringify(body));

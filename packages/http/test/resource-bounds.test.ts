@@ -13,7 +13,13 @@ let dir: string;
 beforeAll(async () => {
   worker = await startTestWorker({ logRequests: false });
   dir = await mkdtemp(join(tmpdir(), 'imagegen-bounds-'));
-  gateway = await serve({ port: 0, keys: [], handleSignals: false, logger: pino({ level: 'silent' }), env: { FLUX_WORKER_URL: worker.fluxUrl, IMAGEGEN_OUTPUT_DIR: dir, IMAGEGEN_LOG_LEVEL: 'silent' } });
+  gateway = await serve({
+    port: 0,
+    keys: [],
+    handleSignals: false,
+    logger: pino({ level: 'silent' }),
+    env: { FLUX_WORKER_URL: worker.fluxUrl, IMAGEGEN_OUTPUT_DIR: dir, IMAGEGEN_LOG_LEVEL: 'silent' },
+  });
 });
 afterAll(async () => {
   await gateway.close();
@@ -36,7 +42,8 @@ describe('resource bounds', () => {
     );
     try {
       // Half of them even start a request and never finish it.
-      for (const socket of sockets.slice(0, 500)) socket.write('POST /v1/images/generations HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"pro');
+      for (const socket of sockets.slice(0, 500))
+        socket.write('POST /v1/images/generations HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"pro');
       const started = performance.now();
       const response = await fetch(`${gateway.url}/v1/images/generations`, {
         method: 'POST',

@@ -11,7 +11,12 @@ let worker: TestWorker;
 let bucketCount = 0;
 beforeAll(async () => {
   s3 = await startSwift();
-  client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+  client = new S3Client({
+    endpoint: s3.endpoint,
+    region: s3.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
   worker = await startTestWorker({ logRequests: false });
 }, 60_000);
 afterAll(async () => {
@@ -26,7 +31,8 @@ async function newBucket(): Promise<string> {
   return bucket;
 }
 
-const keys = async (bucket: string): Promise<string[]> => ((await client.send(new ListObjectsV2Command({ Bucket: bucket }))).Contents ?? []).map((object) => object.Key!);
+const keys = async (bucket: string): Promise<string[]> =>
+  ((await client.send(new ListObjectsV2Command({ Bucket: bucket }))).Contents ?? []).map((object) => object.Key!);
 
 describe('S3ImageStorage against Swift', () => {
   it('writes atomically, opens, presigns, expires, discards', async () => {

@@ -33,11 +33,7 @@ export function makePng(width = 8, height = 8, rgb: [number, number, number] = [
   const row = Buffer.alloc(1 + width * 3);
   for (let x = 0; x < width; x++) row.set(rgb, 1 + x * 3);
   const raw = Buffer.concat(Array.from({ length: height }, () => row));
-  const parts = [
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(raw)),
-  ];
+  const parts = [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw))];
   const end = chunk('IEND', new Uint8Array(0));
   const size = parts.reduce((sum, part) => sum + part.length, 0) + end.length;
   if (padTo > size + 12) parts.push(chunk('paDd', Buffer.alloc(padTo - size - 12, 0x61)));

@@ -22,14 +22,16 @@ export interface TestRedis {
 export async function startRedis(binary = 'redis-server'): Promise<TestRedis> {
   const dir = await mkdtemp(join(tmpdir(), 'imagegen-redis-'));
   const port = await freePort();
-  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   await new Promise<void>((resolve, reject) => {
     let output = '';
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       if (output.includes('Ready to accept connections')) resolve();
     };
-    child.stdout!.on('data', onData);
+    child.stdout.on('data', onData);
     child.once('error', (error) => reject(new Error(`cannot start ${binary}: ${error.message}`)));
     child.once('exit', (code) => reject(new Error(`${binary} exited with ${code}: ${output}`)));
   });

@@ -38,7 +38,17 @@ use = egg:swift#${app}
 
 const proxyConf = (dir: string, port: number, memcachedPort: number): string => {
   // Section name in the pipeline -> the egg that implements it.
-  const filters = { catch_errors: 'catch_errors', gatekeeper: 'gatekeeper', healthcheck: 'healthcheck', 'proxy-logging': 'proxy_logging', listing_formats: 'listing_formats', copy: 'copy', slo: 'slo', dlo: 'dlo', s3api: 's3api' };
+  const filters = {
+    catch_errors: 'catch_errors',
+    gatekeeper: 'gatekeeper',
+    healthcheck: 'healthcheck',
+    'proxy-logging': 'proxy_logging',
+    listing_formats: 'listing_formats',
+    copy: 'copy',
+    slo: 'slo',
+    dlo: 'dlo',
+    s3api: 's3api',
+  };
   return `[DEFAULT]
 bind_ip = 127.0.0.1
 bind_port = ${port}
@@ -62,7 +72,9 @@ user_test_tester = testing .admin
 use = egg:swift#memcache
 memcache_servers = 127.0.0.1:${memcachedPort}
 
-${Object.entries(filters).map(([name, egg]) => `[filter:${name}]\nuse = egg:swift#${egg}\n`).join('\n')}`;
+${Object.entries(filters)
+  .map(([name, egg]) => `[filter:${name}]\nuse = egg:swift#${egg}\n`)
+  .join('\n')}`;
 };
 
 async function waitForHealth(url: string, children: ChildProcess[], output: Map<ChildProcess, string>, timeoutMs: number): Promise<void> {
@@ -97,7 +109,10 @@ export async function startSwift(timeoutMs = 30_000): Promise<TestS3> {
   const dir = await mkdtemp(join(tmpdir(), 'imagegen-swift-'));
   const [proxy, object, container, account, memcached] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   await mkdir(join(dir, 'srv', 'd1'), { recursive: true });
-  await writeFile(join(dir, 'swift.conf'), '[swift-hash]\nswift_hash_path_suffix = imagegen-test\nswift_hash_path_prefix = imagegen\n\n[storage-policy:0]\nname = Policy-0\ndefault = yes\n');
+  await writeFile(
+    join(dir, 'swift.conf'),
+    '[swift-hash]\nswift_hash_path_suffix = imagegen-test\nswift_hash_path_prefix = imagegen\n\n[storage-policy:0]\nname = Policy-0\ndefault = yes\n',
+  );
   const servers = { object, container, account } as const;
   for (const [app, port] of Object.entries(servers)) {
     await writeFile(join(dir, `${app}-server.conf`), serverConf(dir, port, app));
@@ -113,7 +128,9 @@ export async function startSwift(timeoutMs = 30_000): Promise<TestS3> {
   const start = (command: string, args: string[]): void => {
     const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     // The tail of stderr, for the error when a server does not come up.
-    child.stderr!.on('data', (chunk: Buffer) => output.set(child, `${command}: ${((output.get(child) ?? '') + chunk.toString()).slice(-2000)}`));
+    child.stderr.on('data', (chunk: Buffer) =>
+      output.set(child, `${command}: ${((output.get(child) ?? '') + chunk.toString()).slice(-2000)}`),
+    );
     children.push(child);
   };
   start('memcached', ['-l', '127.0.0.1', '-p', String(memcached), '-U', '0', '-u', 'root']);
@@ -141,7 +158,12 @@ export async function startSwift(timeoutMs = 30_000): Promise<TestS3> {
   return {
     endpoint,
     ...credentials,
-    env: { IMAGEGEN_S3_ENDPOINT: endpoint, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_REGION: credentials.region },
+    env: {
+      IMAGEGEN_S3_ENDPOINT: endpoint,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_REGION: credentials.region,
+    },
     stop,
   };
 }

@@ -24,7 +24,7 @@ const numberOrUndefined = (value: unknown): number | undefined => (typeof value 
 export function createLocalAi(): LocalAi {
   const run = async (model: string, inputs: Record<string, unknown>): Promise<unknown> => {
     const request = {
-      prompt: String(inputs.prompt ?? ''),
+      prompt: typeof inputs.prompt === 'string' ? inputs.prompt : '',
       seed: numberOrUndefined(inputs.seed),
       width: numberOrUndefined(inputs.width),
       height: numberOrUndefined(inputs.height),

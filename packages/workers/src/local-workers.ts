@@ -51,7 +51,12 @@ export async function startLocalWorkers(options: LocalWorkersOptions = {}): Prom
 
   const handle = async (request: Request): Promise<Response> => {
     const { pathname } = new URL(request.url);
-    const worker = pathname === '/flux' || pathname.startsWith('/flux/') ? 'flux' : pathname === '/sdxl' || pathname.startsWith('/sdxl/') ? 'sdxl' : undefined;
+    const worker =
+      pathname === '/flux' || pathname.startsWith('/flux/')
+        ? 'flux'
+        : pathname === '/sdxl' || pathname.startsWith('/sdxl/')
+          ? 'sdxl'
+          : undefined;
     let response: Response;
     if (worker === 'flux') response = await fluxWorker.fetch(request, { AI: ai });
     else if (worker === 'sdxl') response = await sdxlWorker.fetch(request, { AI: ai, API_KEY: apiKey });

@@ -71,7 +71,8 @@ describe('preview rendering', () => {
   });
 
   it('different prompts look clearly different (mean colour distance)', async () => {
-    const stats = async (prompt: string) => (await sharp(await renderPreview({ prompt, format: 'png' })).stats()).channels.map((channel) => channel.mean);
+    const stats = async (prompt: string) =>
+      (await sharp(await renderPreview({ prompt, format: 'png' })).stats()).channels.map((channel) => channel.mean);
     const [a, b] = await Promise.all([stats('a red fox'), stats('a quiet harbour at night')]);
     const distance = Math.hypot(...a.map((value, index) => value - b[index]!));
     expect(distance).toBeGreaterThan(10);

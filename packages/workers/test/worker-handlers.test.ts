@@ -10,7 +10,11 @@ const sdxl = (body: unknown, options: { key?: string | null; method?: string; ai
   if (options.key !== null) headers.authorization = `Bearer ${options.key ?? KEY}`;
   const method = options.method ?? 'POST';
   return sdxlWorker.fetch(
-    new Request('https://sdxl.example/', { method, headers, ...(method === 'GET' || method === 'HEAD' ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) }),
+    new Request('https://sdxl.example/', {
+      method,
+      headers,
+      ...(method === 'GET' || method === 'HEAD' ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    }),
     { AI: options.ai ?? recordingAi(PNG_1x1).ai, API_KEY: KEY },
   );
 };
@@ -72,7 +76,10 @@ describe('sdxl worker', () => {
   it('POST JSON with the right key runs SDXL with every parameter and streams the PNG', async () => {
     const stream = new ReadableStream({ start: (controller) => (controller.enqueue(PNG_1x1), controller.close()) });
     const { ai, calls } = recordingAi(stream);
-    const response = await sdxl({ prompt: 'a lighthouse', negative_prompt: 'fog', width: 768, height: 512, num_steps: 12, seed: 5 }, { ai });
+    const response = await sdxl(
+      { prompt: 'a lighthouse', negative_prompt: 'fog', width: 768, height: 512, num_steps: 12, seed: 5 },
+      { ai },
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('image/png');
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(PNG_1x1);

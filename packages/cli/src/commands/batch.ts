@@ -10,7 +10,15 @@ import { type BatchCounts, createProgress } from '../progress.js';
 import { failureLine, resultJson } from '../result-output.js';
 import { openRuntime } from '../runtime.js';
 import { resolveSettings } from '../settings-sources.js';
-import { type CommandRunner, addRetryFlags, addSettingFlags, integerIn, modelOption, retryFromFlags, settingFlags } from './shared-options.js';
+import {
+  type CommandRunner,
+  addRetryFlags,
+  addSettingFlags,
+  integerIn,
+  modelOption,
+  retryFromFlags,
+  settingFlags,
+} from './shared-options.js';
 import { printConfigError, say, writeJson } from './terminal.js';
 
 interface BatchFlags {
@@ -64,7 +72,10 @@ async function batch(source: string, flags: BatchFlags, command: Command): Promi
       return;
     }
     const result: GenerationResult = item.problem
-      ? { ok: false, error: new ImageGenerationError({ code: 'invalid_prompt', message: `Invalid prompt: ${item.problem}`, model: item.model }) }
+      ? {
+          ok: false,
+          error: new ImageGenerationError({ code: 'invalid_prompt', message: `Invalid prompt: ${item.problem}`, model: item.model }),
+        }
       : await runtime.generator.generate(item.model, item.prompt, {
           ...(item.seed === undefined ? {} : { seed: item.seed }),
           ...(item.width === undefined ? {} : { width: item.width }),
@@ -79,7 +90,15 @@ async function batch(source: string, flags: BatchFlags, command: Command): Promi
       line: item.line,
       ok: result.ok,
       model: result.ok ? result.model : item.model,
-      ...(result.ok ? { path: result.path } : { error: { code: result.error.code, message: result.error.message, ...(result.error.status ? { status: result.error.status } : {}) } }),
+      ...(result.ok
+        ? { path: result.path }
+        : {
+            error: {
+              code: result.error.code,
+              message: result.error.message,
+              ...(result.error.status ? { status: result.error.status } : {}),
+            },
+          }),
       at: new Date().toISOString(),
     });
     if (result.ok) counts.ok++;
@@ -123,7 +142,8 @@ export function registerBatch(program: Command, run: CommandRunner): void {
     .addOption(modelOption())
     .option('-c, --concurrency <n>', 'generations at once', integerIn(1, 256), 4)
     .option('--json', 'print one JSON line per prompt on stdout (the summary goes to stderr)')
-    .option('--no-progress', 'no progress bar, even on a terminal')
-;
-  addSettingFlags(addRetryFlags(command)).action((source: string, flags: BatchFlags, self: Command) => run(() => batch(source, flags, self)));
+    .option('--no-progress', 'no progress bar, even on a terminal');
+  addSettingFlags(addRetryFlags(command)).action((source: string, flags: BatchFlags, self: Command) =>
+    run(() => batch(source, flags, self)),
+  );
 }

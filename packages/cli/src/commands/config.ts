@@ -6,7 +6,9 @@ import { resolveSettings, SETTING_NAMES } from '../settings-sources.js';
 import { type CommandRunner, addSettingFlags, settingFlags } from './shared-options.js';
 import { writeJson } from './terminal.js';
 
-async function config(flags: { json?: boolean; out?: string; fluxUrl?: string; sdxlUrl?: string }): Promise<number> {
+type ConfigFlags = { json?: boolean; out?: string; fluxUrl?: string; sdxlUrl?: string };
+
+async function config(flags: ConfigFlags): Promise<number> {
   const { env, sources } = await resolveSettings(settingFlags(flags), process.env, process.cwd());
   let problem: string | undefined;
   try {
@@ -16,7 +18,14 @@ async function config(flags: { json?: boolean; out?: string; fluxUrl?: string; s
   }
   const rows = SETTING_NAMES.map((name) => {
     const raw = env[name];
-    const value = raw === undefined ? (name === 'IMAGEGEN_OUTPUT_DIR' ? DEFAULT_OUTPUT_DIR : undefined) : name === 'SDXL_API_KEY' ? redactSecret(raw) : raw;
+    const value =
+      raw === undefined
+        ? name === 'IMAGEGEN_OUTPUT_DIR'
+          ? DEFAULT_OUTPUT_DIR
+          : undefined
+        : name === 'SDXL_API_KEY'
+          ? redactSecret(raw)
+          : raw;
     return { name, value: value ?? null, source: raw === undefined ? (name === 'IMAGEGEN_OUTPUT_DIR' ? 'default' : null) : sources[name] };
   });
   const local = !env.FLUX_WORKER_URL && !env.SDXL_WORKER_URL;
@@ -24,7 +33,8 @@ async function config(flags: { json?: boolean; out?: string; fluxUrl?: string; s
   if (flags.json) {
     writeJson({ settings: rows, mode: local ? 'local' : 'remote', ...(problem ? { problem } : {}) });
   } else {
-    for (const row of rows) process.stdout.write(`${row.name.padEnd(20)} ${row.value ?? '(not set)'}${row.source ? `  (${row.source})` : ''}\n`);
+    for (const row of rows)
+      process.stdout.write(`${row.name.padEnd(20)} ${row.value ?? '(not set)'}${row.source ? `  (${row.source})` : ''}\n`);
     process.stdout.write(`mode                 ${mode}\n`);
     if (problem) process.stderr.write(`problem: ${problem}\n`);
   }
@@ -37,5 +47,5 @@ export function registerConfig(program: Command, run: CommandRunner): void {
     .command('config')
     .description('show the effective settings and where each came from (flag, env, .env); the key redacted')
     .option('--json', 'print as JSON');
-  addSettingFlags(command).action((flags) => run(() => config(flags)));
+  addSettingFlags(command).action((flags: ConfigFlags) => run(() => config(flags)));
 }

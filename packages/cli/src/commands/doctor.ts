@@ -12,24 +12,30 @@ import { printConfigError, say, writeJson } from './terminal.js';
 
 const fixes: Partial<Record<ErrorCode, string>> = {
   not_configured: 'set the worker URL (and SDXL_API_KEY for SDXL) in the environment or a .env file',
-  unauthorized: 'SDXL_API_KEY must equal the SDXL worker\'s API_KEY secret (wrangler secret put API_KEY)',
+  unauthorized: "SDXL_API_KEY must equal the SDXL worker's API_KEY secret (wrangler secret put API_KEY)",
   method_not_allowed: 'the URL may point at the other worker (Flux takes GET, SDXL takes POST)',
   bad_request: 'the worker refused the request: is this URL an imagegen worker?',
   rate_limited: 'Workers AI is out of capacity or rate limited: try again later',
   server_error: 'the worker failed: look at its logs (wrangler tail)',
   network: 'check the URL, and that the worker is deployed and reachable from here',
   timeout: 'the worker did not answer in time: check the URL and the worker',
-  invalid_response: 'the URL answers something that is not an image: is it the worker\'s URL?',
+  invalid_response: "the URL answers something that is not an image: is it the worker's URL?",
   too_large: 'the worker answered an image over the size limit',
 };
 
-async function doctor(flags: { json?: boolean; out?: string; fluxUrl?: string; sdxlUrl?: string }): Promise<number> {
+type DoctorFlags = { json?: boolean; out?: string; fluxUrl?: string; sdxlUrl?: string };
+
+async function doctor(flags: DoctorFlags): Promise<number> {
   const resolved = await resolveSettings(settingFlags(flags), process.env, process.cwd());
   // Probe images go to a scratch directory, never the user's output directory.
   const scratch = await mkdtemp(join(tmpdir(), 'imagegen-doctor-'));
   let runtime;
   try {
-    runtime = await openRuntime({ resolved: { ...resolved, env: { ...resolved.env, IMAGEGEN_OUTPUT_DIR: scratch } }, retry: { retries: 0 }, say });
+    runtime = await openRuntime({
+      resolved: { ...resolved, env: { ...resolved.env, IMAGEGEN_OUTPUT_DIR: scratch } },
+      retry: { retries: 0 },
+      say,
+    });
   } catch (error) {
     await rm(scratch, { recursive: true, force: true });
     return printConfigError(error, Boolean(flags.json));
@@ -41,12 +47,25 @@ async function doctor(flags: { json?: boolean; out?: string; fluxUrl?: string; s
       const url = model === 'flux' ? runtime.settings.fluxWorkerUrl : runtime.settings.sdxlWorkerUrl;
       const result = await runtime.generator.generate(model, 'imagegen doctor check: a small red circle');
       if (result.ok) {
-        checks.push({ model, url: url ?? null, ok: true, latencyMs: result.durationMs, contentType: result.contentType, bytes: result.bytes });
-        if (!flags.json) process.stdout.write(`${pc.green('✔')} ${model.padEnd(5)} ${url} answered ${result.contentType} (${result.bytes} bytes) in ${result.durationMs} ms\n`);
+        checks.push({
+          model,
+          url: url ?? null,
+          ok: true,
+          latencyMs: result.durationMs,
+          contentType: result.contentType,
+          bytes: result.bytes,
+        });
+        if (!flags.json)
+          process.stdout.write(
+            `${pc.green('✔')} ${model.padEnd(5)} ${url} answered ${result.contentType} (${result.bytes} bytes) in ${result.durationMs} ms\n`,
+          );
       } else {
         const fix = fixes[result.error.code] ?? 'see the error above';
         checks.push({ model, url: url ?? null, ok: false, error: result.error.toJSON(), fix });
-        if (!flags.json) process.stdout.write(`${pc.red('✖')} ${model.padEnd(5)} ${url ?? '(not configured)'}: ${result.error.message}\n        fix: ${fix}\n`);
+        if (!flags.json)
+          process.stdout.write(
+            `${pc.red('✖')} ${model.padEnd(5)} ${url ?? '(not configured)'}: ${result.error.message}\n        fix: ${fix}\n`,
+          );
         if (exitCode === EXIT.ok) exitCode = exitCodeFor(result.error);
       }
     }
@@ -64,5 +83,5 @@ export function registerDoctor(program: Command, run: CommandRunner): void {
     .command('doctor')
     .description('check each worker: reachable, answers an image, latency; says what to fix')
     .option('--json', 'print as JSON');
-  addSettingFlags(command).action((flags) => run(() => doctor(flags)));
+  addSettingFlags(command).action((flags: DoctorFlags) => run(() => doctor(flags)));
 }

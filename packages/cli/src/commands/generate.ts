@@ -5,7 +5,15 @@ import { abortOnInterrupt } from '../interrupt.js';
 import { failureLine, resultJson, successLine } from '../result-output.js';
 import { openRuntime } from '../runtime.js';
 import { resolveSettings } from '../settings-sources.js';
-import { type CommandRunner, addRetryFlags, addSettingFlags, integerIn, modelOption, retryFromFlags, settingFlags } from './shared-options.js';
+import {
+  type CommandRunner,
+  addRetryFlags,
+  addSettingFlags,
+  integerIn,
+  modelOption,
+  retryFromFlags,
+  settingFlags,
+} from './shared-options.js';
 import { printConfigError, say, writeJson } from './terminal.js';
 
 interface GenerateFlags {
@@ -34,7 +42,8 @@ function paramsFor(model: string, flags: GenerateFlags): GenerateOptions {
 }
 
 async function generate(words: string[], flags: GenerateFlags, command: Command): Promise<number> {
-  if (flags.fallback && flags.fallback === flags.model) command.error('error: --fallback must name the other model', { exitCode: EXIT.usage });
+  if (flags.fallback && flags.fallback === flags.model)
+    command.error('error: --fallback must name the other model', { exitCode: EXIT.usage });
   const prompt = words.join(' ');
   const resolved = await resolveSettings(settingFlags(flags), process.env, process.cwd());
   let runtime;
@@ -58,7 +67,9 @@ async function generate(words: string[], flags: GenerateFlags, command: Command)
     if (flags.json) writeJson(resultJson(result, extra));
     if (result.ok) {
       if (!flags.json) process.stdout.write(`${result.path}\n`);
-      process.stderr.write(`${successLine(result)}${fallbackFrom ? ` (served by ${result.model} after ${fallbackFrom.model} failed)` : ''}\n`);
+      process.stderr.write(
+        `${successLine(result)}${fallbackFrom ? ` (served by ${result.model} after ${fallbackFrom.model} failed)` : ''}\n`,
+      );
       return EXIT.ok;
     }
     process.stderr.write(`${failureLine(result.error)}\n`);
@@ -83,5 +94,7 @@ export function registerGenerate(program: Command, run: CommandRunner): void {
     .option('--height <n>', 'image height (SDXL: 256-2048)', integerIn(64, 4096))
     .option('--steps <n>', 'diffusion steps (Flux 1-8, SDXL 1-20)', integerIn(1, 100))
     .addOption(new Option('--fallback <model>', 'try this model when the first fails with a retryable error').choices(['flux', 'sdxl']));
-  addSettingFlags(addRetryFlags(command)).action((words: string[], flags: GenerateFlags, self: Command) => run(() => generate(words, flags, self)));
+  addSettingFlags(addRetryFlags(command)).action((words: string[], flags: GenerateFlags, self: Command) =>
+    run(() => generate(words, flags, self)),
+  );
 }

@@ -44,7 +44,9 @@ async function runQueueWorker(flags: QueueWorkerFlags): Promise<number> {
     await storage.close();
   };
   await worker.ready();
-  say(`queue worker taking ${models.join(', ')} jobs, ${flags.concurrency} at once per model${settings.ratePerSecond ? `, at most ${settings.ratePerSecond}/s per model across all workers` : ''}; storage: ${storage.kind}; Ctrl-C or SIGTERM drains and stops`);
+  say(
+    `queue worker taking ${models.join(', ')} jobs, ${flags.concurrency} at once per model${settings.ratePerSecond ? `, at most ${settings.ratePerSecond}/s per model across all workers` : ''}; storage: ${storage.kind}; Ctrl-C or SIGTERM drains and stops`,
+  );
   // SIGTERM drains: no new jobs, the active ones finish; a second signal stops at once.
   await new Promise<void>((resolve) => {
     const onSignal = (): void => {
@@ -67,6 +69,10 @@ export function registerQueueWorker(program: Command, run: CommandRunner): void 
     .command('queue-worker')
     .description('take image jobs from the shared queue (IMAGEGEN_REDIS_URL) and make them; run any number of these, anywhere')
     .option('-c, --concurrency <n>', 'jobs made at once, per model', integerIn(1, 256), 4)
-    .option('--rate-limit <n>', 'worker calls per second per model across all processes (IMAGEGEN_QUEUE_RATE_LIMIT)', integerIn(1, 100_000));
+    .option(
+      '--rate-limit <n>',
+      'worker calls per second per model across all processes (IMAGEGEN_QUEUE_RATE_LIMIT)',
+      integerIn(1, 100_000),
+    );
   addSettingFlags(command).action((flags: QueueWorkerFlags) => run(() => runQueueWorker(flags)));
 }

@@ -38,7 +38,11 @@ async function serveGateway(flags: ServeFlags): Promise<number> {
   } catch (error) {
     await runtime.close();
     const code = (error as NodeJS.ErrnoException).code;
-    say(code === 'EADDRINUSE' ? `port ${flags.port} is already in use: pick another with --port` : `cannot start the gateway: ${(error as Error).message}`);
+    say(
+      code === 'EADDRINUSE'
+        ? `port ${flags.port} is already in use: pick another with --port`
+        : `cannot start the gateway: ${(error as Error).message}`,
+    );
     return EXIT.failed;
   }
   say(`gateway listening on ${gateway.url} (OpenAI base URL: ${gateway.url}/v1); Ctrl-C stops it`);

@@ -29,8 +29,7 @@ export function settingFlags(options: { out?: string; fluxUrl?: string; sdxlUrl?
 }
 
 /** `--model flux|sdxl`. */
-export const modelOption = (): Option =>
-  new Option('-m, --model <model>', 'model to use').choices(['flux', 'sdxl']).default('flux');
+export const modelOption = (): Option => new Option('-m, --model <model>', 'model to use').choices(['flux', 'sdxl']).default('flux');
 
 /** `--retries` and `--retry-429`: the retry policy's knobs a user may turn. */
 export function addRetryFlags(command: Command): Command {

@@ -11,7 +11,11 @@ async function workers(flags: { port: number; host: string }): Promise<number> {
     running = await startLocalWorkers({ port: flags.port, host: flags.host, ...(configuredKey ? { apiKey: configuredKey } : {}) });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    say(code === 'EADDRINUSE' ? `port ${flags.port} is already in use: pick another with --port` : `cannot start the workers: ${(error as Error).message}`);
+    say(
+      code === 'EADDRINUSE'
+        ? `port ${flags.port} is already in use: pick another with --port`
+        : `cannot start the workers: ${(error as Error).message}`,
+    );
     return EXIT.failed;
   }
   say(`local preview workers (offline) running: Flux ${running.fluxUrl}, SDXL ${running.sdxlUrl}`);

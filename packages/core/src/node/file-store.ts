@@ -38,11 +38,7 @@ export class NodeFileStore implements FileStore {
     this.syncWriteBytes = options.syncWriteBytes ?? 256 * 1024;
   }
 
-  async write(
-    name: string,
-    body: Uint8Array | ReadableStream<Uint8Array>,
-    options: FileStoreWriteOptions = {},
-  ): Promise<string> {
+  async write(name: string, body: Uint8Array | ReadableStream<Uint8Array>, options: FileStoreWriteOptions = {}): Promise<string> {
     this.ready ??= ensureDir(this.dir).catch((error: unknown) => {
       this.ready = undefined;
       throw error;

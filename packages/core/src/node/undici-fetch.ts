@@ -41,7 +41,7 @@ export function createUndiciFetch(options: AgentOptions = {}): UndiciTransport {
   });
   const fetch: Fetch = async (input, init) => {
     if (!(input instanceof Request)) {
-      return (await undiciFetch(input as string | URL, { ...(init as object), dispatcher: agent })) as unknown as Response;
+      return (await undiciFetch(input, { ...(init as object), dispatcher: agent })) as unknown as Response;
     }
     const hasBody = input.body !== null && input.method !== 'GET' && input.method !== 'HEAD';
     const response = await undiciFetch(input.url, {

@@ -29,13 +29,25 @@ const LOOK_UP_AFTER_MS = 5000;
 const SWEEP_EVERY_MS = 2000;
 
 const unavailable = (): GatewayError =>
-  new GatewayError(503, 'The shared queue is unavailable (Redis does not answer), retry shortly', 'server_error', 'queue_unavailable', null, { 'retry-after': '5' });
+  new GatewayError(
+    503,
+    'The shared queue is unavailable (Redis does not answer), retry shortly',
+    'server_error',
+    'queue_unavailable',
+    null,
+    { 'retry-after': '5' },
+  );
 
-const failure = (code: WorkError['code'], message: string, model: string): WorkOutcome => ({ ok: false, error: { code, message, model, retryable: false } });
+const failure = (code: WorkError['code'], message: string, model: string): WorkOutcome => ({
+  ok: false,
+  error: { code, message, model, retryable: false },
+});
 
 const parseOutcome = (value: unknown, model: string): WorkOutcome => {
   const outcome = (typeof value === 'string' ? JSON.parse(value) : value) as WorkOutcome | null;
-  return outcome && typeof outcome === 'object' && 'ok' in outcome ? outcome : failure('server_error', 'The image job ended without a result', model);
+  return outcome && typeof outcome === 'object' && 'ok' in outcome
+    ? outcome
+    : failure('server_error', 'The image job ended without a result', model);
 };
 
 /**
@@ -65,7 +77,9 @@ export class BullMqWorkQueue implements WorkQueue {
       this.queues.set(model, queue);
       const events = new QueueEvents(model, { connection, prefix: QUEUE_PREFIX });
       events.on('completed', ({ jobId, returnvalue }) => this.finish(jobId, parseOutcome(returnvalue, model)));
-      events.on('failed', ({ jobId, failedReason }) => this.finish(jobId, failure('server_error', `The image job failed: ${failedReason}`, model)));
+      events.on('failed', ({ jobId, failedReason }) =>
+        this.finish(jobId, failure('server_error', `The image job failed: ${failedReason}`, model)),
+      );
       events.on('stalled', () => options.onStalled?.(model));
       events.on('error', () => {
         // ioredis reconnects by itself; a missed event is caught by the sweep.
@@ -122,7 +136,15 @@ export class BullMqWorkQueue implements WorkQueue {
       signal?.addEventListener('abort', onAbort, { once: true });
       const keep = { age: Math.ceil(keepJobsMs / 1000) };
       this.connected
-        .then(() => queue.add('image', work, { jobId, attempts, backoff: { type: 'exponential', delay: backoffMs }, removeOnComplete: keep, removeOnFail: keep }))
+        .then(() =>
+          queue.add('image', work, {
+            jobId,
+            attempts,
+            backoff: { type: 'exponential', delay: backoffMs },
+            removeOnComplete: keep,
+            removeOnFail: keep,
+          }),
+        )
         .then(() => clearTimeout(addTimer), giveUp);
     });
   }
@@ -147,7 +169,8 @@ export class BullMqWorkQueue implements WorkQueue {
         try {
           const job = await this.queues.get(waiter.model)!.getJob(jobId);
           if (!job) this.finish(jobId, failure('server_error', 'The image job is gone (expired or removed)', waiter.model));
-          else if (job.finishedOn && job.failedReason && !job.returnvalue) this.finish(jobId, failure('server_error', `The image job failed: ${job.failedReason}`, waiter.model));
+          else if (job.finishedOn && job.failedReason && !job.returnvalue)
+            this.finish(jobId, failure('server_error', `The image job failed: ${job.failedReason}`, waiter.model));
           else if (job.finishedOn) this.finish(jobId, parseOutcome(job.returnvalue, waiter.model));
         } catch {
           // Redis is away: try again at the next sweep.
@@ -157,16 +180,23 @@ export class BullMqWorkQueue implements WorkQueue {
   }
 
   async stats(): Promise<QueueStats> {
-    const counts = await Promise.all([...this.queues.values()].map((queue) => queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active')));
+    const counts = await Promise.all(
+      [...this.queues.values()].map((queue) => queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active')),
+    );
     return counts.reduce<QueueStats>(
-      (sum, count) => ({ waiting: sum.waiting + (count.waiting ?? 0) + (count.prioritized ?? 0) + (count.delayed ?? 0), active: sum.active + (count.active ?? 0) }),
+      (sum, count) => ({
+        waiting: sum.waiting + (count.waiting ?? 0) + (count.prioritized ?? 0) + (count.delayed ?? 0),
+        active: sum.active + (count.active ?? 0),
+      }),
       { waiting: 0, active: 0 },
     );
   }
 
   /** Milliseconds until each model's limiter lets the next job through (0: not limited). */
   async limiterWaits(): Promise<Record<string, number>> {
-    const entries = await Promise.all([...this.queues].map(async ([model, queue]) => [model, Math.max(0, await queue.getRateLimitTtl())] as const));
+    const entries = await Promise.all(
+      [...this.queues].map(async ([model, queue]) => [model, Math.max(0, await queue.getRateLimitTtl())] as const),
+    );
     return Object.fromEntries(entries);
   }
 

@@ -48,7 +48,12 @@ export function limiterWindow(ratePerSecond: number): { max: number; duration: n
 // The job's own image name: a job that runs again (its worker died) writes the same key, so an
 // image is never stored twice.
 const jobImageName = (job: Job<ImageWork>) => (generated: string) =>
-  imageFileName(job.data.model, (job.id ?? '').replace(/-/g, '').slice(0, 8), job.timestamp, generated.slice(generated.lastIndexOf('.') + 1));
+  imageFileName(
+    job.data.model,
+    (job.id ?? '').replace(/-/g, '').slice(0, 8),
+    job.timestamp,
+    generated.slice(generated.lastIndexOf('.') + 1),
+  );
 
 /**
  * Takes image jobs from the shared BullMQ queues and makes them: generate (the core retries

@@ -26,8 +26,7 @@ export type WorkError = Omit<ImageGenerationErrorInit, 'cause'> & { retryable: b
 
 /** How one {@link ImageWork} ended (plain JSON: a BullMQ job's return value). */
 export type WorkOutcome =
-  | { ok: true; attempts: number; contentType: string; name?: string; b64?: string }
-  | { ok: false; error: WorkError };
+  { ok: true; attempts: number; contentType: string; name?: string; b64?: string } | { ok: false; error: WorkError };
 
 /** Options of {@link performWork}. */
 export interface PerformOptions extends GenerationHooks {
@@ -52,7 +51,12 @@ const renamed = (store: FileStore, rename: (name: string) => string): FileStore 
  * const outcome = await performWork(generator, storage, { model: 'flux', prompt: 'a cat', params: {}, format: 'url', reqId: 'r1' });
  * if (outcome.ok) console.log(outcome.name);
  */
-export async function performWork(generator: ImageGenerator, storage: ImageStorage, work: ImageWork, options: PerformOptions = {}): Promise<WorkOutcome> {
+export async function performWork(
+  generator: ImageGenerator,
+  storage: ImageStorage,
+  work: ImageWork,
+  options: PerformOptions = {},
+): Promise<WorkOutcome> {
   const memory = work.format === 'b64_json' ? new MemoryStore('') : undefined;
   const store = memory ?? (options.rename ? renamed(storage.store, options.rename) : storage.store);
   const { signal, rename: _, ...hooks } = options;

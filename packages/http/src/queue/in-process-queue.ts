@@ -29,7 +29,9 @@ export function createInProcessQueue(options: InProcessQueueOptions): WorkQueue 
     submit: (work: ImageWork, signal?: AbortSignal) =>
       queue.size >= options.maxWaiting
         ? undefined
-        : queue.add(() => performWork(options.generator, options.storage, work, { ...options.hooks?.(work.model), ...(signal ? { signal } : {}) })),
+        : queue.add(() =>
+            performWork(options.generator, options.storage, work, { ...options.hooks?.(work.model), ...(signal ? { signal } : {}) }),
+          ),
     get waiting() {
       return queue.size;
     },

@@ -32,7 +32,10 @@ export const QUEUE_PREFIX = 'imagegen';
  * @example
  * const settings = queueSettingsFromEnv({ IMAGEGEN_REDIS_URL: 'redis://127.0.0.1:6379', IMAGEGEN_QUEUE_RATE_LIMIT: '20' });
  */
-export function queueSettingsFromEnv(env: Readonly<Record<string, string | undefined>>, overrides: Partial<QueueSettings> = {}): QueueSettings {
+export function queueSettingsFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  overrides: Partial<QueueSettings> = {},
+): QueueSettings {
   const redisUrl = overrides.redisUrl ?? env.IMAGEGEN_REDIS_URL?.trim();
   if (!redisUrl) throw new Error('IMAGEGEN_REDIS_URL is not set: the shared queue needs Redis');
   // Checked here: ioredis takes anything and then retries a wrong address for ever.

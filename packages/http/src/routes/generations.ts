@@ -40,10 +40,16 @@ function parseRequest(body: unknown) {
   const promptIssue = promptProblem(request.prompt, DEFAULT_MAX_PROMPT_LENGTH);
   if (promptIssue) throw invalidRequest(`Invalid prompt: ${promptIssue}`, 'prompt', 'invalid_prompt');
   const model = MODEL_ALIASES[request.model];
-  if (!model) throw invalidRequest(`Unknown model '${request.model}'; use one of ${Object.keys(MODEL_ALIASES).join(', ')}`, 'model', 'model_not_found');
+  if (!model)
+    throw invalidRequest(
+      `Unknown model '${request.model}'; use one of ${Object.keys(MODEL_ALIASES).join(', ')}`,
+      'model',
+      'model_not_found',
+    );
   const params: GenerateOptions = {};
   if (request.size && request.size !== 'auto') {
-    if (!defaultModels[model]?.params.includes('width')) throw invalidRequest(`size is not supported by ${model}`, 'size', 'unsupported_parameter');
+    if (!defaultModels[model]?.params.includes('width'))
+      throw invalidRequest(`size is not supported by ${model}`, 'size', 'unsupported_parameter');
     const [width, height] = request.size.split('x').map(Number);
     params.width = width;
     params.height = height;
@@ -81,24 +87,44 @@ export interface GenerationAnswer {
 export async function runGeneration(deps: GenerationsDeps, parsed: ParsedGeneration, run: GenerationContext): Promise<GenerationAnswer> {
   const { request, model, params } = parsed;
   if (deps.queue.waiting + request.n > deps.maxWaiting) {
-    throw new GatewayError(503, 'The gateway is busy: too many generations are waiting, retry shortly', 'server_error', 'queue_full', null, { 'retry-after': '2' });
+    throw new GatewayError(
+      503,
+      'The gateway is busy: too many generations are waiting, retry shortly',
+      'server_error',
+      'queue_full',
+      null,
+      { 'retry-after': '2' },
+    );
   }
   const { logger, reqId } = run;
-  logger.info({ reqId, model, n: request.n, prompt: promptForLog(request.prompt), format: request.response_format }, 'generation requested');
+  logger.info(
+    { reqId, model, n: request.n, prompt: promptForLog(request.prompt), format: request.response_format },
+    'generation requested',
+  );
   const one = async (index: number): Promise<WorkOutcome> => {
     const seed = request.seed === undefined ? {} : { seed: (request.seed + index) % 4_294_967_296 };
     const started = performance.now();
-    const submitted = deps.queue.submit({ model, prompt: request.prompt, params: { ...params, ...seed }, format: request.response_format, reqId }, run.signal);
-    if (!submitted) throw new GatewayError(503, 'The gateway is busy, retry shortly', 'server_error', 'queue_full', null, { 'retry-after': '2' });
+    const submitted = deps.queue.submit(
+      { model, prompt: request.prompt, params: { ...params, ...seed }, format: request.response_format, reqId },
+      run.signal,
+    );
+    if (!submitted)
+      throw new GatewayError(503, 'The gateway is busy, retry shortly', 'server_error', 'queue_full', null, { 'retry-after': '2' });
     const outcome = await submitted;
-    deps.metrics.generationSeconds.observe({ model, outcome: outcome.ok ? 'ok' : outcome.error.code }, (performance.now() - started) / 1000);
+    deps.metrics.generationSeconds.observe(
+      { model, outcome: outcome.ok ? 'ok' : outcome.error.code },
+      (performance.now() - started) / 1000,
+    );
     return outcome;
   };
   const outcomes = await Promise.all(Array.from({ length: request.n }, (_, index) => one(index)));
   const failure = outcomes.find((outcome) => !outcome.ok);
   if (failure && !failure.ok) {
     await deps.storage.discard(outcomes.flatMap((outcome) => (outcome.ok && outcome.name ? [outcome.name] : []))).catch(() => {});
-    logger.warn({ reqId, model, code: failure.error.code, status: failure.error.status, attempts: failure.error.attempts }, 'generation failed');
+    logger.warn(
+      { reqId, model, code: failure.error.code, status: failure.error.status, attempts: failure.error.attempts },
+      'generation failed',
+    );
     throw gatewayErrorFor(workError(failure.error));
   }
   const data = outcomes.map((outcome) => {
@@ -107,7 +133,10 @@ export async function runGeneration(deps: GenerationsDeps, parsed: ParsedGenerat
     deps.storage.remember(outcome.name!);
     return { url: `${run.publicBase}/v1/images/${outcome.name!}` };
   });
-  return { body: { created: Math.floor(Date.now() / 1000), data }, attempts: outcomes.map((outcome) => (outcome.ok ? outcome.attempts : 0)) };
+  return {
+    body: { created: Math.floor(Date.now() / 1000), data },
+    attempts: outcomes.map((outcome) => (outcome.ok ? outcome.attempts : 0)),
+  };
 }
 
 /** `POST /v1/images/generations` in OpenAI's shape. */

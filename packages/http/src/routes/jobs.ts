@@ -22,7 +22,8 @@ export async function startJob(context: Context<GatewayEnv>, deps: GenerationsDe
       const answer = await runGeneration(deps, parsed, run);
       await jobs.update(job.id, { status: 'succeeded', result: answer.body });
     } catch (error) {
-      const failure = error instanceof GatewayError ? error : new GatewayError(500, 'Internal server error', 'server_error', 'internal_error');
+      const failure =
+        error instanceof GatewayError ? error : new GatewayError(500, 'Internal server error', 'server_error', 'internal_error');
       await jobs.update(job.id, { status: 'failed', error: { ...failure.body().error, status: failure.status } });
     }
   })();

@@ -1,4 +1,12 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { FileStore } from '@imagegen/core';
 import { contentTypeOf, type ImageStorage, type OpenedImage } from './image-storage.js';
@@ -59,7 +67,13 @@ export class S3ImageStorage implements ImageStorage {
         const bytes = await collect(body, writeOptions?.signal);
         writeOptions?.signal?.throwIfAborted();
         await this.client.send(
-          new PutObjectCommand({ Bucket: options.bucket, Key: this.key(name), Body: bytes, ContentLength: bytes.byteLength, ContentType: contentTypeOf(name) }),
+          new PutObjectCommand({
+            Bucket: options.bucket,
+            Key: this.key(name),
+            Body: bytes,
+            ContentLength: bytes.byteLength,
+            ContentType: contentTypeOf(name),
+          }),
           writeOptions?.signal ? { abortSignal: writeOptions.signal } : {},
         );
         this.written.set(name, this.now());
@@ -88,7 +102,11 @@ export class S3ImageStorage implements ImageStorage {
         await object.Body?.transformToWebStream().cancel();
         return undefined;
       }
-      return { body: object.Body.transformToWebStream() as ReadableStream<Uint8Array>, contentType: object.ContentType ?? contentTypeOf(name), size: object.ContentLength ?? 0 };
+      return {
+        body: object.Body.transformToWebStream() as ReadableStream<Uint8Array>,
+        contentType: object.ContentType ?? contentTypeOf(name),
+        size: object.ContentLength ?? 0,
+      };
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;
@@ -105,7 +123,9 @@ export class S3ImageStorage implements ImageStorage {
       if (isMissing(error)) return undefined;
       throw error;
     }
-    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.options.bucket, Key: this.key(name) }), { expiresIn: this.options.presignSeconds });
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.options.bucket, Key: this.key(name) }), {
+      expiresIn: this.options.presignSeconds,
+    });
   }
 
   async discard(names: readonly string[]): Promise<void> {

@@ -13,14 +13,28 @@ export const GATEWAY_KEY = 'gateway-key-1234567890abcdef';
 /** A gateway app over the testkit worker, with a scratch image directory and silent logs. */
 export async function makeGateway(worker: TestWorker, options: GatewayOptions & { env?: Record<string, string> } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'imagegen-http-'));
-  const env = { FLUX_WORKER_URL: worker.fluxUrl, SDXL_WORKER_URL: worker.sdxlUrl, SDXL_API_KEY: WORKER_KEY, IMAGEGEN_OUTPUT_DIR: dir, ...options.env };
-  const generator = createImageGenerator({ env: { ...env, IMAGEGEN_LOG_LEVEL: 'silent' }, retry: { retries: 0 }, timeouts: { headersMs: 500 } });
+  const env = {
+    FLUX_WORKER_URL: worker.fluxUrl,
+    SDXL_WORKER_URL: worker.sdxlUrl,
+    SDXL_API_KEY: WORKER_KEY,
+    IMAGEGEN_OUTPUT_DIR: dir,
+    ...options.env,
+  };
+  const generator = createImageGenerator({
+    env: { ...env, IMAGEGEN_LOG_LEVEL: 'silent' },
+    retry: { retries: 0 },
+    timeouts: { headersMs: 500 },
+  });
   const app: GatewayApp = createApp({ generator, keys: [], logger: pino({ level: 'silent' }), ...options, env });
   return {
     app,
     dir,
     post: (body: unknown, headers: Record<string, string> = {}) =>
-      app.request('/v1/images/generations', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      app.request('/v1/images/generations', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
     dispose: async () => {
       await app.close();
       await rm(dir, { recursive: true, force: true });
