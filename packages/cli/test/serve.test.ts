@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestWorker, type TestWorker } from '@imagegen/testkit';
+import { createGate, startTestWorker, type TestWorker } from '@imagegen/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startCli } from './support/run-cli.js';
 
@@ -49,10 +49,14 @@ describe('imagegen serve', () => {
 
   it('SIGTERM during an in-flight generation: the request still completes, then the process exits 0', async () => {
     const { cli, url } = await startServe({ FLUX_WORKER_URL: worker.fluxUrl });
-    worker.script([{ delayMs: 1200 }]);
+    const gate = createGate();
+    worker.script([{ holdUntil: gate.opened }]);
     const pending = generate(url, { prompt: 'slow one', response_format: 'b64_json' });
     await vi.waitFor(() => expect(worker.requests).toHaveLength(1), { timeout: 10_000 });
     cli.child.kill('SIGTERM');
+    // Once it refuses new connections it is shutting down: only then does the upstream answer.
+    await vi.waitFor(() => expect(fetch(`${url}/healthz`)).rejects.toThrow(), { timeout: 10_000, interval: 20 });
+    gate.open();
     const response = await pending;
     expect(response.status).toBe(200);
     expect(((await response.json()) as { data: unknown[] }).data).toHaveLength(1);

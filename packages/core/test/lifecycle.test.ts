@@ -6,11 +6,15 @@ import { FLUX_URL, makeGenerator, PNG_BYTES, SDXL_URL, useMsw } from './support/
 const server = useMsw();
 afterEach(() => void vi.useRealTimers());
 
-/** A PNG body whose first bytes come at once and whose rest never comes. */
-const stalledBody = () =>
+/** A PNG body whose first bytes come at once and whose rest never comes; `onStall` runs once the reader waits for more. */
+const stalledBody = (onStall?: () => void) =>
   new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(PNG_BYTES.slice(0, 20));
+    },
+    pull() {
+      onStall?.();
+      return new Promise<void>(() => undefined);
     },
   });
 
@@ -65,14 +69,23 @@ describe('abort', () => {
   });
 
   it('an abort during the body download leaves nothing stored', async () => {
-    server.use(http.get(FLUX_URL, () => new HttpResponse(stalledBody(), { headers: { 'content-type': 'image/png' } })));
-    const { generator, store } = makeGenerator();
     const controller = new AbortController();
-    const pending = generator.generateWithFlux('a cat', {
-      signal: controller.signal,
-      onAttempt: () => setTimeout(() => controller.abort(), 30),
+    // Aborted once the first bytes were read and the reader waits for the rest.
+    server.use(
+      http.get(
+        FLUX_URL,
+        () =>
+          new HttpResponse(
+            stalledBody(() => controller.abort()),
+            { headers: { 'content-type': 'image/png' } },
+          ),
+      ),
+    );
+    const { generator, store } = makeGenerator();
+    expect(await generator.generateWithFlux('a cat', { signal: controller.signal })).toMatchObject({
+      ok: false,
+      error: { code: 'aborted' },
     });
-    expect(await pending).toMatchObject({ ok: false, error: { code: 'aborted' } });
     expect(store.files.size).toBe(0);
   });
 

@@ -1,5 +1,5 @@
 import { readdir } from 'node:fs/promises';
-import { startTestWorker, TINY_PNG } from '@imagegen/testkit';
+import { createGate, NEVER, startTestWorker, TINY_PNG } from '@imagegen/testkit';
 import { describe, expect, it, vi } from 'vitest';
 import { GATEWAY_KEY, useGateways, WORKER_KEY } from './support/gateway.js';
 
@@ -85,7 +85,7 @@ describe('POST /v1/images/generations', () => {
     [{ status: 500 }, 502, 'upstream_error'],
     [{ status: 503 }, 502, 'upstream_error'],
     [{ body: 'nope', contentType: 'text/html' }, 502, 'upstream_invalid_response'],
-    [{ delayMs: 1500 }, 504, 'upstream_timeout'],
+    [{ holdUntil: NEVER }, 504, 'upstream_timeout'],
     [{ hugeBytes: 60 * 1024 * 1024 }, 502, 'upstream_image_too_large'],
   ])('upstream %j becomes %i %s', async (reply, status, code) => {
     const { post, dir } = await gateway();
@@ -154,13 +154,15 @@ describe('auth, limits and routes', () => {
 
   it('a full wait queue is 503 with Retry-After', async () => {
     const { post, app } = await gateway({ concurrency: 1, maxWaiting: 1 });
-    currentWorker().script([{ delayMs: 300 }, { delayMs: 300 }]);
+    const gate = createGate();
+    currentWorker().script([{ holdUntil: gate.opened }, { holdUntil: gate.opened }]);
     const first = post({ prompt: 'one', response_format: 'b64_json' });
     const second = post({ prompt: 'two', response_format: 'b64_json' });
     await vi.waitFor(() => expect(app.queue.waiting).toBe(1));
     const third = await post({ prompt: 'three' });
     expect(third.headers.get('retry-after')).toBe('2');
     await expectOpenAiError(third, 503, 'queue_full');
+    gate.open();
     expect((await first).status).toBe(200);
     expect((await second).status).toBe(200);
   });

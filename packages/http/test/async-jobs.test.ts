@@ -1,4 +1,4 @@
-import { TINY_PNG } from '@imagegen/testkit';
+import { createGate, TINY_PNG } from '@imagegen/testkit';
 import { describe, expect, it, vi } from 'vitest';
 import { InMemoryJobStore, type JobRecord } from '../src/index.js';
 import { useGateways } from './support/gateway.js';
@@ -20,7 +20,8 @@ const poll = async (app: Awaited<ReturnType<typeof gateway>>['app'], location: s
 describe('the asynchronous API (Prefer: respond-async)', () => {
   it('answers 202 with a job id and Location, then the job holds the synchronous body', async () => {
     const { post, app } = await gateway();
-    currentWorker().script([{ delayMs: 200 }]);
+    const gate = createGate();
+    currentWorker().script([{ holdUntil: gate.opened }]);
     const response = await post({ prompt: 'a slow cat', response_format: 'b64_json' }, { prefer: 'respond-async' });
     expect(response.status).toBe(202);
     expect(response.headers.get('preference-applied')).toBe('respond-async');
@@ -30,6 +31,7 @@ describe('the asynchronous API (Prefer: respond-async)', () => {
     const location = response.headers.get('location')!;
     expect(location).toBe(`/v1/jobs/${job.id}`);
     expect(((await (await app.request(location)).json()) as JobRecord).status).toMatch(/queued|running/);
+    gate.open();
     const done = await poll(app, location);
     expect(done.status).toBe('succeeded');
     const result = done.result as { created: number; data: Array<{ b64_json: string }> };

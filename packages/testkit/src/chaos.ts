@@ -1,3 +1,4 @@
+import { NEVER } from './gate.js';
 import { makePng } from './images.js';
 import type { LoggedRequest, Reply, Responder } from './worker-server.js';
 
@@ -62,7 +63,7 @@ export function chaosImage(prompt: string): Buffer {
 export interface ChaosOptions {
   seed: number;
   weights?: FaultWeights;
-  /** How long a stalled body or slow headers wait, in ms. @default 2000 */
+  /** How long slow headers wait, in ms; by default they never come (the client's timeout decides, no timer races it). */
   stallMs?: number;
   /** Called with each request's fault, to count them. */
   onFault?: (fault: Fault, request: LoggedRequest) => void;
@@ -81,7 +82,6 @@ export function chaosResponder(options: ChaosOptions): Responder {
   const weights = { ...DEFAULT_FAULT_WEIGHTS, ...options.weights };
   const entries = Object.entries(weights) as Array<[Fault, number]>;
   const total = entries.reduce((sum, [, weight]) => sum + weight, 0);
-  const stallMs = options.stallMs ?? 2000;
   const pick = (): Fault => {
     let roll = next() * total;
     for (const [fault, weight] of entries) {
@@ -101,7 +101,11 @@ export function chaosResponder(options: ChaosOptions): Responder {
       rate_limited: () => ({ status: 429, headers: { 'retry-after': '1' } }),
       reset_mid_body: () => ({ body: image, contentType: 'image/png', resetAfterBytes: Math.floor(image.length / 2) }),
       stalled_body: () => ({ body: image, contentType: 'image/png', stallAfterBytes: 100 }),
-      slow_headers: () => ({ delayMs: stallMs, body: image, contentType: 'image/png' }),
+      slow_headers: () => ({
+        ...(options.stallMs === undefined ? { holdUntil: NEVER } : { delayMs: options.stallMs }),
+        body: image,
+        contentType: 'image/png',
+      }),
       // A correct Content-Length for a body that was cut: only the image's own structure tells.
       truncated_body: () => ({ body: image.subarray(0, image.length - 40), contentType: 'image/png' }),
       wrong_content_type: () => ({ body: image, contentType: 'text/html' }),

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { once } from 'node:events';
+import { sendHuge } from './huge-body.js';
 import { TINY_PNG } from './images.js';
 
 /** How the worker answers one request. Every field is optional: the default is a 200 PNG. */
@@ -12,8 +14,15 @@ export interface Reply {
   contentType?: string;
   /** Answer `{"image": "<base64 of body>"}` as application/json. */
   json?: boolean;
-  /** Wait before sending the headers. */
+  /** Wait before sending the headers (benches; tests use `holdUntil`, never a fixed delay). */
   delayMs?: number;
+  /**
+   * Send nothing until this settles (a test opens a {@link gate} when it is ready); given up
+   * when the client goes away first. A promise that never settles is a worker that never answers.
+   */
+  holdUntil?: PromiseLike<unknown>;
+  /** Called once the reply's bytes are written, before a stall or a reset: e.g. to abort the client mid-body. */
+  onSent?: () => void;
   /** Send the body in chunks of this size, pausing `chunkDelayMs` between them. */
   chunkSize?: number;
   chunkDelayMs?: number;
@@ -167,6 +176,10 @@ const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 async function send(req: IncomingMessage, res: ServerResponse, reply: Reply): Promise<void> {
   if (reply.delayMs) await pause(reply.delayMs);
+  if (reply.holdUntil) {
+    await Promise.race([reply.holdUntil, once(res, 'close')]);
+    if (res.destroyed || req.socket.destroyed) return;
+  }
   if (reply.hangUp) {
     req.socket.destroy();
     return;
@@ -201,6 +214,7 @@ async function send(req: IncomingMessage, res: ServerResponse, reply: Reply): Pr
     if (reply.chunkDelayMs) await pause(reply.chunkDelayMs);
     if (res.destroyed) return;
   }
+  reply.onSent?.();
   if (reply.resetAfterBytes !== undefined) {
     // Let the bytes leave before the reset, so the client sees a body cut in the middle.
     await pause(20);
@@ -208,36 +222,5 @@ async function send(req: IncomingMessage, res: ServerResponse, reply: Reply): Pr
     return;
   }
   if (reply.stallAfterBytes !== undefined) return;
-  res.end();
-}
-
-async function sendHuge(res: ServerResponse, status: number, headers: Record<string, string>, reply: Reply): Promise<void> {
-  const total = reply.hugeBytes ?? 0;
-  headers['content-type'] = reply.contentType ?? 'image/png';
-  if (!reply.chunked) headers['content-length'] = String(total);
-  res.writeHead(status, headers);
-  const filler = Buffer.alloc(64 * 1024, 0x61);
-  const first = Buffer.from(filler);
-  TINY_PNG.copy(first, 0, 0, 8);
-  const end = TINY_PNG.subarray(TINY_PNG.length - 12);
-  let sent = 0;
-  while (sent < total && !res.destroyed) {
-    const left = total - sent;
-    let piece = (sent === 0 ? first : filler).subarray(0, Math.min(filler.length, left));
-    // The last 12 bytes are the IEND chunk, so that a client's completeness check passes.
-    if (left <= filler.length && left >= 12) piece = Buffer.concat([piece.subarray(0, left - 12), end]);
-    sent += piece.length;
-    if (!res.write(piece)) {
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          res.off('drain', done);
-          res.off('close', done);
-          resolve();
-        };
-        res.on('drain', done);
-        res.on('close', done);
-      });
-    }
-  }
   res.end();
 }
