@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGate, startTestWorker, type TestWorker } from '@imagegen/testkit';
+import { createGate, startTestWorker, type TestWorker, TINY_PNG } from '@imagegen/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startCli } from './support/run-cli.js';
 
@@ -64,5 +64,18 @@ describe('imagegen serve', () => {
     expect(run.code).toBe(0);
     // New connections are refused once it is down.
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+
+  it("two gateways sharing one output directory serve each other's images", async () => {
+    const env = { FLUX_WORKER_URL: worker.fluxUrl, IMAGEGEN_OUTPUT_DIR: join(cwd, 'shared') };
+    const [first, second] = await Promise.all([startServe(env), startServe(env)]);
+    const made = (await (await generate(first.url, { prompt: 'a shared fox' })).json()) as { data: Array<{ url: string }> };
+    const { pathname } = new URL(made.data[0]!.url);
+    const served = await fetch(`${second.url}${pathname}`);
+    expect(served.status).toBe(200);
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(TINY_PNG);
+    expect((await fetch(`${second.url}/v1/images/image_flux_00000000_1.png`)).status).toBe(404);
+    for (const { cli } of [first, second]) cli.child.kill('SIGTERM');
+    for (const { cli } of [first, second]) expect((await cli.done).code).toBe(0);
   });
 });

@@ -36,7 +36,7 @@ export class TokenBucketLimiter implements RateLimiter {
   async take(client: string): Promise<{ allowed: true } | { allowed: false; retryAfterMs: number }> {
     const now = this.now();
     const bucket = this.buckets.get(client) ?? { tokens: this.burst, at: now };
-    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond);
+    bucket.tokens = Math.min(this.burst, bucket.tokens + (Math.max(0, now - bucket.at) / 1000) * this.perSecond);
     bucket.at = now;
     // Full buckets are forgotten, so idle clients cost no memory.
     if (bucket.tokens >= 1) {

@@ -1,5 +1,7 @@
 import { startRedis, startTestWorker, type TestRedis, type TestWorker } from '@imagegen/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Redis } from 'ioredis';
+import { RedisRateLimiter, TokenBucketLimiter } from '../src/index.js';
 import { makeGateway } from './support/gateway.js';
 
 // A real redis-server (Debian's, installed by .ci/run): no mock stands in for it.
@@ -63,5 +65,55 @@ describe('the per-key rate limit through Redis', () => {
       await first.dispose();
       await second.dispose();
     }
+  });
+});
+
+describe('one token bucket, in memory or in Redis', () => {
+  it('grants the same requests, with the same Retry-After, for the same arrivals', async () => {
+    const client = new Redis(redis.url);
+    let now = 1_700_000_000_000;
+    const options = { burst: 3, perSecond: 2, now: () => now };
+    const memory = new TokenBucketLimiter(options);
+    const shared = new RedisRateLimiter(client, { ...options, keyPrefix: 'side-by-side' });
+    // [ms since start, client]: a burst, a drain, partial refills, an idle gap, a second client.
+    const arrivals: Array<[number, string]> = [
+      [0, 'a'],
+      [0, 'a'],
+      [0, 'a'],
+      [0, 'a'],
+      [100, 'a'],
+      [499, 'a'],
+      [500, 'a'],
+      [500, 'b'],
+      [750, 'a'],
+      [1_000, 'a'],
+      [1_001, 'a'],
+      [1_250, 'b'],
+      [1_250, 'b'],
+      [1_250, 'b'],
+      [1_250, 'b'],
+      [5_000, 'a'],
+      [5_000, 'a'],
+      [5_000, 'a'],
+      [5_000, 'a'],
+      [5_333, 'a'],
+    ];
+    const start = now;
+    const decisions: string[] = [];
+    try {
+      for (const [at, who] of arrivals) {
+        now = start + at;
+        const inMemory = await memory.take(who);
+        expect(await shared.take(who)).toEqual(inMemory);
+        decisions.push(inMemory.allowed ? 'ok' : `wait ${inMemory.retryAfterMs}`);
+      }
+      // Decided in Redis, not by the in-memory fallback.
+      expect(await client.hget('side-by-side:a', 'tokens')).not.toBeNull();
+    } finally {
+      client.disconnect();
+    }
+    // The script above exercises both answers, not only one.
+    expect(decisions.filter((decision) => decision === 'ok').length).toBeGreaterThan(5);
+    expect(decisions.filter((decision) => decision !== 'ok').length).toBeGreaterThan(5);
   });
 });

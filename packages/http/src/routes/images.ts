@@ -1,9 +1,6 @@
 import type { Context } from 'hono';
-import type { ImageStorage } from '../storage/image-storage.js';
+import { IMAGE_NAME, type ImageStorage } from '../storage/image-storage.js';
 import { GatewayError } from '../openai-error.js';
-
-// The only names the gateway ever writes; anything else (.., encoded slashes) is not looked up.
-const IMAGE_NAME = /^image_[a-z0-9-]+_[0-9a-f]{8}_\d+\.(png|jpg|webp|gif)$/;
 
 const notFound = (): GatewayError => new GatewayError(404, 'No such image', 'invalid_request_error', 'not_found');
 

@@ -1,5 +1,8 @@
 import type { FileStore } from '@imagegen/core';
 
+/** The only names imagegen ever writes; anything else (.., encoded slashes) is never looked up. */
+export const IMAGE_NAME = /^image_[a-z0-9-]+_[0-9a-f]{8}_\d+\.(png|jpg|webp|gif)$/;
+
 /** An image opened for serving. */
 export interface OpenedImage {
   body: ReadableStream<Uint8Array>;

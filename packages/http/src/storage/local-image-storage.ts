@@ -4,12 +4,15 @@ import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { FileStore } from '@imagegen/core';
 import { NodeFileStore } from '@imagegen/core/node';
-import { contentTypeOf, type ImageStorage, type OpenedImage } from './image-storage.js';
+import { contentTypeOf, IMAGE_NAME, type ImageStorage, type OpenedImage } from './image-storage.js';
 
 /**
- * The images of `url` answers in a local directory. Only names this storage wrote (or was told
- * of with `remember`) are served, so no request path ever becomes a file path and no other file
- * of the directory is exposed; entries older than `maxAgeMs` are swept.
+ * The images of `url` answers in a local directory. Any image imagegen wrote there is served,
+ * by this process or by another sharing the directory (cluster mode): only names of imagegen's
+ * own pattern are looked up, so no request path ever becomes a file path and no other file of the
+ * directory is exposed. An image is served until it is `maxAgeMs` old (by when this storage wrote
+ * it, or else by the file's modification time); the sweep deletes only what this storage wrote
+ * or was told of, never the images of others (a CLI sharing the directory keeps its files).
  *
  * @example
  * const storage = new LocalImageStorage('temp/images', 3_600_000);
@@ -43,11 +46,13 @@ export class LocalImageStorage implements ImageStorage {
   }
 
   async open(name: string): Promise<OpenedImage | undefined> {
-    const createdAt = this.entries.get(name);
-    if (createdAt === undefined || this.now() - createdAt > this.maxAgeMs) return undefined;
+    if (!IMAGE_NAME.test(name)) return undefined;
     const path = join(this.dir, name);
     try {
-      const { size } = await stat(path);
+      const file = await stat(path);
+      const createdAt = this.entries.get(name) ?? file.mtimeMs;
+      if (!file.isFile() || this.now() - createdAt > this.maxAgeMs) return undefined;
+      const { size } = file;
       const body = Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
       return { body, contentType: contentTypeOf(name), size };
     } catch {
