@@ -1,45 +1,29 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startTestWorker, type TestWorker } from '@imagegen/testkit';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useTestWorker } from '@imagegen/testkit/vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from './support/run-cli.js';
 
 /** One line of `batch --json`. */
 type BatchLine = { line: number; ok: boolean; prompt: string; skipped?: boolean };
 
-let worker: TestWorker;
-let cwd: string;
-let out: string;
-const env = () => ({
-  FLUX_WORKER_URL: worker.fluxUrl,
-  SDXL_WORKER_URL: worker.sdxlUrl,
-  SDXL_API_KEY: 'batch-key',
-  IMAGEGEN_OUTPUT_DIR: out,
-});
-
-beforeAll(async () => {
-  worker = await startTestWorker({ apiKey: 'batch-key' });
-});
-afterAll(() => worker.close());
-beforeEach(async () => {
-  worker.reset();
-  cwd = await mkdtemp(join(tmpdir(), 'imagegen-batch-'));
-  out = join(cwd, 'out');
-  return () => rm(cwd, { recursive: true, force: true });
-});
+const fixture = useTestWorker({ apiKey: 'batch-key', prefix: 'imagegen-batch-' });
+const env = () => fixture.env();
 
 describe('imagegen batch', () => {
   it('200 prompts at concurrency 8: reports exactly the scripted failures, and a re-run re-requests only them', async () => {
     const prompts = Array.from({ length: 200 }, (_, index) => `prompt number ${index + 1}`);
     const failing = ['prompt number 3', 'prompt number 50', 'prompt number 51', 'prompt number 199'];
-    worker.scriptPrompt(failing[0]!, [{ status: 400 }]);
-    worker.scriptPrompt(failing[1]!, [{ status: 429 }]);
-    worker.scriptPrompt(failing[2]!, [{ status: 500 }]);
-    worker.scriptPrompt(failing[3]!, [{ status: 200, body: 'not an image', contentType: 'text/plain' }]);
-    await writeFile(join(cwd, 'prompts.txt'), `${prompts.join('\n')}\n`);
+    fixture.worker.scriptPrompt(failing[0]!, [{ status: 400 }]);
+    fixture.worker.scriptPrompt(failing[1]!, [{ status: 429 }]);
+    fixture.worker.scriptPrompt(failing[2]!, [{ status: 500 }]);
+    fixture.worker.scriptPrompt(failing[3]!, [{ status: 200, body: 'not an image', contentType: 'text/plain' }]);
+    await writeFile(join(fixture.path, 'prompts.txt'), `${prompts.join('\n')}\n`);
 
-    const first = await runCli(['batch', 'prompts.txt', '--concurrency', '8', '--json', '--retries', '0'], { env: env(), cwd });
+    const first = await runCli(['batch', 'prompts.txt', '--concurrency', '8', '--json', '--retries', '0'], {
+      env: env(),
+      cwd: fixture.path,
+    });
     expect(first.code).toBe(1);
     const lines = first.stdout
       .trim()
@@ -54,12 +38,12 @@ describe('imagegen batch', () => {
     ).toEqual([...failing].sort());
     expect(lines.find((line) => line.prompt === failing[1])).toMatchObject({ error: { code: 'rate_limited', status: 429 } });
     expect(first.stderr).toContain('200 prompts: 196 ok, 4 failed, 0 skipped');
-    expect((await readdir(out)).filter((name) => name.startsWith('image_'))).toHaveLength(196);
+    expect((await readdir(fixture.out)).filter((name) => name.startsWith('image_'))).toHaveLength(196);
 
-    worker.requests.length = 0;
-    const second = await runCli(['batch', 'prompts.txt', '--concurrency', '8', '--json'], { env: env(), cwd });
+    fixture.worker.requests.length = 0;
+    const second = await runCli(['batch', 'prompts.txt', '--concurrency', '8', '--json'], { env: env(), cwd: fixture.path });
     expect(second.code).toBe(0);
-    expect(worker.requests.map((request) => request.prompt).sort()).toEqual([...failing].sort());
+    expect(fixture.worker.requests.map((request) => request.prompt).sort()).toEqual([...failing].sort());
     const again = second.stdout
       .trim()
       .split('\n')
@@ -67,7 +51,7 @@ describe('imagegen batch', () => {
     expect(again).toHaveLength(200);
     expect(again.filter((line) => line.skipped)).toHaveLength(196);
     expect(second.stderr).toContain('200 prompts: 4 ok, 0 failed, 196 skipped');
-    expect((await readdir(out)).filter((name) => name.startsWith('image_'))).toHaveLength(200);
+    expect((await readdir(fixture.out)).filter((name) => name.startsWith('image_'))).toHaveLength(200);
   });
 
   it('reads JSON lines with model and seed, from stdin, and reports bad lines without stopping', async () => {
@@ -79,7 +63,7 @@ describe('imagegen batch', () => {
       '',
       JSON.stringify({ prompt: 'a bird', model: 'flux', seed: 9 }),
     ].join('\n');
-    const run = await runCli(['batch', '-', '--json'], { env: env(), cwd, input });
+    const run = await runCli(['batch', '-', '--json'], { env: env(), cwd: fixture.path, input });
     expect(run.code).toBe(1);
     const lines = run.stdout
       .trim()
@@ -95,21 +79,21 @@ describe('imagegen batch', () => {
       ]),
     );
     expect(lines).toHaveLength(5);
-    expect(worker.requests.find((request) => request.method === 'POST')?.json).toEqual({ prompt: 'a cat', seed: 4 });
-    expect(worker.requests.find((request) => request.prompt === 'a bird')?.query.seed).toBe('9');
-    const manifest = (await readFile(join(out, 'manifest.jsonl'), 'utf8')).trim().split('\n');
+    expect(fixture.worker.requests.find((request) => request.method === 'POST')?.json).toEqual({ prompt: 'a cat', seed: 4 });
+    expect(fixture.worker.requests.find((request) => request.prompt === 'a bird')?.query.seed).toBe('9');
+    const manifest = (await readFile(join(fixture.out, 'manifest.jsonl'), 'utf8')).trim().split('\n');
     expect(manifest).toHaveLength(5);
   });
 
   it('without --json prints one path per success on stdout', async () => {
-    await writeFile(join(cwd, 'p.txt'), 'one\ntwo\nthree\n');
-    const run = await runCli(['batch', 'p.txt'], { env: env(), cwd });
+    await writeFile(join(fixture.path, 'p.txt'), 'one\ntwo\nthree\n');
+    const run = await runCli(['batch', 'p.txt'], { env: env(), cwd: fixture.path });
     expect(run.code).toBe(0);
     expect(run.stdout.trim().split('\n')).toHaveLength(3);
   });
 
   it('a missing file is a usage error', async () => {
-    const run = await runCli(['batch', 'nope.txt'], { env: env(), cwd });
+    const run = await runCli(['batch', 'nope.txt'], { env: env(), cwd: fixture.path });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("cannot read the batch file 'nope.txt'");
   });

@@ -1,50 +1,37 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makePng, startTestWorker, type TestWorker, TINY_PNG } from '@imagegen/testkit';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { makePng, startTestWorker, TINY_PNG } from '@imagegen/testkit';
+import { useTestWorker } from '@imagegen/testkit/vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runCli, startCli } from './support/run-cli.js';
 
 const KEY = 'cli-secret-key-0123456789-abcdef';
-let worker: TestWorker;
-let cwd: string;
-let out: string;
-const env = () => ({ FLUX_WORKER_URL: worker.fluxUrl, SDXL_WORKER_URL: worker.sdxlUrl, SDXL_API_KEY: KEY, IMAGEGEN_OUTPUT_DIR: out });
+const fixture = useTestWorker({ apiKey: KEY, prefix: 'imagegen-cli-' });
+const env = () => fixture.env();
 
-beforeAll(async () => {
-  worker = await startTestWorker({ apiKey: KEY });
-});
-afterAll(() => worker.close());
-beforeEach(async () => {
-  worker.reset();
-  cwd = await mkdtemp(join(tmpdir(), 'imagegen-cli-'));
-  out = join(cwd, 'out');
-  return () => rm(cwd, { recursive: true, force: true });
-});
-
-const files = async () => (await readdir(out).catch(() => [])).sort();
+const files = async () => (await readdir(fixture.out).catch(() => [])).sort();
 
 describe('imagegen generate', () => {
   it.each(['flux', 'sdxl'])('%s: prints the saved path on stdout and a human line on stderr', async (model) => {
-    const run = await runCli(['generate', 'a', 'red', 'fox', '--model', model], { env: env(), cwd });
+    const run = await runCli(['generate', 'a', 'red', 'fox', '--model', model], { env: env(), cwd: fixture.path });
     expect(run.code).toBe(0);
     const path = run.stdout.trim();
-    expect(path).toMatch(new RegExp(`^${out}/image_${model}_[0-9a-f]{8}_\\d+\\.png$`));
+    expect(path).toMatch(new RegExp(`^${fixture.out}/image_${model}_[0-9a-f]{8}_\\d+\\.png$`));
     expect(await readFile(path)).toEqual(TINY_PNG);
     expect(run.stderr).toMatch(new RegExp(`${model} · [\\d.]+ kB · 1 attempt · [\\d.]+ s`));
-    expect(worker.requests[0]?.prompt).toBe('a red fox');
+    expect(fixture.worker.requests[0]?.prompt).toBe('a red fox');
   });
 
   it('--json prints the core result as one JSON object', async () => {
     const run = await runCli(['generate', 'a cat', '--json', '--model', 'sdxl', '--seed', '7', '--width', '512', '--height', '768'], {
       env: env(),
-      cwd,
+      cwd: fixture.path,
     });
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout) as Record<string, unknown>;
     expect(result).toMatchObject({ ok: true, model: 'sdxl', contentType: 'image/png', attempts: 1, bytes: TINY_PNG.length });
     expect(Object.keys(result).sort()).toEqual(['attempts', 'bytes', 'contentType', 'durationMs', 'model', 'ok', 'path', 'requestId']);
-    expect(worker.requests[0]?.json).toEqual({ prompt: 'a cat', seed: 7, width: 512, height: 768 });
+    expect(fixture.worker.requests[0]?.json).toEqual({ prompt: 'a cat', seed: 7, width: 512, height: 768 });
   });
 
   it.each([
@@ -54,8 +41,8 @@ describe('imagegen generate', () => {
     [{ status: 500 }, 'server_error', 5],
     [{ status: 200, body: '<html></html>', contentType: 'text/html' }, 'invalid_response', 5],
   ])('%j is %s, exit %i, with the error as JSON and no file', async (reply, code, exit) => {
-    worker.script([reply]);
-    const run = await runCli(['generate', 'a cat', '--json', '--retries', '0'], { env: env(), cwd });
+    fixture.worker.script([reply]);
+    const run = await runCli(['generate', 'a cat', '--json', '--retries', '0'], { env: env(), cwd: fixture.path });
     expect(run.code).toBe(exit);
     const result = JSON.parse(run.stdout) as { error: { status?: number } };
     expect(result).toMatchObject({ ok: false, error: { code, message: expect.any(String) as string } });
@@ -65,7 +52,10 @@ describe('imagegen generate', () => {
   });
 
   it('a wrong SDXL key is exit 4 and the key is never printed', async () => {
-    const run = await runCli(['generate', 'a cat', '--model', 'sdxl'], { env: { ...env(), SDXL_API_KEY: `${KEY}-wrong` }, cwd });
+    const run = await runCli(['generate', 'a cat', '--model', 'sdxl'], {
+      env: { ...env(), SDXL_API_KEY: `${KEY}-wrong` },
+      cwd: fixture.path,
+    });
     expect(run.code).toBe(4);
     expect(run.stderr).toContain('SDXL API key invalid or missing');
     expect(run.stdout + run.stderr).not.toContain(KEY);
@@ -74,66 +64,66 @@ describe('imagegen generate', () => {
   it('a refused connection after retries is exit 5', async () => {
     const gone = await startTestWorker();
     await gone.close();
-    const run = await runCli(['generate', 'a cat', '--retries', '0', '--flux-url', gone.fluxUrl], { env: env(), cwd });
+    const run = await runCli(['generate', 'a cat', '--retries', '0', '--flux-url', gone.fluxUrl], { env: env(), cwd: fixture.path });
     expect(run.code).toBe(5);
     expect(run.stderr).toContain('Network error during image generation');
   });
 
   it('not configured (SDXL without key, or a bad URL) is exit 3', async () => {
     const noKey = await runCli(['generate', 'a cat', '--model', 'sdxl'], {
-      env: { FLUX_WORKER_URL: worker.fluxUrl, IMAGEGEN_OUTPUT_DIR: out },
-      cwd,
+      env: { FLUX_WORKER_URL: fixture.worker.fluxUrl, IMAGEGEN_OUTPUT_DIR: fixture.out },
+      cwd: fixture.path,
     });
     expect(noKey.code).toBe(3);
     expect(noKey.stderr).toContain('SDXL');
-    const badUrl = await runCli(['generate', 'a cat', '--json'], { env: { FLUX_WORKER_URL: 'ftp://nope' }, cwd });
+    const badUrl = await runCli(['generate', 'a cat', '--json'], { env: { FLUX_WORKER_URL: 'ftp://nope' }, cwd: fixture.path });
     expect(badUrl.code).toBe(3);
     expect(JSON.parse(badUrl.stdout)).toMatchObject({ ok: false, error: { code: 'not_configured' } });
   });
 
   it('a missing prompt is exit 2 with usage; an empty one exit 2; a bad flag exit 2', async () => {
-    const missing = await runCli(['generate'], { env: env(), cwd });
+    const missing = await runCli(['generate'], { env: env(), cwd: fixture.path });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("missing required argument 'prompt'");
     expect(missing.stderr).toContain('Usage: imagegen generate');
-    expect((await runCli(['generate', '   '], { env: env(), cwd })).code).toBe(2);
-    expect((await runCli(['generate', 'cat', '--seed', 'abc'], { env: env(), cwd })).code).toBe(2);
-    expect((await runCli(['generate', 'cat', '--model', 'dalle'], { env: env(), cwd })).code).toBe(2);
-    expect((await runCli(['generate', 'cat', '--width', '512'], { env: env(), cwd })).code).toBe(2);
-    expect(worker.requests).toHaveLength(0);
+    expect((await runCli(['generate', '   '], { env: env(), cwd: fixture.path })).code).toBe(2);
+    expect((await runCli(['generate', 'cat', '--seed', 'abc'], { env: env(), cwd: fixture.path })).code).toBe(2);
+    expect((await runCli(['generate', 'cat', '--model', 'dalle'], { env: env(), cwd: fixture.path })).code).toBe(2);
+    expect((await runCli(['generate', 'cat', '--width', '512'], { env: env(), cwd: fixture.path })).code).toBe(2);
+    expect(fixture.worker.requests).toHaveLength(0);
   });
 
   it('--fallback serves from the other model after a retryable failure, and says so', async () => {
-    worker.script([{ status: 503 }]);
-    const run = await runCli(['generate', 'a cat', '--retries', '0', '--fallback', 'sdxl', '--json'], { env: env(), cwd });
+    fixture.worker.script([{ status: 503 }]);
+    const run = await runCli(['generate', 'a cat', '--retries', '0', '--fallback', 'sdxl', '--json'], { env: env(), cwd: fixture.path });
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout) as Record<string, unknown>;
     expect(result).toMatchObject({ ok: true, model: 'sdxl', fallback: { from: 'flux', error: { code: 'server_error', status: 503 } } });
     expect(run.stderr).toContain('served by sdxl after flux failed');
-    expect(worker.requests.map((request) => request.method)).toEqual(['GET', 'POST']);
+    expect(fixture.worker.requests.map((request) => request.method)).toEqual(['GET', 'POST']);
   });
 
   it('--fallback does not fire for a non-retryable failure', async () => {
-    worker.script([{ status: 400 }]);
-    const run = await runCli(['generate', 'a cat', '--fallback', 'sdxl'], { env: env(), cwd });
+    fixture.worker.script([{ status: 400 }]);
+    const run = await runCli(['generate', 'a cat', '--fallback', 'sdxl'], { env: env(), cwd: fixture.path });
     expect(run.code).toBe(4);
-    expect(worker.requests).toHaveLength(1);
+    expect(fixture.worker.requests).toHaveLength(1);
   });
 
   it('--retry-429 retries a 429 that asks for a short wait', async () => {
-    worker.script([{ status: 429, headers: { 'retry-after-ms': '50' } }]);
-    const run = await runCli(['generate', 'a cat', '--retry-429', '--json'], { env: env(), cwd });
+    fixture.worker.script([{ status: 429, headers: { 'retry-after-ms': '50' } }]);
+    const run = await runCli(['generate', 'a cat', '--retry-429', '--json'], { env: env(), cwd: fixture.path });
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, attempts: 2 });
   });
 
   it('Ctrl-C during a slow answer removes the partial file and exits 130', async () => {
     // 2 MiB, stalled after 1.5 MiB: past the 1 MiB kept in memory, so a temporary file exists.
-    worker.script([{ body: makePng(8, 8, [1, 2, 3], 2 * 1024 * 1024), contentType: 'image/png', stallAfterBytes: 1536 * 1024 }]);
-    const cli = startCli(['generate', 'a cat'], { env: env(), cwd });
-    await vi.waitFor(() => expect(worker.requests).toHaveLength(1), { timeout: 10_000 });
+    fixture.worker.script([{ body: makePng(8, 8, [1, 2, 3], 2 * 1024 * 1024), contentType: 'image/png', stallAfterBytes: 1536 * 1024 }]);
+    const cli = startCli(['generate', 'a cat'], { env: env(), cwd: fixture.path });
+    await vi.waitFor(() => expect(fixture.worker.requests).toHaveLength(1), { timeout: 10_000 });
     // The first bytes have arrived and the temporary file exists before we interrupt.
-    await vi.waitFor(async () => expect((await readdir(out).catch(() => [])).length).toBe(1), { timeout: 10_000 });
+    await vi.waitFor(async () => expect((await readdir(fixture.out).catch(() => [])).length).toBe(1), { timeout: 10_000 });
     cli.child.kill('SIGINT');
     const run = await cli.done;
     expect(run.code).toBe(130);
@@ -141,9 +131,9 @@ describe('imagegen generate', () => {
   });
 
   it('reads settings from .env, with env and flags taking precedence', async () => {
-    await writeFile(join(cwd, '.env'), `FLUX_WORKER_URL=http://127.0.0.1:9/unused\nIMAGEGEN_OUTPUT_DIR=${out}\n`);
-    const run = await runCli(['generate', 'a cat', '--flux-url', worker.fluxUrl], { cwd });
+    await writeFile(join(fixture.path, '.env'), `FLUX_WORKER_URL=http://127.0.0.1:9/unused\nIMAGEGEN_OUTPUT_DIR=${fixture.out}\n`);
+    const run = await runCli(['generate', 'a cat', '--flux-url', fixture.worker.fluxUrl], { cwd: fixture.path });
     expect(run.code).toBe(0);
-    expect(run.stdout.startsWith(out)).toBe(true);
+    expect(run.stdout.startsWith(fixture.out)).toBe(true);
   });
 });

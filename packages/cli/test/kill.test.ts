@@ -1,29 +1,23 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makePng, seededRandom, startTestWorker, type TestWorker } from '@imagegen/testkit';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { makePng, seededRandom } from '@imagegen/testkit';
+import { useTestWorker } from '@imagegen/testkit/vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runCli, startCli } from './support/run-cli.js';
 
 // 2 MiB in 64 KiB chunks, 8 ms apart: long enough to be killed in the middle of the file.
 const IMAGE = makePng(8, 8, [9, 99, 199], 2 * 1024 * 1024);
-let worker: TestWorker;
+const fixture = useTestWorker({
+  defaultReply: { body: IMAGE, contentType: 'image/png', chunkSize: 64 * 1024, chunkDelayMs: 8 },
+  prefix: 'imagegen-kill-',
+});
 const partFiles = async (dir: string) => (await readdir(dir).catch(() => [])).filter((name) => name.endsWith('.part'));
-let cwd: string;
-
-beforeAll(async () => {
-  worker = await startTestWorker({ defaultReply: { body: IMAGE, contentType: 'image/png', chunkSize: 64 * 1024, chunkDelayMs: 8 } });
-  cwd = await mkdtemp(join(tmpdir(), 'imagegen-kill-'));
-});
-afterAll(async () => {
-  await worker.close();
-  await rm(cwd, { recursive: true, force: true });
-});
 
 describe('SIGKILL at random points', () => {
   it('50 runs killed at random points leave no partial final file, and the next run removes the temporary ones', async () => {
-    const out = join(cwd, 'out');
-    const env = { FLUX_WORKER_URL: worker.fluxUrl, IMAGEGEN_OUTPUT_DIR: out };
+    const { out } = fixture;
+    const env = fixture.env();
+    const cwd = fixture.path;
     const random = seededRandom(50);
     let killed = 0;
     for (let round = 0; round < 10; round++) {
@@ -33,7 +27,7 @@ describe('SIGKILL at random points', () => {
           const prompt = `a slow fox ${round}-${index}`;
           const cli = startCli(['generate', prompt], { env, cwd });
           // Wait for its request to reach the worker, then kill it somewhere in the download (~270 ms) or just after.
-          await vi.waitFor(() => expect(worker.requests.some((request) => request.prompt === prompt)).toBe(true), {
+          await vi.waitFor(() => expect(fixture.worker.requests.some((request) => request.prompt === prompt)).toBe(true), {
             timeout: 20_000,
             interval: 10,
           });
@@ -48,7 +42,7 @@ describe('SIGKILL at random points', () => {
     // process's temporary file is on disk. (Each run first removes the orphans of earlier kills.)
     const stalled = Array.from({ length: 3 }, (_, index) => {
       const prompt = `a stalled fox ${index}`;
-      worker.scriptPrompt(prompt, [{ body: IMAGE, contentType: 'image/png', stallAfterBytes: IMAGE.length / 2 }]);
+      fixture.worker.scriptPrompt(prompt, [{ body: IMAGE, contentType: 'image/png', stallAfterBytes: IMAGE.length / 2 }]);
       return startCli(['generate', prompt], { env, cwd });
     });
     const pids = stalled.map((cli) => `.imagegen-${cli.child.pid}-`);

@@ -1,33 +1,24 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { chaosImage, chaosResponder, startTestWorker, type TestWorker } from '@imagegen/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { chaosImage, chaosResponder } from '@imagegen/testkit';
+import { useTestWorker } from '@imagegen/testkit/vitest';
+import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../src/index.js';
 import { createImageGenerator } from '../src/node/index.js';
 
-let worker: TestWorker;
-let dir: string;
-beforeAll(async () => {
-  worker = await startTestWorker({ apiKey: 'chaos-key', logRequests: false });
-  dir = await mkdtemp(join(tmpdir(), 'imagegen-chaos-'));
-});
-afterAll(async () => {
-  await worker.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const fixture = useTestWorker({ apiKey: 'chaos-key', logRequests: false, prefix: 'imagegen-chaos-' });
 
 describe('a short chaos run (seeded faults)', () => {
   it('300 generations: every result is a correct file or a typed error, and the directory holds exactly the ok files', async () => {
     const seed = 20261124;
     // Stalls never end: the client's timeouts are the only clocks that decide them.
-    worker.respond(chaosResponder({ seed }));
+    fixture.worker.respond(chaosResponder({ seed }));
     const generator = createImageGenerator({
       env: {
-        FLUX_WORKER_URL: worker.fluxUrl,
-        SDXL_WORKER_URL: worker.sdxlUrl,
+        FLUX_WORKER_URL: fixture.worker.fluxUrl,
+        SDXL_WORKER_URL: fixture.worker.sdxlUrl,
         SDXL_API_KEY: 'chaos-key',
-        IMAGEGEN_OUTPUT_DIR: dir,
+        IMAGEGEN_OUTPUT_DIR: fixture.path,
         IMAGEGEN_LOG_LEVEL: 'silent',
       },
       retry: { retries: 2, baseDelayMs: 2, maxDelayMs: 10 },
@@ -65,6 +56,6 @@ describe('a short chaos run (seeded faults)', () => {
     }
     expect(okNames.length).toBeGreaterThan(200);
     expect(results.some((result) => !result.ok)).toBe(true);
-    expect((await readdir(dir)).sort()).toEqual(okNames.sort());
+    expect((await readdir(fixture.path)).sort()).toEqual(okNames.sort());
   }, 90_000);
 });

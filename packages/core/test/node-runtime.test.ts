@@ -1,36 +1,25 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { NEVER, startTestWorker, type TestWorker, TINY_PNG } from '@imagegen/testkit';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { NEVER, startTestWorker, TINY_PNG } from '@imagegen/testkit';
+import { useTestWorker } from '@imagegen/testkit/vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ImageGenerator } from '../src/index.js';
 import { cleanTempFiles, createImageGenerator, type NodeImageGeneratorOptions } from '../src/node/index.js';
 
 const KEY = 'sdxl-integration-key-42';
-let worker: TestWorker;
-let dir: string;
+const fixture = useTestWorker({ apiKey: KEY, prefix: 'imagegen-core-' });
 const generators: ImageGenerator[] = [];
-
-beforeAll(async () => {
-  worker = await startTestWorker({ apiKey: KEY });
-});
-afterAll(() => worker.close());
-beforeEach(async () => {
-  worker.reset();
-  dir = await mkdtemp(join(tmpdir(), 'imagegen-core-'));
-});
 afterEach(async () => {
   await Promise.all(generators.splice(0).map((generator) => generator.close()));
-  await rm(dir, { recursive: true, force: true });
 });
 
 function generator(options: NodeImageGeneratorOptions = {}): ImageGenerator {
   const created = createImageGenerator({
     env: {
-      FLUX_WORKER_URL: worker.fluxUrl,
-      SDXL_WORKER_URL: worker.sdxlUrl,
+      FLUX_WORKER_URL: fixture.worker.fluxUrl,
+      SDXL_WORKER_URL: fixture.worker.sdxlUrl,
       SDXL_API_KEY: KEY,
-      IMAGEGEN_OUTPUT_DIR: dir,
+      IMAGEGEN_OUTPUT_DIR: fixture.path,
       IMAGEGEN_LOG_LEVEL: 'silent',
     },
     retry: { baseDelayMs: 10 },
@@ -40,7 +29,7 @@ function generator(options: NodeImageGeneratorOptions = {}): ImageGenerator {
   return created;
 }
 
-const listDir = () => readdir(dir).catch(() => []);
+const listDir = () => readdir(fixture.path).catch(() => []);
 
 describe('@imagegen/core/node against the testkit worker (real undici, real files)', () => {
   it('flux and sdxl both save the bytes the worker sent', async () => {
@@ -55,35 +44,35 @@ describe('@imagegen/core/node against the testkit worker (real undici, real file
 
   it('the SDXL request carries the Bearer header and the JSON body', async () => {
     await generator().generateWithSdxl('a lighthouse', { seed: 3, width: 512, height: 512 });
-    const [request] = worker.requests;
+    const [request] = fixture.worker.requests;
     expect(request).toMatchObject({ method: 'POST', json: { prompt: 'a lighthouse', seed: 3, width: 512, height: 512 } });
     expect(request?.headers.authorization).toBe(`Bearer ${KEY}`);
     expect(request?.headers['content-type']).toBe('application/json');
   });
 
   it('500, 500, 200 succeeds on attempt 3', async () => {
-    worker.script([{ status: 500 }, { status: 500 }]);
+    fixture.worker.script([{ status: 500 }, { status: 500 }]);
     const result = await generator().generateWithFlux('a cat');
     expect(result).toMatchObject({ ok: true, attempts: 3 });
-    expect(worker.requests).toHaveLength(3);
+    expect(fixture.worker.requests).toHaveLength(3);
   });
 
   it('a reset in the middle of the body is retried and succeeds, leaving one file', async () => {
-    worker.script([{ body: TINY_PNG, contentType: 'image/png', resetAfterBytes: 20 }]);
+    fixture.worker.script([{ body: TINY_PNG, contentType: 'image/png', resetAfterBytes: 20 }]);
     const result = await generator().generateWithFlux('a cat');
     expect(result).toMatchObject({ ok: true, attempts: 2 });
     expect(await listDir()).toHaveLength(1);
   });
 
   it('a 200 MB body against the 50 MiB cap is too_large and leaves no file (streamed, no Content-Length)', async () => {
-    worker.script([{ hugeBytes: 200 * 1024 * 1024, chunked: true }]);
+    fixture.worker.script([{ hugeBytes: 200 * 1024 * 1024, chunked: true }]);
     const result = await generator().generateWithFlux('a cat');
     expect(result).toMatchObject({ ok: false, error: { code: 'too_large', attempts: 1 } });
     expect(await listDir()).toEqual([]);
   });
 
   it('a 200 MB body with its Content-Length is refused before reading', async () => {
-    worker.script([{ hugeBytes: 200 * 1024 * 1024 }]);
+    fixture.worker.script([{ hugeBytes: 200 * 1024 * 1024 }]);
     const result = await generator().generateWithFlux('a cat');
     expect(result).toMatchObject({ ok: false, error: { code: 'too_large' } });
     expect(await listDir()).toEqual([]);
@@ -92,27 +81,27 @@ describe('@imagegen/core/node against the testkit worker (real undici, real file
   it('an abort during the download leaves no file', async () => {
     const controller = new AbortController();
     // The worker sends 30 bytes, aborts the client, then stalls: the abort lands mid-download.
-    worker.script([{ body: TINY_PNG, contentType: 'image/png', stallAfterBytes: 30, onSent: () => controller.abort() }]);
+    fixture.worker.script([{ body: TINY_PNG, contentType: 'image/png', stallAfterBytes: 30, onSent: () => controller.abort() }]);
     const result = await generator().generateWithFlux('a cat', { signal: controller.signal });
     expect(result).toMatchObject({ ok: false, error: { code: 'aborted' } });
     expect(await listDir()).toEqual([]);
   });
 
   it('the undici body timeout fires on a stalled body: timeout, no file', async () => {
-    worker.script([{ body: TINY_PNG, contentType: 'image/png', stallAfterBytes: 30 }]);
+    fixture.worker.script([{ body: TINY_PNG, contentType: 'image/png', stallAfterBytes: 30 }]);
     const result = await generator({ agent: { bodyTimeoutMs: 200 }, retry: { retries: 0 } }).generateWithFlux('a cat');
     expect(result).toMatchObject({ ok: false, error: { code: 'timeout', message: 'Image generation request timed out' } });
     expect(await listDir()).toEqual([]);
   });
 
   it('the undici headers timeout fires on slow headers: timeout', async () => {
-    worker.script([{ holdUntil: NEVER }]);
+    fixture.worker.script([{ holdUntil: NEVER }]);
     const result = await generator({ agent: { headersTimeoutMs: 200 }, retry: { retries: 0 } }).generateWithFlux('a cat');
     expect(result).toMatchObject({ ok: false, error: { code: 'timeout' } });
   });
 
   it('follows a redirect and answers a JSON base64 image', async () => {
-    worker.script([{ redirectTo: '/elsewhere' }, { json: true }]);
+    fixture.worker.script([{ redirectTo: '/elsewhere' }, { json: true }]);
     const result = await generator().generateWithFlux('a cat');
     expect(result).toMatchObject({ ok: true, attempts: 1 });
     if (result.ok) expect(await readFile(result.path)).toEqual(TINY_PNG);
@@ -120,7 +109,7 @@ describe('@imagegen/core/node against the testkit worker (real undici, real file
 
   it('a wrong key is unauthorized with the reference message, and no file', async () => {
     const result = await generator({
-      env: { SDXL_WORKER_URL: worker.sdxlUrl, SDXL_API_KEY: 'wrong', IMAGEGEN_OUTPUT_DIR: dir },
+      env: { SDXL_WORKER_URL: fixture.worker.sdxlUrl, SDXL_API_KEY: 'wrong', IMAGEGEN_OUTPUT_DIR: fixture.path },
     }).generateWithSdxl('a cat');
     expect(result).toMatchObject({ ok: false, error: { code: 'unauthorized', status: 401, message: 'SDXL API key invalid or missing' } });
     expect(JSON.stringify(result)).not.toContain(KEY);
@@ -131,9 +120,10 @@ describe('@imagegen/core/node against the testkit worker (real undici, real file
     const closed = await startTestWorker();
     const url = closed.fluxUrl;
     await closed.close();
-    const result = await generator({ env: { FLUX_WORKER_URL: url, IMAGEGEN_OUTPUT_DIR: dir }, retry: { retries: 0 } }).generateWithFlux(
-      'a cat',
-    );
+    const result = await generator({
+      env: { FLUX_WORKER_URL: url, IMAGEGEN_OUTPUT_DIR: fixture.path },
+      retry: { retries: 0 },
+    }).generateWithFlux('a cat');
     expect(result).toMatchObject({ ok: false, error: { code: 'network' } });
     if (!result.ok) expect(result.error.message).toMatch(/^Network error during image generation: .*ECONNREFUSED/);
   });
@@ -156,10 +146,10 @@ describe('@imagegen/core/node against the testkit worker (real undici, real file
   });
 
   it('cleanTempFiles removes the temp files of dead processes and keeps live ones', async () => {
-    await writeFile(join(dir, '.imagegen-999999999-abc-image_flux_00000000_1.png.part'), 'partial');
-    await writeFile(join(dir, `.imagegen-${process.pid}-abc-image_flux_00000000_1.png.part`), 'in progress');
-    await writeFile(join(dir, 'image_flux_00000000_1.png'), 'final');
-    const removed = await cleanTempFiles(dir);
+    await writeFile(join(fixture.path, '.imagegen-999999999-abc-image_flux_00000000_1.png.part'), 'partial');
+    await writeFile(join(fixture.path, `.imagegen-${process.pid}-abc-image_flux_00000000_1.png.part`), 'in progress');
+    await writeFile(join(fixture.path, 'image_flux_00000000_1.png'), 'final');
+    const removed = await cleanTempFiles(fixture.path);
     expect(removed).toHaveLength(1);
     expect((await listDir()).sort()).toEqual([`.imagegen-${process.pid}-abc-image_flux_00000000_1.png.part`, 'image_flux_00000000_1.png']);
   });

@@ -1,30 +1,23 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createImageGenerator } from '@imagegen/core/node';
-import { startTestWorker, type TestWorker } from '@imagegen/testkit';
+import { useTestWorker } from '@imagegen/testkit/vitest';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/index.js';
 
 const SDXL_KEY = 'sdxl-secret-never-shown-0123456789';
 const GATEWAY_KEYS = ['gateway-secret-one-abcdefgh', 'gateway-secret-two-ijklmnop'];
-let worker: TestWorker;
-let dir: string;
-beforeAll(async () => {
-  worker = await startTestWorker({ apiKey: `${SDXL_KEY}-other` });
-  dir = await mkdtemp(join(tmpdir(), 'imagegen-secrets-'));
-});
-afterAll(async () => {
-  await worker.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const fixture = useTestWorker({ apiKey: `${SDXL_KEY}-other`, prefix: 'imagegen-secrets-' });
 
 describe('the gateway never shows a key', () => {
   it('not in its logs (debug level) nor in any answer, whatever goes wrong', async () => {
     const lines: string[] = [];
     const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
-    const env = { FLUX_WORKER_URL: worker.fluxUrl, SDXL_WORKER_URL: worker.sdxlUrl, SDXL_API_KEY: SDXL_KEY, IMAGEGEN_OUTPUT_DIR: dir };
+    const env = {
+      FLUX_WORKER_URL: fixture.worker.fluxUrl,
+      SDXL_WORKER_URL: fixture.worker.sdxlUrl,
+      SDXL_API_KEY: SDXL_KEY,
+      IMAGEGEN_OUTPUT_DIR: fixture.path,
+    };
     const generator = createImageGenerator({ env, logger, retry: { retries: 1, baseDelayMs: 1 } });
     const app = createApp({ generator, env, keys: GATEWAY_KEYS, logger });
     const bodies: string[] = [];
@@ -39,7 +32,7 @@ describe('the gateway never shows a key', () => {
     await post({ prompt: 'no key' });
     await post({ prompt: 'wrong key' }, `${GATEWAY_KEYS[0]}x`);
     await post({ prompt: 'sdxl refuses our key', model: 'sdxl' }, GATEWAY_KEYS[0]);
-    worker.script([{ status: 500 }, { status: 500 }]);
+    fixture.worker.script([{ status: 500 }, { status: 500 }]);
     await post({ prompt: 'upstream down' }, GATEWAY_KEYS[1]);
     await post({ prompt: 'x'.repeat(3000) }, GATEWAY_KEYS[1]);
     await post({ prompt: 'fine', response_format: 'b64_json' }, GATEWAY_KEYS[1]);
