@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { OpenAiErrorBody } from './openai-error.js';
 
 /** Where an asynchronous generation stands. */
@@ -42,7 +41,7 @@ export class InMemoryJobStore implements JobStore {
   async create(): Promise<JobRecord> {
     this.sweep();
     const record: JobRecord = {
-      id: `job_${randomUUID().replace(/-/g, '')}`,
+      id: `job_${crypto.randomUUID().replace(/-/g, '')}`,
       object: 'image.generation.job',
       status: 'queued',
       created: Math.floor(this.now() / 1000),

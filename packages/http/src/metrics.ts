@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { QueueStats } from './queue/work-queue.js';
+import type { GatewayTelemetry } from './telemetry.js';
 
 /** What /metrics reads from the queue at scrape time. */
 export interface QueueProbe {
@@ -91,4 +92,13 @@ export function createMetrics(queue: QueueProbe): GatewayMetrics {
     registers: [registry],
   });
   return { registry, requests, generationSeconds, upstreamAttempts, upstreamRetries, stalledJobs, queueWaitSeconds };
+}
+
+/** The gateway's telemetry port over these metrics: what the routes report lands in Prometheus. */
+export function telemetryOf(metrics: GatewayMetrics): GatewayTelemetry {
+  return {
+    request: (route, method, status) => metrics.requests.inc({ route, method, status }),
+    generation: (model, outcome, seconds) => metrics.generationSeconds.observe({ model, outcome }, seconds),
+    scrape: async () => ({ body: await metrics.registry.metrics(), contentType: metrics.registry.contentType }),
+  };
 }

@@ -1,10 +1,13 @@
 import type { Logger } from 'pino';
 
+/** The logging the gateway does: a pino logger fits, and so does any object with these methods. */
+export type GatewayLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
+
 /** What middleware leaves on the context for the routes. */
 export type GatewayEnv = {
   Variables: {
     requestId: string;
-    logger: Logger;
+    logger: GatewayLogger;
     /** Who the rate limit counts against: a gateway key's index, or 'anonymous'. */
     client: string;
   };

@@ -1,4 +1,3 @@
-import { basename } from 'node:path';
 import {
   type FileStore,
   type GenerationHooks,
@@ -8,6 +7,7 @@ import {
   type ImageGenerator,
   MemoryStore,
 } from '@imagegen/core';
+import { bytesToBase64 } from '../base64.js';
 import type { ImageStorage } from '../storage/image-storage.js';
 
 /** One image to make: what a queue job carries (plain JSON, so it can cross processes). */
@@ -66,6 +66,7 @@ export async function performWork(
     return { ok: false, error: { code, message, model, status, retryable, retryAfterMs, attempts } };
   }
   const base = { ok: true as const, attempts: result.attempts, contentType: result.contentType };
-  if (memory) return { ...base, b64: Buffer.from(memory.files.get(result.path)!).toString('base64') };
-  return { ...base, name: basename(result.path) };
+  if (memory) return { ...base, b64: bytesToBase64(memory.files.get(result.path)!) };
+  // The file name alone (a path on Node, a key elsewhere): what `GET /v1/images/{file}` takes.
+  return { ...base, name: result.path.split(/[\\/]/).pop()! };
 }

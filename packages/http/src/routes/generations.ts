@@ -1,10 +1,10 @@
 import { DEFAULT_MAX_PROMPT_LENGTH, defaultModels, type GenerateOptions, promptProblem } from '@imagegen/core';
 import type { Context } from 'hono';
 import { gatewayErrorFor } from '../error-mapping.js';
-import type { GatewayMetrics } from '../metrics.js';
 import { type WorkOutcome, workError } from '../queue/image-work.js';
 import type { WorkQueue } from '../queue/work-queue.js';
 import type { ImageStorage } from '../storage/image-storage.js';
+import type { GatewayTelemetry } from '../telemetry.js';
 import { GatewayError, invalidRequest } from '../openai-error.js';
 import { type GatewayEnv, promptForLog } from '../request-context.js';
 import { generationRequestSchema, MODEL_ALIASES } from '../schemas.js';
@@ -14,7 +14,7 @@ export interface GenerationsDeps {
   queue: WorkQueue;
   maxWaiting: number;
   storage: ImageStorage;
-  metrics: GatewayMetrics;
+  telemetry: GatewayTelemetry;
   publicUrl: (context: Context) => string;
 }
 
@@ -111,10 +111,7 @@ export async function runGeneration(deps: GenerationsDeps, parsed: ParsedGenerat
     if (!submitted)
       throw new GatewayError(503, 'The gateway is busy, retry shortly', 'server_error', 'queue_full', null, { 'retry-after': '2' });
     const outcome = await submitted;
-    deps.metrics.generationSeconds.observe(
-      { model, outcome: outcome.ok ? 'ok' : outcome.error.code },
-      (performance.now() - started) / 1000,
-    );
+    deps.telemetry.generation(model, outcome.ok ? 'ok' : outcome.error.code, (performance.now() - started) / 1000);
     return outcome;
   };
   const outcomes = await Promise.all(Array.from({ length: request.n }, (_, index) => one(index)));

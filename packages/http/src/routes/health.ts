@@ -1,8 +1,8 @@
 import type { Settings } from '@imagegen/core';
-import type { Context } from 'hono';
-import type { Redis } from 'ioredis';
-import { redisAnswers } from '../redis-reachable.js';
 import type { ImageStorage } from '../storage/image-storage.js';
+
+/** What `GET /readyz` answers: 200 when `ready`, else 503, with the checks as they came out. */
+export type Readiness = { ready: boolean } & Record<string, unknown>;
 
 /** Whether a worker answers HTTP at all (any status counts: it is up). */
 async function reachable(url: string, timeoutMs: number): Promise<boolean> {
@@ -16,11 +16,15 @@ async function reachable(url: string, timeoutMs: number): Promise<boolean> {
 }
 
 /**
- * `GET /readyz`: 200 when at least one worker is configured, every configured one answers, and
- * Redis (when configured) and the image storage answer.
+ * The readiness of a gateway: ready when at least one worker is configured, every configured one
+ * answers, and the image storage and Redis (when `redisAnswers` is given) answer.
+ *
+ * @example
+ * const readiness = readinessCheck(generator.settings, storage);
+ * const { ready } = await readiness();
  */
-export function readinessHandler(settings: Settings, redis: Redis | undefined, storage: ImageStorage, timeoutMs = 2000) {
-  return async (context: Context) => {
+export function readinessCheck(settings: Settings, storage: ImageStorage, redisAnswers?: () => Promise<boolean>, timeoutMs = 2000) {
+  return async (): Promise<Readiness> => {
     const workers = {
       flux: settings.fluxWorkerUrl,
       sdxl: settings.sdxlWorkerUrl && settings.sdxlApiKey ? settings.sdxlWorkerUrl : undefined,
@@ -35,16 +39,13 @@ export function readinessHandler(settings: Settings, redis: Redis | undefined, s
       ),
     );
     const configured = checks.filter(([, check]) => check.configured);
-    const [redisReady, storageReady] = await Promise.all([redis ? redisAnswers(redis, timeoutMs) : undefined, storage.ready()]);
+    const [redisReady, storageReady] = await Promise.all([redisAnswers?.(), storage.ready()]);
     const ready = configured.length > 0 && configured.every(([, check]) => check.reachable) && redisReady !== false && storageReady;
-    return context.json(
-      {
-        ready,
-        workers: Object.fromEntries(checks),
-        ...(redis ? { redis: { reachable: redisReady } } : {}),
-        storage: { kind: storage.kind, reachable: storageReady },
-      },
-      ready ? 200 : 503,
-    );
+    return {
+      ready,
+      workers: Object.fromEntries(checks),
+      ...(redisAnswers ? { redis: { reachable: redisReady } } : {}),
+      storage: { kind: storage.kind, reachable: storageReady },
+    };
   };
 }

@@ -1,0 +1,59 @@
+import { envNumber } from './env-number.js';
+import { parseGatewayKeys } from './auth.js';
+import type { GatewayOptions } from './gateway-options.js';
+import { type QueueSettings, queueSettingsFromEnv } from './queue/queue-settings.js';
+import type { RateLimiter } from './rate-limit.js';
+
+/** The gateway's settings as plain, validated values: what the options and the environment say. */
+export interface GatewayConfig {
+  keys: readonly string[];
+  logLevel: string;
+  concurrency: number;
+  maxWaiting: number;
+  imageMaxAgeMs: number;
+  jobTtlMs: number;
+  maxBodyBytes: number;
+  publicUrl: string | undefined;
+  cors: { origin: string | string[] } | false;
+  /** The per-client bucket, or the caller's own limiter, or none. */
+  rateLimit: { burst: number; perSecond: number } | RateLimiter | undefined;
+  /** With IMAGEGEN_REDIS_URL: the shared queue's settings. */
+  queue: QueueSettings | undefined;
+  takeJobs: boolean;
+}
+
+const isLimiter = (value: unknown): value is RateLimiter => typeof (value as RateLimiter | undefined)?.take === 'function';
+
+/**
+ * Reads the gateway's settings from its options and environment, options first. It opens
+ * nothing: a bad value (a queue setting, a Redis URL that is not `redis://`) throws here, before
+ * any connection is made.
+ *
+ * @example
+ * const config = gatewayConfig({ concurrency: 8 }, process.env);
+ */
+export function gatewayConfig(options: GatewayOptions, env: Readonly<Record<string, string | undefined>>): GatewayConfig {
+  const queue = env.IMAGEGEN_REDIS_URL ? queueSettingsFromEnv(env, options.queueSettings) : undefined;
+  const bucket = {
+    burst: envNumber(env, 'IMAGEGEN_RATE_LIMIT_BURST', 60, { orEqual: true }),
+    perSecond: envNumber(env, 'IMAGEGEN_RATE_LIMIT_PER_SECOND', 10, { orEqual: true }),
+    ...(isLimiter(options.rateLimit) || options.rateLimit === false ? {} : options.rateLimit),
+  };
+  let rateLimit: GatewayConfig['rateLimit'] = bucket.perSecond === 0 ? undefined : bucket;
+  if (options.rateLimit === false) rateLimit = undefined;
+  else if (isLimiter(options.rateLimit)) rateLimit = options.rateLimit;
+  return {
+    keys: options.keys ?? parseGatewayKeys(env.IMAGEGEN_GATEWAY_KEYS),
+    logLevel: env.IMAGEGEN_LOG_LEVEL ?? 'info',
+    concurrency: options.concurrency ?? 4,
+    maxWaiting: options.maxWaiting ?? (queue ? 1024 : 64),
+    imageMaxAgeMs: options.imageMaxAgeMs ?? 3_600_000,
+    jobTtlMs: options.jobTtlMs ?? 3_600_000,
+    maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,
+    publicUrl: options.publicUrl ?? env.IMAGEGEN_PUBLIC_URL,
+    cors: options.cors ?? { origin: '*' },
+    rateLimit,
+    queue,
+    takeJobs: options.takeJobs !== false,
+  };
+}

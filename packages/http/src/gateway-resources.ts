@@ -1,0 +1,126 @@
+import { defaultModels, type ImageGenerator } from '@imagegen/core';
+import { createImageGenerator } from '@imagegen/core/node';
+import { Redis } from 'ioredis';
+import { type Logger, pino } from 'pino';
+import type { GatewayConfig } from './gateway-config.js';
+import type { GatewayOptions } from './gateway-options.js';
+import { InMemoryJobStore, type JobStore } from './job-store.js';
+import { createMetrics, type GatewayMetrics } from './metrics.js';
+import { BullMqWorkQueue } from './queue/bullmq-queue.js';
+import { createQueueWorker, type QueueWorker } from './queue/bullmq-worker.js';
+import { configuredModels } from './queue/configured-models.js';
+import { createInProcessQueue } from './queue/in-process-queue.js';
+import type { WorkQueue } from './queue/work-queue.js';
+import { type RateLimiter, TokenBucketLimiter } from './rate-limit.js';
+import { RedisJobStore } from './redis-job-store.js';
+import { RedisRateLimiter } from './redis-rate-limit.js';
+import { redisAnswers } from './redis-reachable.js';
+import type { ImageStorage } from './storage/image-storage.js';
+import { imageStorageFromEnv } from './storage/storage-from-env.js';
+
+/** What a Node gateway holds open: made from its config, closed by one `close()`. */
+export interface GatewayResources {
+  generator: ImageGenerator;
+  logger: Logger;
+  redis: Redis | undefined;
+  queue: WorkQueue;
+  /** This process's queue worker, when it takes jobs from the shared queue. */
+  worker: QueueWorker | undefined;
+  storage: ImageStorage;
+  limiter: RateLimiter | undefined;
+  jobs: JobStore;
+  metrics: GatewayMetrics;
+  /** Whether Redis answers (when there is one), for /readyz. */
+  redisAnswers: (() => Promise<boolean>) | undefined;
+  /** Stops the sweeper, lets queued work finish, then closes the worker, queue, generator, storage and Redis. */
+  close: () => Promise<void>;
+}
+
+/** Opens Redis once and logs a new connection problem once (ioredis reports every failed try). */
+function openRedis(url: string, logger: Logger): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  let lastError: string | undefined;
+  redis.on('error', (error: Error) => {
+    if (error.message !== lastError) logger.warn({ err: { message: error.message } }, 'Redis connection error');
+    lastError = error.message;
+  });
+  redis.on('ready', () => (lastError = undefined));
+  return redis;
+}
+
+/**
+ * Makes what the gateway runs on in Node: with IMAGEGEN_REDIS_URL the work (BullMQ), the rate
+ * limit and the asynchronous jobs are shared by every process that reaches the same Redis;
+ * without it, all of them live in this process.
+ *
+ * @example
+ * const resources = openResources(gatewayConfig({}, process.env), { env: process.env });
+ * await resources.close();
+ */
+export function openResources(config: GatewayConfig, options: GatewayOptions): GatewayResources {
+  const env = options.env ?? process.env;
+  const generator = options.generator ?? createImageGenerator({ env, ...options.generatorOptions });
+  const logger = options.logger ?? pino({ level: config.logLevel }, pino.destination(2));
+  const storage = options.storage ?? imageStorageFromEnv(env, generator.settings.outputDir, config.imageMaxAgeMs);
+  const redis = config.queue ? openRedis(config.queue.redisUrl, logger) : undefined;
+  const models = Object.keys(defaultModels);
+  // The metrics read the queue, and the queue reports to the metrics: the hooks look it up late.
+  const metricsRef: { current?: GatewayMetrics } = {};
+  const hooks = (model: string) => ({
+    onAttempt: () => metricsRef.current?.upstreamAttempts.inc({ model }),
+    onRetry: () => metricsRef.current?.upstreamRetries.inc({ model }),
+  });
+  const queue: WorkQueue & { limiterWaits?: () => Promise<Record<string, number>> } = config.queue
+    ? new BullMqWorkQueue({
+        settings: config.queue,
+        models,
+        maxWaiting: config.maxWaiting,
+        onStalled: (model) => metricsRef.current?.stalledJobs.inc({ model }),
+      })
+    : createInProcessQueue({ generator, storage, concurrency: config.concurrency, maxWaiting: config.maxWaiting, hooks });
+  const metrics = (metricsRef.current = createMetrics(queue));
+  const worker =
+    config.queue && config.takeJobs
+      ? createQueueWorker({
+          settings: config.queue,
+          generator,
+          storage,
+          models: configuredModels(generator.settings),
+          concurrency: config.concurrency,
+          hooks,
+          onStart: (model, waitedMs) => metrics.queueWaitSeconds.observe({ model }, waitedMs / 1000),
+        })
+      : undefined;
+  const bucket = config.rateLimit;
+  const limiter =
+    bucket === undefined || 'take' in bucket ? bucket : redis ? new RedisRateLimiter(redis, bucket) : new TokenBucketLimiter(bucket);
+  const jobs = options.jobs ?? (redis ? new RedisJobStore(redis, config.jobTtlMs) : new InMemoryJobStore(config.jobTtlMs));
+  const sweeper = setInterval(() => void storage.sweep().catch(() => {}), Math.min(config.imageMaxAgeMs, 60_000));
+  sweeper.unref?.();
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      clearInterval(sweeper);
+      await queue.idle();
+      // Drains: no new jobs, the active ones finish (their requests may be another gateway's).
+      await worker?.close();
+      await queue.close();
+      await generator.close();
+      await storage.close();
+      await redis?.quit().catch(() => redis.disconnect());
+    })());
+  return {
+    generator,
+    logger,
+    redis,
+    queue,
+    worker,
+    storage,
+    limiter,
+    jobs,
+    metrics,
+    redisAnswers: redis ? () => redisAnswers(redis, 2000) : undefined,
+    close,
+  };
+}

@@ -1,0 +1,32 @@
+import { createMiddleware } from 'hono/factory';
+import { keyMatcher } from '../auth.js';
+import { GatewayError } from '../openai-error.js';
+import type { GatewayEnv } from '../request-context.js';
+
+/**
+ * Requires `Authorization: Bearer <key>` with one of `keys` (none: every caller passes as
+ * 'anonymous'), and names the caller for the rate limit by the key's index, never the key.
+ *
+ * @example
+ * app.use('/v1/models', apiKeys(['my-secret-key']));
+ */
+export function apiKeys(keys: readonly string[]) {
+  const match = keyMatcher(keys);
+  return createMiddleware<GatewayEnv>(async (context, next) => {
+    if (keys.length === 0) {
+      context.set('client', 'anonymous');
+      return next();
+    }
+    const index = await match(context.req.header('authorization'));
+    if (index < 0) {
+      throw new GatewayError(
+        401,
+        'Missing or invalid API key: send Authorization: Bearer <key>',
+        'invalid_request_error',
+        'invalid_api_key',
+      );
+    }
+    context.set('client', `key:${index}`);
+    return next();
+  });
+}

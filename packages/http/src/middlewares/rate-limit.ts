@@ -1,0 +1,28 @@
+import { createMiddleware } from 'hono/factory';
+import { GatewayError } from '../openai-error.js';
+import type { RateLimiter } from '../rate-limit.js';
+import type { GatewayEnv } from '../request-context.js';
+
+/**
+ * Takes one token of the caller's bucket (named by `apiKeys`), or answers 429 with Retry-After.
+ * The body is read first (Hono keeps it for the handler): a client that sends headers and then
+ * stalls must not spend tokens of a bucket it shares with others.
+ *
+ * @example
+ * app.post('/v1/images/generations', rateLimit(new TokenBucketLimiter({ burst: 10 })), handler);
+ */
+export function rateLimit(limiter: RateLimiter | undefined) {
+  return createMiddleware<GatewayEnv>(async (context, next) => {
+    await context.req.text();
+    if (limiter) {
+      const verdict = await limiter.take(context.get('client'));
+      if (!verdict.allowed) {
+        const retryAfter = String(Math.max(1, Math.ceil(verdict.retryAfterMs / 1000)));
+        throw new GatewayError(429, 'Rate limit exceeded for this API key, retry later', 'rate_limit_error', 'rate_limit_exceeded', null, {
+          'retry-after': retryAfter,
+        });
+      }
+    }
+    await next();
+  });
+}
