@@ -15,15 +15,17 @@ import { pool } from './stats.js';
 
 const { values } = parseArgs({
   options: {
-    requests: { type: 'string', default: '10000' },
+    requests: { type: 'string' },
     seconds: { type: 'string', default: '120' },
     seed: { type: 'string', default: String(Date.now() % 100_000) },
     concurrency: { type: 'string', default: '16' },
   },
 });
-const coreRequests = Number(values.requests);
-const gatewayRequests = Math.round(coreRequests / 2);
 const seconds = Number(values.seconds);
+// By default the run is bounded by time alone: more requests than the time allows.
+const coreRequests = values.requests === undefined ? seconds * 1000 : Number(values.requests);
+if (!(seconds > 0) || !(coreRequests > 0)) throw new Error('--seconds and --requests take positive numbers');
+const gatewayRequests = Math.round(coreRequests / 2);
 const seed = Number(values.seed);
 const concurrency = Number(values.concurrency);
 const SDXL_KEY = `soak-sdxl-key-${seed}-0123456789`;
@@ -144,7 +146,7 @@ const gatewayOne = async (prompt: string, index: number) => {
 // Warm up both paths at full concurrency, so the baseline RSS is the steady state's.
 const started = Date.now();
 // (Measured: the gateway's footprint settles after about 2,000 requests.)
-const warmup = Math.round(coreRequests / 10);
+const warmup = Math.min(1000, Math.round(coreRequests / 10));
 const gatewayWarmup = Math.min(2000, Math.round(gatewayRequests * 0.4));
 await pool(warmup, concurrency, (index) => coreOne(`warm ${index}`, index % 2 ? 'flux' : 'sdxl'));
 await pool(gatewayWarmup, concurrency, (index) => gatewayOne(`warm gateway ${index}`, index));

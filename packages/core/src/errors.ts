@@ -67,7 +67,7 @@ export class ImageGenerationError extends Error {
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
   /** How many HTTP attempts were made before this error was final (0: none was sent). */
-  attempts: number;
+  readonly attempts: number;
 
   constructor(init: ImageGenerationErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -78,6 +78,28 @@ export class ImageGenerationError extends Error {
     this.retryAfterMs = init.retryAfterMs;
     this.attempts = init.attempts ?? 0;
     Object.defineProperty(this, marker, { value: true });
+  }
+
+  /**
+   * The same error with its final count of attempts: a new error, since errors never change
+   * once made (a caller may already hold this one).
+   *
+   * @example
+   * const final = error.withAttempts(4);
+   */
+  withAttempts(attempts: number): ImageGenerationError {
+    if (attempts === this.attempts) return this;
+    const { code, message, model, status, retryable, retryAfterMs } = this;
+    return new ImageGenerationError({
+      code,
+      message,
+      model,
+      ...(status === undefined ? {} : { status }),
+      retryable,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      attempts,
+      ...(this.cause === undefined ? {} : { cause: this.cause }),
+    });
   }
 
   /**

@@ -1,10 +1,13 @@
 import { concatBytes, decodeBase64, lastBytes } from './bytes.js';
-import { ImageGenerationError } from './errors.js';
+import type { ErrorFactory } from './error-factory.js';
+import type { ImageGenerationError } from './errors.js';
 import { type ImageFormat, isCompleteImage, sniffImage, SNIFF_BYTES } from './sniff.js';
 
 /** What {@link readImageBody} needs to guard one response body. */
 export interface ImageBodyOptions {
   model: string;
+  /** Makes the errors (the model's messages, secrets redacted). */
+  errors: Pick<ErrorFactory, 'make'>;
   maxBytes: number;
   /** The attempt's signal: aborting it (a timeout, the caller) stops the read with its reason. */
   signal: AbortSignal;
@@ -28,20 +31,11 @@ export interface ImageBody {
   failure(): unknown;
 }
 
-const invalid = (model: string, detail: string): ImageGenerationError =>
-  new ImageGenerationError({
-    code: 'invalid_response',
-    message: `Invalid response from the worker: ${detail}`,
-    model,
-    retryable: true,
-  });
+const invalid = (options: ImageBodyOptions, detail: string): ImageGenerationError =>
+  options.errors.make('invalid_response', options.model, { detail });
 
-const tooLarge = (model: string, maxBytes: number): ImageGenerationError =>
-  new ImageGenerationError({
-    code: 'too_large',
-    message: `Image too large: the worker sent more than ${maxBytes} bytes`,
-    model,
-  });
+const tooLarge = (options: ImageBodyOptions): ImageGenerationError =>
+  options.errors.make('too_large', options.model, { detail: `the worker sent more than ${options.maxBytes} bytes` });
 
 /**
  * Reads chunks one by one, enforcing the size cap and the signal. A stop (abort, timeout,
@@ -83,7 +77,7 @@ class ChunkSource {
     this.options.onChunk?.();
     this.bytes += result.value.length;
     if (this.bytes > this.options.maxBytes) {
-      const error = tooLarge(this.options.model, this.options.maxBytes);
+      const error = tooLarge(this.options);
       this.halt(error);
       throw error;
     }
@@ -105,23 +99,23 @@ function decodeJsonImage(text: Uint8Array, options: ImageBodyOptions): Uint8Arra
   try {
     parsed = JSON.parse(new TextDecoder().decode(text));
   } catch {
-    throw invalid(options.model, 'the JSON body does not parse');
+    throw invalid(options, 'the JSON body does not parse');
   }
   const record = (parsed ?? {}) as { image?: unknown; result?: { image?: unknown } };
   const encoded = record.image ?? record.result?.image;
   const bytes = typeof encoded === 'string' ? decodeBase64(encoded) : undefined;
-  if (!bytes) throw invalid(options.model, 'the JSON body has no base64 "image"');
-  if (bytes.length > options.maxBytes) throw tooLarge(options.model, options.maxBytes);
+  if (!bytes) throw invalid(options, 'the JSON body has no base64 "image"');
+  if (bytes.length > options.maxBytes) throw tooLarge(options);
   return bytes;
 }
 
 /** A whole image in memory, checked: format from the bytes, and complete. */
-function wholeImage(bytes: Uint8Array, model: string): ImageBody {
-  if (bytes.length === 0) throw invalid(model, 'empty body');
+function wholeImage(bytes: Uint8Array, options: ImageBodyOptions): ImageBody {
+  if (bytes.length === 0) throw invalid(options, 'empty body');
   const format = sniffImage(bytes);
-  if (!format) throw invalid(model, 'the body is not a PNG, JPEG, WebP or GIF image');
+  if (!format) throw invalid(options, 'the body is not a PNG, JPEG, WebP or GIF image');
   if (!isCompleteImage(format, bytes.subarray(0, SNIFF_BYTES), bytes.subarray(-SNIFF_BYTES), bytes.length)) {
-    throw invalid(model, 'the image is truncated');
+    throw invalid(options, 'the image is truncated');
   }
   return { format, body: bytes, bytes: () => bytes.length, failure: () => undefined };
 }
@@ -133,20 +127,20 @@ function wholeImage(bytes: Uint8Array, model: string): ImageBody {
  * whole; big ones stream, holding at most `spoolBytes` in memory.
  */
 export async function readImageBody(response: Response, options: ImageBodyOptions): Promise<ImageBody> {
-  const { model, maxBytes } = options;
+  const { maxBytes } = options;
   const type = mediaType(response);
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   const discard = (): void => void response.body?.cancel().catch(() => {});
   if (declared > maxBytes) {
     discard();
-    throw tooLarge(model, maxBytes);
+    throw tooLarge(options);
   }
   const isJson = type === 'application/json' || type.endsWith('+json');
   if (!isJson && type !== '' && type !== 'application/octet-stream' && !type.startsWith('image/')) {
     discard();
-    throw invalid(model, `expected an image, got content-type ${type}`);
+    throw invalid(options, `expected an image, got content-type ${type}`);
   }
-  if (!response.body) throw invalid(model, 'empty body');
+  if (!response.body) throw invalid(options, 'empty body');
   const source = new ChunkSource(response.body, options);
   // JSON is decoded whole: the cap bounds it.
   const spoolLimit = isJson ? Number.POSITIVE_INFINITY : (options.spoolBytes ?? 1024 * 1024);
@@ -162,13 +156,13 @@ export async function readImageBody(response: Response, options: ImageBodyOption
     spooled.push(chunk);
   }
   const head = concatBytes(spooled);
-  if (isJson) return wholeImage(decodeJsonImage(head, options), model);
-  if (ended) return wholeImage(head, model);
+  if (isJson) return wholeImage(decodeJsonImage(head, options), options);
+  if (ended) return wholeImage(head, options);
 
   const format = sniffImage(head);
   if (!format) {
     source.cancel('not an image');
-    throw invalid(model, `the body is not a PNG, JPEG, WebP or GIF image (content-type ${type || 'none'})`);
+    throw invalid(options, `the body is not a PNG, JPEG, WebP or GIF image (content-type ${type || 'none'})`);
   }
   let failure: unknown;
   let pending: Uint8Array | undefined = head;
@@ -187,7 +181,7 @@ export async function readImageBody(response: Response, options: ImageBodyOption
           controller.enqueue(chunk);
           return;
         }
-        if (!isCompleteImage(format, head, tail, source.bytes)) throw invalid(model, 'the image is truncated');
+        if (!isCompleteImage(format, head, tail, source.bytes)) throw invalid(options, 'the image is truncated');
         controller.close();
       } catch (error) {
         failure = error;

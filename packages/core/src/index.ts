@@ -8,6 +8,8 @@ export type {
   Timeouts,
 } from './image-generator.js';
 export { ImageGenerationError, ERROR_CODES } from './errors.js';
+export { ErrorFactory, imageError } from './error-factory.js';
+export type { ErrorDetails } from './error-factory.js';
 export type { ErrorCode, ImageGenerationErrorInit } from './errors.js';
 export type { GenerationFailure, GenerationResult, GenerationSuccess } from './result.js';
 export { loadSettings, DEFAULT_OUTPUT_DIR } from './settings.js';

@@ -125,8 +125,6 @@ export async function withRetry<T>(
     );
     return { value, attempts };
   } catch (error) {
-    const failure = options.toError(error);
-    failure.attempts = attempts;
-    throw failure;
+    throw options.toError(error).withAttempts(attempts);
   }
 }

@@ -1,4 +1,5 @@
-import { ImageGenerationError } from './errors.js';
+import { imageError } from './error-factory.js';
+import type { ImageGenerationError } from './errors.js';
 
 /** Where the workers are and where images go. */
 export interface Settings {
@@ -34,8 +35,7 @@ function workerUrl(name: string, value: string | undefined): string | undefined 
   return url.toString();
 }
 
-const settingsError = (message: string): ImageGenerationError =>
-  new ImageGenerationError({ code: 'not_configured', message, model: 'settings' });
+const settingsError = (message: string): ImageGenerationError => imageError('not_configured', 'settings', { detail: message });
 
 /**
  * Reads the settings from a plain record (such as `process.env`): `FLUX_WORKER_URL`,

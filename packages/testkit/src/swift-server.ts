@@ -77,18 +77,34 @@ ${Object.entries(filters)
   .join('\n')}`;
 };
 
-async function waitForHealth(url: string, children: ChildProcess[], output: Map<ChildProcess, string>, timeoutMs: number): Promise<void> {
+/**
+ * Ready means a client's whole path works, not only the proxy's healthcheck: tempauth gives a
+ * token and the account answers through the proxy (the account and container servers are up;
+ * one that lost its port to another process exits, which ends the wait at once).
+ */
+async function accountAnswers(proxy: string): Promise<boolean> {
+  const signal = AbortSignal.timeout(1000);
+  const auth = await fetch(`${proxy}/auth/v1.0`, { headers: { 'x-auth-user': 'test:tester', 'x-auth-key': 'testing' }, signal });
+  const token = auth.headers.get('x-auth-token');
+  const storage = auth.headers.get('x-storage-url');
+  if (!auth.ok || !token || !storage) return false;
+  const account = await fetch(storage, { headers: { 'x-auth-token': token }, signal });
+  await account.body?.cancel();
+  return account.ok;
+}
+
+async function waitForHealth(proxy: string, children: ChildProcess[], output: Map<ChildProcess, string>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const dead = children.find((child) => child.exitCode !== null);
     if (dead) throw new Error(`a swift process exited with ${dead.exitCode}: ${output.get(dead) ?? ''}`);
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      if (response.ok) return;
+      const health = await fetch(`${proxy}/healthcheck`, { signal: AbortSignal.timeout(1000) });
+      if (health.ok && (await accountAnswers(proxy))) return;
     } catch {
       // not up yet
     }
-    if (Date.now() > deadline) throw new Error(`swift did not answer ${url} within ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`swift did not answer ${proxy} within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -106,6 +122,17 @@ async function waitForHealth(url: string, children: ChildProcess[], output: Map<
  * await s3.stop();
  */
 export async function startSwift(timeoutMs = 30_000): Promise<TestS3> {
+  // Ports are picked free, then bound by other processes: another test starting its own
+  // servers at the same moment may take one first. Then a server exits, and a second try
+  // with new ports follows.
+  try {
+    return await startSwiftOnce(timeoutMs);
+  } catch {
+    return startSwiftOnce(timeoutMs);
+  }
+}
+
+async function startSwiftOnce(timeoutMs: number): Promise<TestS3> {
   const dir = await mkdtemp(join(tmpdir(), 'imagegen-swift-'));
   const [proxy, object, container, account, memcached] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   await mkdir(join(dir, 'srv', 'd1'), { recursive: true });
@@ -148,7 +175,7 @@ export async function startSwift(timeoutMs = 30_000): Promise<TestS3> {
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitForHealth(`http://127.0.0.1:${proxy}/healthcheck`, children, output, timeoutMs);
+    await waitForHealth(`http://127.0.0.1:${proxy}`, children, output, timeoutMs);
   } catch (error) {
     await stop();
     throw error;

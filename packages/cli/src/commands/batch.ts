@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type GenerationResult, ImageGenerationError } from '@imagegen/core';
+import { type GenerationResult, imageError } from '@imagegen/core';
 import type { Command } from 'commander';
 import { type BatchItem, countPrompts, readBatch } from '../batch-input.js';
 import { EXIT } from '../exit-codes.js';
@@ -74,7 +74,7 @@ async function batch(source: string, flags: BatchFlags, command: Command): Promi
     const result: GenerationResult = item.problem
       ? {
           ok: false,
-          error: new ImageGenerationError({ code: 'invalid_prompt', message: `Invalid prompt: ${item.problem}`, model: item.model }),
+          error: imageError('invalid_prompt', item.model, { detail: item.problem }),
         }
       : await runtime.generator.generate(item.model, item.prompt, {
           ...(item.seed === undefined ? {} : { seed: item.seed }),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
 import { GatewayError } from '../openai-error.js';
 import type { ImageWork, WorkError, WorkOutcome } from './image-work.js';
+import { type PendingClock, PendingJobs } from './pending-jobs.js';
 import { QUEUE_PREFIX, type QueueSettings } from './queue-settings.js';
 import { settleWithin } from './settle-within.js';
 import type { QueueStats, WorkQueue } from './work-queue.js';
@@ -15,12 +16,8 @@ export interface BullMqWorkQueueOptions {
   maxWaiting: number;
   /** Called when a worker died with a job and BullMQ put it back (for /metrics). */
   onStalled?: (model: string) => void;
-}
-
-interface Waiter {
-  model: string;
-  since: number;
-  finish: (outcome: WorkOutcome) => void;
+  /** The clock of the waiting requests (tests). @default the system's */
+  clock?: PendingClock;
 }
 
 // A job whose events were missed (Redis reconnected) is looked up after this long, then again
@@ -62,12 +59,12 @@ const parseOutcome = (value: unknown, model: string): WorkOutcome => {
 export class BullMqWorkQueue implements WorkQueue {
   private readonly queues = new Map<string, Queue>();
   private readonly events = new Map<string, QueueEvents>();
-  private readonly waiters = new Map<string, Waiter>();
+  private readonly pending: PendingJobs;
   private readonly sweeper: ReturnType<typeof setInterval>;
-  private idleWaiters: Array<() => void> = [];
   private readonly connected: Promise<void>;
 
   constructor(private readonly options: BullMqWorkQueueOptions) {
+    this.pending = new PendingJobs(options.clock);
     const connection = { url: options.settings.redisUrl };
     for (const model of options.models) {
       const queue = new Queue(model, { connection, prefix: QUEUE_PREFIX });
@@ -99,73 +96,51 @@ export class BullMqWorkQueue implements WorkQueue {
   }
 
   get waiting(): number {
-    return this.waiters.size;
+    return this.pending.size;
   }
 
   submit(work: ImageWork, signal?: AbortSignal): Promise<WorkOutcome> | undefined {
     const queue = this.queues.get(work.model);
     if (!queue) return Promise.resolve(failure('not_configured', `No queue for model '${work.model}'`, work.model));
-    if (this.waiters.size >= this.options.maxWaiting) return undefined;
+    if (this.pending.size >= this.options.maxWaiting) return undefined;
     const { attempts, backoffMs, keepJobsMs, addTimeoutMs } = this.options.settings;
     const jobId = randomUUID();
-    return new Promise<WorkOutcome>((resolve, reject) => {
-      const onAbort = (): void => {
-        // A job no worker has taken yet is dropped; one being made finishes unseen.
-        void queue.remove(jobId).catch(() => {});
-        this.finish(jobId, failure('aborted', 'The request was cancelled', work.model));
-      };
-      // Redis away: the job cannot be added; the request is answered 503, not left waiting.
-      const giveUp = (): void => {
-        clearTimeout(addTimer);
-        if (!this.waiters.delete(jobId)) return;
-        signal?.removeEventListener('abort', onAbort);
-        this.notifyIdle();
-        reject(unavailable());
-      };
-      const addTimer = setTimeout(giveUp, addTimeoutMs);
-      this.waiters.set(jobId, {
-        model: work.model,
-        since: Date.now(),
-        finish: (outcome) => {
-          clearTimeout(addTimer);
-          signal?.removeEventListener('abort', onAbort);
-          resolve(outcome);
-        },
-      });
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const keep = { age: Math.ceil(keepJobsMs / 1000) };
-      this.connected
-        .then(() =>
-          queue.add('image', work, {
-            jobId,
-            attempts,
-            backoff: { type: 'exponential', delay: backoffMs },
-            removeOnComplete: keep,
-            removeOnFail: keep,
-          }),
-        )
-        .then(() => clearTimeout(addTimer), giveUp);
-    });
+    // Redis away: the job cannot be added in time; the request is answered 503, not left waiting.
+    const outcome = this.pending.wait(jobId, work.model, { giveUpAfterMs: addTimeoutMs, onGiveUp: unavailable });
+    const onAbort = (): void => {
+      // A job no worker has taken yet is dropped; one being made finishes unseen.
+      void queue.remove(jobId).catch(() => {});
+      this.pending.finish(jobId, failure('aborted', 'The request was cancelled', work.model));
+    };
+    if (signal?.aborted) {
+      onAbort();
+      return outcome;
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    void outcome.then(
+      () => signal?.removeEventListener('abort', onAbort),
+      () => signal?.removeEventListener('abort', onAbort),
+    );
+    const keep = { age: Math.ceil(keepJobsMs / 1000) };
+    const options = { jobId, attempts, backoff: { type: 'exponential', delay: backoffMs }, removeOnComplete: keep, removeOnFail: keep };
+    void this.connected
+      .then(() => queue.add('image', work, options))
+      .then(
+        () => this.pending.added(jobId),
+        () => this.pending.reject(jobId, unavailable()),
+      );
+    return outcome;
   }
 
   private finish(jobId: string, outcome: WorkOutcome): void {
-    const waiter = this.waiters.get(jobId);
-    if (!waiter) return;
-    this.waiters.delete(jobId);
-    waiter.finish(outcome);
-    this.notifyIdle();
-  }
-
-  private notifyIdle(): void {
-    if (this.waiters.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    this.pending.finish(jobId, outcome);
   }
 
   private async lookUpLate(): Promise<void> {
-    const now = Date.now();
-    const late = [...this.waiters].filter(([, waiter]) => now - waiter.since > LOOK_UP_AFTER_MS).slice(0, 100);
+    const late = this.pending.waitingLongerThan(LOOK_UP_AFTER_MS, 100);
     await Promise.all(
-      late.map(async ([jobId, waiter]) => {
+      late.map(async (waiter) => {
+        const { jobId } = waiter;
         try {
           const job = await this.queues.get(waiter.model)!.getJob(jobId);
           if (!job) this.finish(jobId, failure('server_error', 'The image job is gone (expired or removed)', waiter.model));
@@ -201,7 +176,7 @@ export class BullMqWorkQueue implements WorkQueue {
   }
 
   idle(): Promise<void> {
-    return this.waiters.size === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.pending.idle();
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,109 @@
+import type { KyInstance } from 'ky';
+import { errorSnippet } from './error-body.js';
+import type { ErrorFactory } from './error-factory.js';
+import { imageFileName } from './file-name.js';
+import { DEFAULT_TIMEOUT_MS, type Timeouts } from './generator-options.js';
+import { readImageBody } from './image-body.js';
+import type { ImageModel, ModelRequest } from './models/model.js';
+import type { Clock, FileStore } from './ports.js';
+import type { RequestIds } from './request-ids.js';
+import type { GenerationSuccess } from './result.js';
+import { messageOf } from './transport-errors.js';
+import { Watchdog } from './watchdog.js';
+
+// A cheap abort reason for cleanup: abort() without one builds a DOMException with a stack.
+const DONE = Symbol('done');
+
+/** What one HTTP attempt needs, by name. */
+export interface AttemptContext {
+  http: KyInstance;
+  model: ImageModel;
+  request: ModelRequest;
+  store: FileStore;
+  /** The call's signal: an abort or `close()` ends the attempt. */
+  signal: AbortSignal;
+  requestIds: RequestIds;
+  clock: Clock;
+  timeouts: Timeouts;
+  maxImageBytes: number;
+  errors: ErrorFactory;
+}
+
+/** What a successful attempt stored. */
+export type StoredImage = Pick<GenerationSuccess, 'path' | 'contentType' | 'bytes'>;
+
+/**
+ * One HTTP attempt, from request to stored file: the watchdog bounds the wait for headers and
+ * each silence in the body; the body is checked as it streams into the store; any failure
+ * throws (the retry loop classifies it), and nothing is left half-written.
+ */
+export async function attemptOnce(context: AttemptContext): Promise<StoredImage> {
+  const { model, request, signal, clock, errors } = context;
+  // The attempt's own controller, linked to the caller's signal by a listener rather than
+  // AbortSignal.any: cheaper, and on success nothing is aborted (aborting a finished fetch
+  // still runs undici's listeners).
+  const attemptController = new AbortController();
+  const attemptSignal = attemptController.signal;
+  const forward = (): void => attemptController.abort(signal.reason);
+  if (signal.aborted) forward();
+  else signal.addEventListener('abort', forward, { once: true });
+  const watchdog = new Watchdog(clock, context.timeouts.headersMs ?? DEFAULT_TIMEOUT_MS, () =>
+    attemptController.abort(errors.make('timeout', model.name, { retryable: true })),
+  );
+  // Whatever stopped the attempt (a timeout, the caller's abort) is the reason, not the
+  // transport error it caused.
+  const stopReason = (): unknown =>
+    attemptSignal.aborted && attemptSignal.reason !== DONE ? (attemptSignal.reason as unknown) : undefined;
+  const fail = (error: unknown): never => {
+    const reason = stopReason();
+    attemptController.abort(DONE);
+    throw reason ?? error;
+  };
+
+  try {
+    let response: Response;
+    try {
+      response = await context.http(request.url, {
+        method: request.method,
+        headers: request.headers,
+        json: request.json,
+        signal: attemptSignal,
+      });
+    } catch (error) {
+      return fail(error);
+    }
+    watchdog.phase(context.timeouts.bodyMs ?? DEFAULT_TIMEOUT_MS);
+
+    if (!response.ok) {
+      // A 400's body says what was wrong ("steps must be ..."): worth a few hundred bytes.
+      const detail = response.status === 400 ? await errorSnippet(response) : undefined;
+      void response.body?.cancel().catch(() => {});
+      throw errors.forStatus(model.name, response, clock.now(), detail);
+    }
+
+    const image = await readImageBody(response, {
+      model: model.name,
+      maxBytes: context.maxImageBytes,
+      errors,
+      signal: attemptSignal,
+      onChunk: () => watchdog.touch(),
+    }).catch(fail);
+    const name = (): string => imageFileName(model.name, context.requestIds.current, clock.now(), image.format.extension);
+    try {
+      const path = await context.store.write(name(), image.body, {
+        signal: attemptSignal,
+        nextName: () => (context.requestIds.renew(), name()),
+      });
+      return { path, contentType: image.format.contentType, bytes: image.bytes() };
+    } catch (error) {
+      const failure = image.failure() ?? stopReason();
+      attemptController.abort(DONE);
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- a typed failure of the body, or the abort reason, passed through as given
+      if (failure !== undefined) throw failure;
+      throw errors.make('io', model.name, { detail: messageOf(error), cause: error });
+    }
+  } finally {
+    watchdog.stop();
+    signal.removeEventListener('abort', forward);
+  }
+}

@@ -1,0 +1,40 @@
+import { concatBytes } from './bytes.js';
+
+/**
+ * The first words of an error body (text or JSON), cleaned up for a message: at most 200
+ * characters, no control characters. Undefined when there is none or it is not text.
+ */
+export async function errorSnippet(response: Response): Promise<string | undefined> {
+  const type = response.headers.get('content-type') ?? '';
+  if (!response.body || !/^(text\/|application\/(problem\+)?json)/i.test(type)) return undefined;
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < 512) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } catch {
+    return undefined;
+  } finally {
+    void reader.cancel().catch(() => {});
+  }
+  let text = new TextDecoder().decode(concatBytes(chunks)).slice(0, 512);
+  try {
+    const parsed = JSON.parse(text) as { error?: unknown; message?: unknown };
+    const inner =
+      typeof parsed.error === 'object' && parsed.error !== null ? (parsed.error as { message?: unknown }).message : parsed.error;
+    const message = inner ?? parsed.message;
+    if (typeof message === 'string') text = message;
+  } catch {
+    // Plain text, or JSON cut at 512 bytes: use it as it is.
+  }
+  const clean = text.replace(CONTROL_CHARACTERS, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
+  return clean || undefined;
+}
+
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]+/g;

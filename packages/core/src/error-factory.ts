@@ -1,0 +1,92 @@
+import { type ErrorCode, ImageGenerationError } from './errors.js';
+import type { ImageModel } from './models/model.js';
+import { retryAfterMs } from './retry-timing.js';
+import type { Settings } from './settings.js';
+import { codeForStatus, defaultMessages, retryableCodes } from './status-table.js';
+import { causeCodes, networkDetail } from './transport-errors.js';
+
+/** What an error may say beyond its code. */
+export interface ErrorDetails {
+  detail?: string | undefined;
+  status?: number;
+  retryAfterMs?: number | undefined;
+  retryable?: boolean;
+  cause?: unknown;
+}
+
+/**
+ * An error of `code` with the reference's message for it: the message table, retryability by
+ * code. The generator's {@link ErrorFactory} adds the model's own messages and redaction; this
+ * serves where no generator exists yet (settings) or outside it (the CLI's batch lines).
+ *
+ * @example
+ * imageError('invalid_prompt', 'flux', { detail: 'prompt must not be empty' }).message; // 'Invalid prompt: prompt must not be empty'
+ */
+export function imageError(code: ErrorCode, model: string, details: ErrorDetails = {}, message?: string): ImageGenerationError {
+  const text =
+    message ?? defaultMessages[code]({ model, detail: details.detail, status: details.status, retryAfterMs: details.retryAfterMs });
+  return new ImageGenerationError({
+    code,
+    message: text,
+    model,
+    ...(details.status === undefined ? {} : { status: details.status }),
+    retryable: details.retryable ?? retryableCodes.has(code),
+    ...(details.retryAfterMs === undefined ? {} : { retryAfterMs: details.retryAfterMs }),
+    ...(details.cause === undefined ? {} : { cause: details.cause }),
+  });
+}
+
+/** The abort reason of `close()`: a call it stops fails with `closed`, not `aborted`. */
+export const CLOSED = Symbol('closed');
+
+/**
+ * The one place errors are made: the message table (a model may override some), secrets
+ * redacted from every message, retryability by code. Errors come out whole and are never
+ * changed after.
+ *
+ * @example
+ * const errors = new ErrorFactory(defaultModels, settings);
+ * errors.make('timeout', 'flux').message; // 'Image generation request timed out'
+ */
+export class ErrorFactory {
+  private readonly secrets: string[];
+
+  constructor(
+    private readonly models: Readonly<Record<string, ImageModel>>,
+    settings: Settings,
+  ) {
+    this.secrets = Object.values(models).flatMap((model) => model.secrets?.(settings) ?? []);
+  }
+
+  /** An error of `code` for `model`, with its message from the table. */
+  make(code: ErrorCode, model: string, details: ErrorDetails = {}): ImageGenerationError {
+    const override = Object.hasOwn(this.models, model) ? this.models[model]?.messages?.[code] : undefined;
+    const message =
+      override ?? defaultMessages[code]({ model, detail: details.detail, status: details.status, retryAfterMs: details.retryAfterMs });
+    return imageError(code, model, details, this.redact(message));
+  }
+
+  /** The error for a worker's non-2xx answer; a 429 carries how long it asked to wait. */
+  forStatus(model: string, response: Response, now: number, detail?: string): ImageGenerationError {
+    const code = codeForStatus(response.status);
+    const wait = code === 'rate_limited' ? retryAfterMs(response.headers, now) : undefined;
+    return this.make(code, model, { status: response.status, retryAfterMs: wait, detail });
+  }
+
+  /**
+   * Anything an attempt threw, as an `ImageGenerationError`: ours as they are; an abort as
+   * `aborted` (or `closed`); a transport failure as `timeout` when a timeout code is along its
+   * cause chain, else `network` naming the most specific cause.
+   */
+  fromThrown(error: unknown, model: string, signal: AbortSignal): ImageGenerationError {
+    if (ImageGenerationError.isInstance(error)) return error;
+    if (signal.aborted) return this.make(signal.reason === CLOSED ? 'closed' : 'aborted', model, { cause: error });
+    if (causeCodes(error).some((code) => /TIMEOUT/i.test(code))) return this.make('timeout', model, { retryable: true, cause: error });
+    return this.make('network', model, { detail: networkDetail(error), cause: error });
+  }
+
+  /** The text with every configured secret replaced by `[redacted]`. */
+  redact(text: string): string {
+    return this.secrets.reduce((redacted, secret) => redacted.split(secret).join('[redacted]'), text);
+  }
+}

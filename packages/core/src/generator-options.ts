@@ -1,0 +1,74 @@
+import type { GenerationParams, ImageModel } from './models/model.js';
+import type { Clock, Fetch, FileStore, Logger } from './ports.js';
+import type { RetryEvent, RetryOptions } from './retry.js';
+import type { Settings } from './settings.js';
+
+/** Per-attempt time limits, in ms. */
+export interface Timeouts {
+  /**
+   * From sending the request to the response headers.
+   * @default 120000
+   */
+  headersMs?: number;
+  /**
+   * Longest silence between two chunks of the body.
+   * @default 120000
+   */
+  bodyMs?: number;
+}
+
+/** Told before each HTTP attempt. */
+export interface AttemptEvent {
+  model: string;
+  /** 1-based. */
+  attempt: number;
+  requestId: string;
+}
+
+/** Told before each retry's wait. */
+export interface GeneratorRetryEvent extends RetryEvent {
+  model: string;
+  requestId: string;
+}
+
+/** Progress callbacks, on the generator or on one call. */
+export interface GenerationHooks {
+  onAttempt?: (event: AttemptEvent) => void;
+  onRetry?: (event: GeneratorRetryEvent) => void;
+}
+
+/** How to build an {@link ImageGenerator}. */
+export interface ImageGeneratorOptions extends GenerationHooks {
+  settings: Settings;
+  fetch: Fetch;
+  store: FileStore;
+  clock?: Clock;
+  logger?: Logger;
+  retry?: RetryOptions;
+  timeouts?: Timeouts;
+  /**
+   * Largest image accepted, in bytes; the download stops past it.
+   * @default 52428800 (50 MiB)
+   */
+  maxImageBytes?: number;
+  /** @default 2048 */
+  maxPromptLength?: number;
+  /** The models by name. @default { flux, sdxl } */
+  models?: Readonly<Record<string, ImageModel>>;
+  /** Called once by `close()`, after in-flight generations have settled (the Node runtime closes its Agent). */
+  onClose?: () => void | Promise<void>;
+}
+
+/** Options of one generation: an abort signal, parameters the model passes on, hooks. */
+export interface GenerateOptions extends GenerationParams, GenerationHooks {
+  signal?: AbortSignal;
+  /** Where this image goes, instead of the generator's store (the gateway keeps `b64_json` images in memory). */
+  store?: FileStore;
+  /** Overrides the generator's retry options for this call. */
+  retry?: RetryOptions;
+}
+
+/** Default cap on an image's size: 50 MiB. */
+export const DEFAULT_MAX_IMAGE_BYTES = 50 * 1024 * 1024;
+/** Default per-attempt limits: 120 s for the headers, 120 s of silence in the body. */
+export const DEFAULT_TIMEOUT_MS = 120_000;
