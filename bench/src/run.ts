@@ -1,44 +1,22 @@
 // `pnpm bench`: imagegen against raw baselines measured in the same run, interleaved, as ratios.
-import { execFile, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createAdaptorServer } from '@hono/node-server';
 import { createImageGenerator } from '@imagegen/core/node';
 import { createApp } from '@imagegen/http';
-import { makePng, startTestWorker, type TestWorker } from '@imagegen/testkit';
-import { startLocalWorkers } from '@imagegen/workers';
+import { startTestWorker, type TestWorker } from '@imagegen/testkit';
 import autocannon from 'autocannon';
 import { Hono } from 'hono';
 import { pino } from 'pino';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PNG_64K, QUICK, here, log, rows, scale, scratch } from './bench-context.js';
+import { localRendering, scaling } from './batch-bench.js';
 import { pool, quantile, ratio, since } from './stats.js';
 import { rawClient } from './raw-client.js';
-
-const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-const QUICK = process.argv.includes('--quick');
-const scale = (n: number) => (QUICK ? Math.max(10, Math.round(n / 10)) : n);
-const PNG_64K = makePng(16, 16, [10, 120, 200], 64 * 1024);
-
-interface Row {
-  name: string;
-  figure: string;
-  value: number;
-  target: string;
-  met: boolean;
-  detail: string;
-}
-const rows: Row[] = [];
-const log = (line: string) => process.stderr.write(`${line}\n`);
-
-async function scratch(name: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), `imagegen-bench-${name}-`));
-  return dir;
-}
 
 function generatorFor(worker: TestWorker, dir: string) {
   return createImageGenerator({ env: { FLUX_WORKER_URL: worker.fluxUrl, IMAGEGEN_OUTPUT_DIR: dir, IMAGEGEN_LOG_LEVEL: 'silent' } });
@@ -229,74 +207,6 @@ async function gateway(worker: TestWorker): Promise<void> {
   await app.close();
   await agent.close();
   await rm(dir, { recursive: true, force: true });
-}
-
-async function batchRun(worker: TestWorker, prompts: number): Promise<{ perPromptMs: number; peakRssMb: number }> {
-  const dir = await scratch(`batch-${prompts}`);
-  const file = join(dir, 'prompts.txt');
-  await writeFile(file, Array.from({ length: prompts }, (_, index) => `scaling prompt ${index}`).join('\n'));
-  const rssFile = join(dir, 'rss');
-  const started = performance.now();
-  const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [here('./rss-wrapper.js'), 'batch', file, '--concurrency', '8', '--out', join(dir, 'out'), '--no-progress'],
-      {
-        env: { ...process.env, FLUX_WORKER_URL: worker.fluxUrl, IMAGEGEN_LOG_LEVEL: 'silent', IMAGEGEN_BENCH_RSS_FILE: rssFile },
-        stdio: 'ignore',
-      },
-    );
-    child.on('close', resolve);
-  });
-  const elapsed = since(started);
-  const peak = Number(await readFile(rssFile, 'utf8'));
-  await rm(dir, { recursive: true, force: true });
-  if (code !== 0) throw new Error(`batch of ${prompts} exited ${code}`);
-  return { perPromptMs: elapsed / prompts, peakRssMb: peak / 1024 / 1024 };
-}
-
-async function scaling(): Promise<void> {
-  const small = scale(1000);
-  const large = scale(10_000);
-  log(`5. scaling: imagegen batch of ${small} and of ${large} prompts`);
-  const worker = await startTestWorker({ logRequests: false });
-  const a = await batchRun(worker, small);
-  const b = await batchRun(worker, large);
-  await worker.close();
-  const value = ratio(b.perPromptMs, a.perPromptMs);
-  rows.push({
-    name: '5 scaling (imagegen batch)',
-    figure: `per-prompt time ${large}/${small}`,
-    value,
-    target: '<= 1.20, RSS flat',
-    met: value <= 1.2 && b.peakRssMb <= a.peakRssMb * 1.25,
-    detail: `${a.perPromptMs.toFixed(2)} vs ${b.perPromptMs.toFixed(2)} ms/prompt; peak RSS ${a.peakRssMb.toFixed(0)} vs ${b.peakRssMb.toFixed(0)} MB`,
-  });
-}
-
-async function localRendering(): Promise<void> {
-  const count = scale(300);
-  log(`6. local preview rendering: ${count} SDXL 512x512 PNGs through the local workers`);
-  const workers = await startLocalWorkers();
-  const render = (index: number) =>
-    fetch(workers.sdxlUrl, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${workers.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ prompt: `render ${index}`, width: 512, height: 512 }),
-    }).then((response) => response.arrayBuffer());
-  await pool(20, 2, render);
-  const started = performance.now();
-  await pool(count, 4, render);
-  const perSecond = (count / since(started)) * 1000;
-  await workers.close();
-  rows.push({
-    name: '6 local preview rendering',
-    figure: 'images/s at 512x512',
-    value: Math.round(perSecond),
-    target: '>= 50',
-    met: perSecond >= 50,
-    detail: 'sharp (SVG to PNG), concurrency 4 on 2 cores',
-  });
 }
 
 async function main(): Promise<void> {
