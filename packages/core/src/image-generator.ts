@@ -15,16 +15,6 @@ import type { GenerationResult, GenerationSuccess } from './result.js';
 import { resolveRetryPolicy, withRetry } from './retry.js';
 import type { Settings } from './settings.js';
 
-export { DEFAULT_MAX_IMAGE_BYTES } from './generator-options.js';
-export type {
-  AttemptEvent,
-  GenerateOptions,
-  GenerationHooks,
-  GeneratorRetryEvent,
-  ImageGeneratorOptions,
-  Timeouts,
-} from './generator-options.js';
-
 /**
  * Sends a prompt to a Flux or SDXL worker and saves the image it answers. Every call resolves
  * to a {@link GenerationResult}; expected failures never throw.

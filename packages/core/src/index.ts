@@ -1,4 +1,5 @@
-export { ImageGenerator, DEFAULT_MAX_IMAGE_BYTES } from './image-generator.js';
+export { ImageGenerator } from './image-generator.js';
+export { DEFAULT_MAX_IMAGE_BYTES } from './generator-options.js';
 export type {
   AttemptEvent,
   GenerateOptions,
@@ -6,7 +7,7 @@ export type {
   GeneratorRetryEvent,
   ImageGeneratorOptions,
   Timeouts,
-} from './image-generator.js';
+} from './generator-options.js';
 export { ImageGenerationError, ERROR_CODES } from './errors.js';
 export { ErrorFactory, imageError } from './error-factory.js';
 export type { ErrorDetails } from './error-factory.js';

@@ -1,4 +1,5 @@
-import { ImageGenerator, type ImageGeneratorOptions } from '../image-generator.js';
+import type { ImageGeneratorOptions } from '../generator-options.js';
+import { ImageGenerator } from '../image-generator.js';
 import { loadSettings, type Settings } from '../settings.js';
 import { createConsoleLogger, parseLogLevel } from './console-logger.js';
 import { NodeFileStore } from './file-store.js';
