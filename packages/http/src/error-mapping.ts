@@ -36,5 +36,5 @@ export function gatewayErrorFor(error: ImageGenerationError): GatewayError {
   const code = error.code === 'bad_request' && error.status === undefined ? 'invalid_value' : row.code;
   const headers: Record<string, string> =
     error.code === 'rate_limited' ? { 'retry-after': String(Math.max(1, Math.ceil((error.retryAfterMs ?? 1000) / 1000))) } : {};
-  return new GatewayError(row.status, error.message, row.type, code, row.param ?? null, headers);
+  return new GatewayError({ status: row.status, message: error.message, type: row.type, code, param: row.param ?? null, headers });
 }

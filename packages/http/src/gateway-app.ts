@@ -80,7 +80,12 @@ export function createGatewayApp(parts: GatewayParts): { app: Hono<GatewayEnv>; 
   const generationsRoute = generationsHandler(generations);
   const protect = apiKeys(parts.keys ?? []);
   const tooLarge = () => {
-    throw new GatewayError(413, 'The request body is too large', 'invalid_request_error', 'request_too_large');
+    throw new GatewayError({
+      status: 413,
+      message: 'The request body is too large',
+      type: 'invalid_request_error',
+      code: 'request_too_large',
+    });
   };
 
   const app = new Hono<GatewayEnv>();

@@ -3,7 +3,7 @@ export type { GatewayApp, GatewayOptions } from './app.js';
 export { serve } from './serve.js';
 export type { RunningGateway, ServeOptions } from './serve.js';
 export { GatewayError } from './openai-error.js';
-export type { OpenAiErrorBody } from './openai-error.js';
+export type { GatewayErrorInit, OpenAiErrorBody } from './openai-error.js';
 export { gatewayErrorFor } from './error-mapping.js';
 export { TokenBucketLimiter } from './rate-limit.js';
 export type { RateLimiter, TokenBucketOptions } from './rate-limit.js';

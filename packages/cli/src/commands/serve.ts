@@ -3,7 +3,7 @@ import { EXIT } from '../exit-codes.js';
 import { openRuntime } from '../runtime.js';
 import { resolveSettings } from '../settings-sources.js';
 import { type CommandRunner, addSettingFlags, integerIn, settingFlags } from './shared-options.js';
-import { printConfigError, say } from './terminal.js';
+import { listenFailure, printConfigError, say } from './terminal.js';
 
 interface ServeFlags {
   port: number;
@@ -37,12 +37,7 @@ async function serveGateway(flags: ServeFlags): Promise<number> {
     });
   } catch (error) {
     await runtime.close();
-    const code = (error as NodeJS.ErrnoException).code;
-    say(
-      code === 'EADDRINUSE'
-        ? `port ${flags.port} is already in use: pick another with --port`
-        : `cannot start the gateway: ${(error as Error).message}`,
-    );
+    say(listenFailure(error, flags.port, 'the gateway'));
     return EXIT.failed;
   }
   say(`gateway listening on ${gateway.url} (OpenAI base URL: ${gateway.url}/v1); Ctrl-C stops it`);

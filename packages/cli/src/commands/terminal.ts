@@ -19,3 +19,15 @@ export function printConfigError(error: unknown, json: boolean): number {
   process.stderr.write(`${pc.red('✖')} ${error.message} [${error.code}]\n`);
   return error.code === 'not_configured' ? EXIT.notConfigured : exitCodeFor(error);
 }
+
+/**
+ * What to say when a server cannot listen: a port in use names the flag to change.
+ *
+ * @example
+ * say(listenFailure(error, 8080, 'the gateway')); // 'port 8080 is already in use: pick another with --port'
+ */
+export function listenFailure(error: unknown, port: number, what: string): string {
+  return (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+    ? `port ${port} is already in use: pick another with --port`
+    : `cannot start ${what}: ${(error as Error).message}`;
+}

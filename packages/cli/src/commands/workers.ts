@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT } from '../exit-codes.js';
 import { type CommandRunner, integerIn } from './shared-options.js';
-import { say } from './terminal.js';
+import { listenFailure, say } from './terminal.js';
 
 async function workers(flags: { port: number; host: string }): Promise<number> {
   const { startLocalWorkers } = await import('@imagegen/workers');
@@ -10,12 +10,7 @@ async function workers(flags: { port: number; host: string }): Promise<number> {
   try {
     running = await startLocalWorkers({ port: flags.port, host: flags.host, ...(configuredKey ? { apiKey: configuredKey } : {}) });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    say(
-      code === 'EADDRINUSE'
-        ? `port ${flags.port} is already in use: pick another with --port`
-        : `cannot start the workers: ${(error as Error).message}`,
-    );
+    say(listenFailure(error, flags.port, 'the workers'));
     return EXIT.failed;
   }
   say(`local preview workers (offline) running: Flux ${running.fluxUrl}, SDXL ${running.sdxlUrl}`);

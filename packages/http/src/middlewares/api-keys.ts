@@ -19,12 +19,12 @@ export function apiKeys(keys: readonly string[]) {
     }
     const index = await match(context.req.header('authorization'));
     if (index < 0) {
-      throw new GatewayError(
-        401,
-        'Missing or invalid API key: send Authorization: Bearer <key>',
-        'invalid_request_error',
-        'invalid_api_key',
-      );
+      throw new GatewayError({
+        status: 401,
+        message: 'Missing or invalid API key: send Authorization: Bearer <key>',
+        type: 'invalid_request_error',
+        code: 'invalid_api_key',
+      });
     }
     context.set('client', `key:${index}`);
     return next();

@@ -5,7 +5,15 @@ import type { GatewayEnv, GatewayLogger } from '../request-context.js';
 
 /** Unknown routes: 404 in OpenAI's error shape. */
 export const notFoundInOpenAiShape: NotFoundHandler<GatewayEnv> = (context) =>
-  answer(context, new GatewayError(404, `Unknown route: ${context.req.method} ${context.req.path}`, 'invalid_request_error', 'not_found'));
+  answer(
+    context,
+    new GatewayError({
+      status: 404,
+      message: `Unknown route: ${context.req.method} ${context.req.path}`,
+      type: 'invalid_request_error',
+      code: 'not_found',
+    }),
+  );
 
 const answer = (context: Context<GatewayEnv>, error: GatewayError): Response => {
   for (const [name, value] of Object.entries(error.headers)) context.header(name, value);
@@ -25,10 +33,17 @@ export function errorsInOpenAiShape(logger: GatewayLogger): ErrorHandler<Gateway
       error instanceof GatewayError
         ? error
         : error instanceof HTTPException
-          ? new GatewayError(error.status, error.message || 'Bad request', error.status >= 500 ? 'server_error' : 'invalid_request_error')
+          ? new GatewayError({
+              status: error.status,
+              message: error.message || 'Bad request',
+              type: error.status >= 500 ? 'server_error' : 'invalid_request_error',
+            })
           : undefined;
     if (known) return answer(context, known);
     logger.error({ reqId: context.get('requestId'), err: { name: error.name, message: error.message } }, 'unexpected error');
-    return answer(context, new GatewayError(500, 'Internal server error', 'server_error', 'internal_error'));
+    return answer(
+      context,
+      new GatewayError({ status: 500, message: 'Internal server error', type: 'server_error', code: 'internal_error' }),
+    );
   };
 }

@@ -18,8 +18,14 @@ export function rateLimit(limiter: RateLimiter | undefined) {
       const verdict = await limiter.take(context.get('client'));
       if (!verdict.allowed) {
         const retryAfter = String(Math.max(1, Math.ceil(verdict.retryAfterMs / 1000)));
-        throw new GatewayError(429, 'Rate limit exceeded for this API key, retry later', 'rate_limit_error', 'rate_limit_exceeded', null, {
-          'retry-after': retryAfter,
+        throw new GatewayError({
+          status: 429,
+          message: 'Rate limit exceeded for this API key, retry later',
+          type: 'rate_limit_error',
+          code: 'rate_limit_exceeded',
+          headers: {
+            'retry-after': retryAfter,
+          },
         });
       }
     }

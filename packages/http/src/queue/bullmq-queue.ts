@@ -26,14 +26,13 @@ const LOOK_UP_AFTER_MS = 5000;
 const SWEEP_EVERY_MS = 2000;
 
 const unavailable = (): GatewayError =>
-  new GatewayError(
-    503,
-    'The shared queue is unavailable (Redis does not answer), retry shortly',
-    'server_error',
-    'queue_unavailable',
-    null,
-    { 'retry-after': '5' },
-  );
+  new GatewayError({
+    status: 503,
+    message: 'The shared queue is unavailable (Redis does not answer), retry shortly',
+    type: 'server_error',
+    code: 'queue_unavailable',
+    headers: { 'retry-after': '5' },
+  });
 
 const failure = (code: WorkError['code'], message: string, model: string): WorkOutcome => ({
   ok: false,

@@ -18,6 +18,10 @@ export interface GenerationsDeps {
   publicUrl: (context: Context) => string;
 }
 
+/** 503 queue_full: the client may retry in 2 s. */
+const busy = (message: string): GatewayError =>
+  new GatewayError({ status: 503, message, type: 'server_error', code: 'queue_full', headers: { 'retry-after': '2' } });
+
 async function readBody(context: Context): Promise<unknown> {
   const text = await context.req.text();
   try {
@@ -87,14 +91,7 @@ export interface GenerationAnswer {
 export async function runGeneration(deps: GenerationsDeps, parsed: ParsedGeneration, run: GenerationContext): Promise<GenerationAnswer> {
   const { request, model, params } = parsed;
   if (deps.queue.waiting + request.n > deps.maxWaiting) {
-    throw new GatewayError(
-      503,
-      'The gateway is busy: too many generations are waiting, retry shortly',
-      'server_error',
-      'queue_full',
-      null,
-      { 'retry-after': '2' },
-    );
+    throw busy('The gateway is busy: too many generations are waiting, retry shortly');
   }
   const { logger, reqId } = run;
   logger.info(
@@ -108,8 +105,7 @@ export async function runGeneration(deps: GenerationsDeps, parsed: ParsedGenerat
       { model, prompt: request.prompt, params: { ...params, ...seed }, format: request.response_format, reqId },
       run.signal,
     );
-    if (!submitted)
-      throw new GatewayError(503, 'The gateway is busy, retry shortly', 'server_error', 'queue_full', null, { 'retry-after': '2' });
+    if (!submitted) throw busy('The gateway is busy, retry shortly');
     const outcome = await submitted;
     deps.telemetry.generation(model, outcome.ok ? 'ok' : outcome.error.code, (performance.now() - started) / 1000);
     return outcome;

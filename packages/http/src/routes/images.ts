@@ -2,7 +2,8 @@ import type { Context } from 'hono';
 import { IMAGE_NAME, type ImageStorage } from '../storage/image-storage.js';
 import { GatewayError } from '../openai-error.js';
 
-const notFound = (): GatewayError => new GatewayError(404, 'No such image', 'invalid_request_error', 'not_found');
+const notFound = (): GatewayError =>
+  new GatewayError({ status: 404, message: 'No such image', type: 'invalid_request_error', code: 'not_found' });
 
 /**
  * `GET /v1/images/{file}`: an image made for a `url` answer, streamed from the storage that

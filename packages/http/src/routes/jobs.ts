@@ -23,7 +23,9 @@ export async function startJob(context: Context<GatewayEnv>, deps: GenerationsDe
       await jobs.update(job.id, { status: 'succeeded', result: answer.body });
     } catch (error) {
       const failure =
-        error instanceof GatewayError ? error : new GatewayError(500, 'Internal server error', 'server_error', 'internal_error');
+        error instanceof GatewayError
+          ? error
+          : new GatewayError({ status: 500, message: 'Internal server error', type: 'server_error', code: 'internal_error' });
       await jobs.update(job.id, { status: 'failed', error: { ...failure.body().error, status: failure.status } });
     }
   })();
@@ -36,7 +38,13 @@ export async function startJob(context: Context<GatewayEnv>, deps: GenerationsDe
 export function jobHandler(jobs: JobStore) {
   return async (context: Context) => {
     const job = await jobs.get(context.req.param('id') ?? '');
-    if (!job) throw new GatewayError(404, 'No such job (unknown or expired)', 'invalid_request_error', 'not_found');
+    if (!job)
+      throw new GatewayError({
+        status: 404,
+        message: 'No such job (unknown or expired)',
+        type: 'invalid_request_error',
+        code: 'not_found',
+      });
     return context.json(job);
   };
 }
