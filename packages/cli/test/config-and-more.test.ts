@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startTestWorker, type TestWorker } from '@imagegen/testkit';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from './support/run-cli.js';
+import { runCli, startCli } from './support/run-cli.js';
 
 const KEY = 'config-secret-key-0123456789-abcdef';
 let worker: TestWorker;
@@ -76,6 +76,15 @@ describe('zero setup', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('removed 1 leftover temporary file');
     expect((await readdir(out)).some((name) => name.endsWith('.part'))).toBe(false);
+  });
+
+  it('a reader that stops early (imagegen serve --help | head) ends it quietly, exit 0, no stack trace', async () => {
+    const cli = startCli(['serve', '--help']);
+    // Closed before the child has written anything: its first write meets a closed pipe.
+    cli.child.stdout!.destroy();
+    const run = await cli.done;
+    expect(run.code).toBe(0);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('--help lists the commands and the exit codes; --version prints the version', async () => {

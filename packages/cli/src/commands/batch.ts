@@ -10,15 +10,8 @@ import { type BatchCounts, createProgress } from '../progress.js';
 import { failureLine, resultJson } from '../result-output.js';
 import { openRuntime } from '../runtime.js';
 import { resolveSettings } from '../settings-sources.js';
-import {
-  type CommandRunner,
-  addRetryFlags,
-  addSettingFlags,
-  integerIn,
-  modelOption,
-  retryFromFlags,
-  settingFlags,
-} from './shared-options.js';
+import { type CommandRunner, addRetryFlags, addSettingFlags, integerIn } from './shared-options.js';
+import { modelOption, retryFromFlags, settingFlags } from './shared-options.js';
 import { printConfigError, say, writeJson } from './terminal.js';
 
 interface BatchFlags {

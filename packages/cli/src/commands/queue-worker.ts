@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { EXIT } from '../exit-codes.js';
 import { openRuntime } from '../runtime.js';
 import { resolveSettings } from '../settings-sources.js';
-import { type CommandRunner, addSettingFlags, integerIn, settingFlags } from './shared-options.js';
+import { type CommandRunner, addConcurrencyFlag, addSettingFlags, integerIn, settingFlags } from './shared-options.js';
 import { printConfigError, say } from './terminal.js';
 
 interface QueueWorkerFlags {
@@ -68,11 +68,11 @@ export function registerQueueWorker(program: Command, run: CommandRunner): void 
   const command = program
     .command('queue-worker')
     .description('take image jobs from the shared queue (IMAGEGEN_REDIS_URL) and make them; run any number of these, anywhere')
-    .option('-c, --concurrency <n>', 'jobs made at once, per model', integerIn(1, 256), 4)
     .option(
       '--rate-limit <n>',
       'worker calls per second per model across all processes (IMAGEGEN_QUEUE_RATE_LIMIT)',
       integerIn(1, 100_000),
     );
+  addConcurrencyFlag(command, 'jobs made at once, per model');
   addSettingFlags(command).action((flags: QueueWorkerFlags) => run(() => runQueueWorker(flags)));
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { EXIT } from '../exit-codes.js';
 import { openRuntime } from '../runtime.js';
 import { resolveSettings } from '../settings-sources.js';
-import { type CommandRunner, addSettingFlags, integerIn, settingFlags } from './shared-options.js';
+import { type CommandRunner, addConcurrencyFlag, addSettingFlags, integerIn, settingFlags } from './shared-options.js';
 import { listenFailure, printConfigError, say } from './terminal.js';
 
 interface ServeFlags {
@@ -52,7 +52,7 @@ export function registerServe(program: Command, run: CommandRunner): void {
     .description('run the OpenAI-compatible gateway (POST /v1/images/generations); local workers when none is configured')
     .option('-p, --port <n>', 'port to listen on (0: any free port)', integerIn(0, 65535), 8080)
     .option('--host <host>', 'address to bind (other than loopback only with IMAGEGEN_GATEWAY_KEYS)', '127.0.0.1')
-    .option('-c, --concurrency <n>', 'images made at once by this process (per model with IMAGEGEN_REDIS_URL)', integerIn(1, 256), 4)
     .option('--no-jobs', 'with IMAGEGEN_REDIS_URL: only serve HTTP, leave the jobs to queue workers');
+  addConcurrencyFlag(command, 'images made at once by this process (per model with IMAGEGEN_REDIS_URL)');
   addSettingFlags(command).action((flags: ServeFlags) => run(() => serveGateway(flags)));
 }

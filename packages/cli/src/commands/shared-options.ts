@@ -42,3 +42,13 @@ export function addRetryFlags(command: Command): Command {
 export function retryFromFlags(flags: { retries?: number; retry429?: boolean }): { retries?: number; on429: boolean } {
   return { ...(flags.retries === undefined ? {} : { retries: flags.retries }), on429: Boolean(flags.retry429) };
 }
+
+/**
+ * `-c, --concurrency <n>` (1-256, default 4), with the help text of the command that takes it.
+ *
+ * @example
+ * addConcurrencyFlag(program.command('serve'), 'images made at once by this process');
+ */
+export function addConcurrencyFlag(command: Command, help: string): Command {
+  return command.option('-c, --concurrency <n>', help, integerIn(1, 256), 4);
+}
