@@ -151,9 +151,11 @@ const gatewayWarmup = Math.min(2000, Math.round(gatewayRequests * 0.4));
 await pool(warmup, concurrency, (index) => coreOne(`warm ${index}`, index % 2 ? 'flux' : 'sdxl'));
 await pool(gatewayWarmup, concurrency, (index) => gatewayOne(`warm gateway ${index}`, index));
 const memoryAfterWarmup = memoryAfterGc();
-// The time left is split between the core and the gateway, so a short soak exercises both.
-const coreDeadline = Date.now() + (started + seconds * 1000 - Date.now()) / 2;
-const deadline = started + seconds * 1000;
+// `--seconds` is the measured run, after the warm-up (which ends when the footprint has
+// settled, however long a loaded machine takes), split between the core and the gateway.
+const measuredFrom = Date.now();
+const coreDeadline = measuredFrom + (seconds * 1000) / 2;
+const deadline = measuredFrom + seconds * 1000;
 
 await pool(coreRequests - warmup, concurrency, async (index) => {
   if (Date.now() > coreDeadline) return;
