@@ -1,12 +1,14 @@
 // Lint rules that catch real bugs. Formatting is Prettier's job (`pnpm format`), not ESLint's.
+import { fileURLToPath } from 'node:url';
+import { includeIgnoreFile } from '@eslint/compat';
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  {
-    ignores: ['**/node_modules/**', '**/dist/**', '**/dist-server/**', 'docs/api/**', '**/.turbo/**', 'temp/**', 'coverage/**'],
-  },
+  // What git ignores (build output, images, scratch directories a running test leaves) is not
+  // ours to lint: Prettier reads .gitignore by itself, ESLint is told here.
+  includeIgnoreFile(fileURLToPath(new URL('.gitignore', import.meta.url))),
   js.configs.recommended,
   // Type-aware: floating and misused promises, awaiting non-promises, unsafe `any` flows.
   ...tseslint.configs.recommendedTypeChecked,
