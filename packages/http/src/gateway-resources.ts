@@ -64,21 +64,20 @@ export function openResources(config: GatewayConfig, options: GatewayOptions): G
   const storage = options.storage ?? imageStorageFromEnv(env, generator.settings.outputDir, config.imageMaxAgeMs);
   const redis = config.queue ? openRedis(config.queue.redisUrl, logger) : undefined;
   const models = Object.keys(defaultModels);
-  // The metrics read the queue, and the queue reports to the metrics: the hooks look it up late.
-  const metricsRef: { current?: GatewayMetrics } = {};
+  // The metrics read the queue at scrape time only, so they can be made before it.
+  const metrics = createMetrics({ stats: () => queue.stats(), limiterWaits: () => queue.limiterWaits?.() ?? Promise.resolve({}) });
   const hooks = (model: string) => ({
-    onAttempt: () => metricsRef.current?.upstreamAttempts.inc({ model }),
-    onRetry: () => metricsRef.current?.upstreamRetries.inc({ model }),
+    onAttempt: () => metrics.upstreamAttempts.inc({ model }),
+    onRetry: () => metrics.upstreamRetries.inc({ model }),
   });
   const queue: WorkQueue & { limiterWaits?: () => Promise<Record<string, number>> } = config.queue
     ? new BullMqWorkQueue({
         settings: config.queue,
         models,
         maxWaiting: config.maxWaiting,
-        onStalled: (model) => metricsRef.current?.stalledJobs.inc({ model }),
+        onStalled: (model) => metrics.stalledJobs.inc({ model }),
       })
     : createInProcessQueue({ generator, storage, concurrency: config.concurrency, maxWaiting: config.maxWaiting, hooks });
-  const metrics = (metricsRef.current = createMetrics(queue));
   const worker =
     config.queue && config.takeJobs
       ? createQueueWorker({

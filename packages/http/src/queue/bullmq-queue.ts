@@ -72,9 +72,9 @@ export class BullMqWorkQueue implements WorkQueue {
       });
       this.queues.set(model, queue);
       const events = new QueueEvents(model, { connection, prefix: QUEUE_PREFIX });
-      events.on('completed', ({ jobId, returnvalue }) => this.finish(jobId, parseOutcome(returnvalue, model)));
+      events.on('completed', ({ jobId, returnvalue }) => this.pending.finish(jobId, parseOutcome(returnvalue, model)));
       events.on('failed', ({ jobId, failedReason }) =>
-        this.finish(jobId, failure('server_error', `The image job failed: ${failedReason}`, model)),
+        this.pending.finish(jobId, failure('server_error', `The image job failed: ${failedReason}`, model)),
       );
       events.on('stalled', () => options.onStalled?.(model));
       events.on('error', () => {
@@ -131,10 +131,6 @@ export class BullMqWorkQueue implements WorkQueue {
     return outcome;
   }
 
-  private finish(jobId: string, outcome: WorkOutcome): void {
-    this.pending.finish(jobId, outcome);
-  }
-
   private async lookUpLate(): Promise<void> {
     const late = this.pending.waitingLongerThan(LOOK_UP_AFTER_MS, 100);
     await Promise.all(
@@ -142,10 +138,10 @@ export class BullMqWorkQueue implements WorkQueue {
         const { jobId } = waiter;
         try {
           const job = await this.queues.get(waiter.model)!.getJob(jobId);
-          if (!job) this.finish(jobId, failure('server_error', 'The image job is gone (expired or removed)', waiter.model));
+          if (!job) this.pending.finish(jobId, failure('server_error', 'The image job is gone (expired or removed)', waiter.model));
           else if (job.finishedOn && job.failedReason && !job.returnvalue)
-            this.finish(jobId, failure('server_error', `The image job failed: ${job.failedReason}`, waiter.model));
-          else if (job.finishedOn) this.finish(jobId, parseOutcome(job.returnvalue, waiter.model));
+            this.pending.finish(jobId, failure('server_error', `The image job failed: ${job.failedReason}`, waiter.model));
+          else if (job.finishedOn) this.pending.finish(jobId, parseOutcome(job.returnvalue, waiter.model));
         } catch {
           // Redis is away: try again at the next sweep.
         }
