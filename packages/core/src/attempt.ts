@@ -1,11 +1,10 @@
-import type { KyInstance } from 'ky';
 import { errorSnippet } from './error-body.js';
 import type { ErrorFactory } from './error-factory.js';
 import { imageFileName } from './file-name.js';
 import { DEFAULT_TIMEOUT_MS, type Timeouts } from './generator-options.js';
 import { readImageBody } from './image-body.js';
 import type { ImageModel, ModelRequest } from './models/model.js';
-import type { Clock, FileStore } from './ports.js';
+import type { Clock, FileStore, Transport, TransportResponse } from './ports.js';
 import type { RequestIds } from './request-ids.js';
 import type { GenerationSuccess } from './result.js';
 import { messageOf } from './transport-errors.js';
@@ -16,7 +15,7 @@ const DONE = Symbol('done');
 
 /** What one HTTP attempt needs, by name. */
 export interface AttemptContext {
-  http: KyInstance;
+  transport: Transport;
   model: ImageModel;
   request: ModelRequest;
   store: FileStore;
@@ -61,23 +60,18 @@ export async function attemptOnce(context: AttemptContext): Promise<StoredImage>
   };
 
   try {
-    let response: Response;
+    let response: TransportResponse;
     try {
-      response = await context.http(request.url, {
-        method: request.method,
-        headers: request.headers,
-        json: request.json,
-        signal: attemptSignal,
-      });
+      response = await context.transport({ ...request, signal: attemptSignal });
     } catch (error) {
       return fail(error);
     }
     watchdog.phase(context.timeouts.bodyMs ?? DEFAULT_TIMEOUT_MS);
 
-    if (!response.ok) {
+    if (response.status < 200 || response.status > 299) {
       // A 400's body says what was wrong ("steps must be ..."): worth a few hundred bytes.
       const detail = response.status === 400 ? await errorSnippet(response) : undefined;
-      void response.body?.cancel().catch(() => {});
+      response.cancel();
       throw errors.forStatus(model.name, response, clock.now(), detail);
     }
 

@@ -1,26 +1,26 @@
 import { concatBytes } from './bytes.js';
+import type { TransportResponse } from './ports.js';
 
 /**
  * The first words of an error body (text or JSON), cleaned up for a message: at most 200
  * characters, no control characters. Undefined when there is none or it is not text.
  */
-export async function errorSnippet(response: Response): Promise<string | undefined> {
+export async function errorSnippet(response: TransportResponse): Promise<string | undefined> {
   const type = response.headers.get('content-type') ?? '';
-  if (!response.body || !/^(text\/|application\/(problem\+)?json)/i.test(type)) return undefined;
-  const reader = response.body.getReader();
+  if (!/^(text\/|application\/(problem\+)?json)/i.test(type)) return undefined;
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
     while (size < 512) {
-      const { done, value } = await reader.read();
-      if (done) break;
+      const { done, value } = await response.read();
+      if (done || !value) break;
       chunks.push(value);
       size += value.length;
     }
   } catch {
     return undefined;
   } finally {
-    void reader.cancel().catch(() => {});
+    response.cancel();
   }
   let text = new TextDecoder().decode(concatBytes(chunks)).slice(0, 512);
   try {

@@ -1,6 +1,7 @@
 import { type ErrorCode, ImageGenerationError } from './errors.js';
 import type { ImageModel } from './models/model.js';
 import { retryAfterMs } from './retry-timing.js';
+import type { TransportResponse } from './ports.js';
 import type { Settings } from './settings.js';
 import { codeForStatus, defaultMessages, retryableCodes } from './status-table.js';
 import { causeCodes, networkDetail } from './transport-errors.js';
@@ -67,7 +68,7 @@ export class ErrorFactory {
   }
 
   /** The error for a worker's non-2xx answer; a 429 carries how long it asked to wait. */
-  forStatus(model: string, response: Response, now: number, detail?: string): ImageGenerationError {
+  forStatus(model: string, response: Pick<TransportResponse, 'status' | 'headers'>, now: number, detail?: string): ImageGenerationError {
     const code = codeForStatus(response.status);
     const wait = code === 'rate_limited' ? retryAfterMs(response.headers, now) : undefined;
     return this.make(code, model, { status: response.status, retryAfterMs: wait, detail });

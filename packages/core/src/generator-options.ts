@@ -1,5 +1,5 @@
 import type { GenerationParams, ImageModel } from './models/model.js';
-import type { Clock, Fetch, FileStore, Logger } from './ports.js';
+import type { Clock, Fetch, FileStore, Logger, Transport } from './ports.js';
 import type { RetryEvent, RetryOptions } from './retry.js';
 import type { Settings } from './settings.js';
 
@@ -40,7 +40,10 @@ export interface GenerationHooks {
 /** How to build an {@link ImageGenerator}. */
 export interface ImageGeneratorOptions extends GenerationHooks {
   settings: Settings;
-  fetch: Fetch;
+  /** How requests go out: any WHATWG fetch. Required unless `transport` is given. */
+  fetch?: Fetch;
+  /** A lower-level way out that replaces `fetch` (the Node runtime's undici transport). */
+  transport?: Transport;
   store: FileStore;
   clock?: Clock;
   logger?: Logger;

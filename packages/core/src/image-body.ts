@@ -1,6 +1,7 @@
 import { concatBytes, decodeBase64, lastBytes } from './bytes.js';
 import type { ErrorFactory } from './error-factory.js';
 import type { ImageGenerationError } from './errors.js';
+import type { TransportResponse } from './ports.js';
 import { type ImageFormat, isCompleteImage, sniffImage, SNIFF_BYTES } from './sniff.js';
 
 /** What {@link readImageBody} needs to guard one response body. */
@@ -44,14 +45,12 @@ const tooLarge = (options: ImageBodyOptions): ImageGenerationError =>
  */
 class ChunkSource {
   bytes = 0;
-  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   private stopReason: unknown;
 
   constructor(
-    body: ReadableStream<Uint8Array>,
+    private readonly response: TransportResponse,
     private readonly options: ImageBodyOptions,
   ) {
-    this.reader = body.getReader();
     const { signal } = options;
     if (signal.aborted) this.halt(signal.reason);
     else signal.addEventListener('abort', () => this.halt(signal.reason), { once: true });
@@ -60,20 +59,20 @@ class ChunkSource {
   private halt(reason: unknown): void {
     if (this.stopReason !== undefined) return;
     this.stopReason = reason ?? new Error('stopped');
-    this.reader.cancel(this.stopReason).catch(() => {});
+    this.response.cancel(this.stopReason);
   }
 
   async next(): Promise<Uint8Array | undefined> {
-    let result: ReadableStreamReadResult<Uint8Array>;
+    let result: Awaited<ReturnType<TransportResponse['read']>>;
     try {
-      result = await this.reader.read();
+      result = await this.response.read();
     } catch (error) {
       this.halt(error);
       throw this.stopReason;
     }
     // eslint-disable-next-line @typescript-eslint/only-throw-error -- the stop reason is the abort reason or a typed error, passed through as given
     if (this.stopReason !== undefined) throw this.stopReason;
-    if (result.done) return undefined;
+    if (result.done || !result.value) return undefined;
     this.options.onChunk?.();
     this.bytes += result.value.length;
     if (this.bytes > this.options.maxBytes) {
@@ -89,7 +88,7 @@ class ChunkSource {
   }
 }
 
-function mediaType(response: Response): string {
+function mediaType(response: TransportResponse): string {
   return (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
@@ -126,11 +125,11 @@ function wholeImage(bytes: Uint8Array, options: ImageBodyOptions): ImageBody {
  * the image is complete. A JSON `{"image": base64}` answer is decoded. Small bodies are read
  * whole; big ones stream, holding at most `spoolBytes` in memory.
  */
-export async function readImageBody(response: Response, options: ImageBodyOptions): Promise<ImageBody> {
+export async function readImageBody(response: TransportResponse, options: ImageBodyOptions): Promise<ImageBody> {
   const { maxBytes } = options;
   const type = mediaType(response);
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  const discard = (): void => void response.body?.cancel().catch(() => {});
+  const discard = (): void => response.cancel();
   if (declared > maxBytes) {
     discard();
     throw tooLarge(options);
@@ -140,8 +139,7 @@ export async function readImageBody(response: Response, options: ImageBodyOption
     discard();
     throw invalid(options, `expected an image, got content-type ${type}`);
   }
-  if (!response.body) throw invalid(options, 'empty body');
-  const source = new ChunkSource(response.body, options);
+  const source = new ChunkSource(response, options);
   // JSON is decoded whole: the cap bounds it.
   const spoolLimit = isJson ? Number.POSITIVE_INFINITY : (options.spoolBytes ?? 1024 * 1024);
 

@@ -1,4 +1,3 @@
-import ky, { type KyInstance } from 'ky';
 import { attemptOnce } from './attempt.js';
 import { systemClock } from './clock.js';
 import { CLOSED, ErrorFactory } from './error-factory.js';
@@ -8,7 +7,8 @@ import { silentLogger } from './logger.js';
 import { defaultModels } from './models/index.js';
 import type { ImageModel, ModelRequest } from './models/model.js';
 import { paramsProblem } from './params.js';
-import type { Clock, Logger } from './ports.js';
+import { fetchTransport } from './fetch-transport.js';
+import type { Clock, Logger, Transport } from './ports.js';
 import { DEFAULT_MAX_PROMPT_LENGTH, promptProblem } from './prompt.js';
 import { RequestIds } from './request-ids.js';
 import type { GenerationResult, GenerationSuccess } from './result.js';
@@ -35,7 +35,7 @@ export class ImageGenerator {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly models: Readonly<Record<string, ImageModel>>;
-  private readonly http: KyInstance;
+  private readonly transport: Transport;
   private readonly errors: ErrorFactory;
   // A controller per call, not one for the whole generator: every attempt listens to its call's
   // signal, and one shared signal would collect a listener per concurrent call.
@@ -47,8 +47,8 @@ export class ImageGenerator {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
     this.models = options.models ?? defaultModels;
-    // ky's own retry and timeout are off: p-retry owns the policy, the clock owns the time.
-    this.http = ky.create({ fetch: options.fetch, retry: 0, timeout: false, throwHttpErrors: false });
+    if (!options.transport && !options.fetch) throw new TypeError('ImageGenerator needs a fetch or a transport');
+    this.transport = options.transport ?? fetchTransport(options.fetch!);
     this.errors = new ErrorFactory(this.models, options.settings);
   }
 
@@ -145,7 +145,7 @@ export class ImageGenerator {
     const requestIds = new RequestIds();
     const policy = resolveRetryPolicy({ ...this.options.retry, ...options.retry });
     const context = {
-      http: this.http,
+      transport: this.transport,
       model: spec,
       request,
       store: options.store ?? this.options.store,

@@ -28,4 +28,5 @@ export { paramsProblem } from './params.js';
 export { systemClock } from './clock.js';
 export { silentLogger } from './logger.js';
 export { MemoryStore } from './memory-store.js';
-export type { Clock, Fetch, FileStore, FileStoreWriteOptions, Logger } from './ports.js';
+export type { Clock, Fetch, FileStore, FileStoreWriteOptions, Logger, Transport, TransportRequest, TransportResponse } from './ports.js';
+export { fetchTransport } from './fetch-transport.js';

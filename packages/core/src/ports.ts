@@ -7,6 +7,35 @@
 /** The network: any WHATWG `fetch`. */
 export type Fetch = (input: Request | URL | string, init?: RequestInit) => Promise<Response>;
 
+/** One HTTP request of an attempt, as a model built it, with the attempt's signal. */
+export interface TransportRequest {
+  url: string;
+  method: 'GET' | 'POST';
+  headers?: Record<string, string> | undefined;
+  /** A body that can be sent again on a retry (a string, bytes or a form; never a stream). */
+  body?: string | Uint8Array<ArrayBuffer> | FormData | undefined;
+  /** Aborts the request, or the body still arriving. */
+  signal: AbortSignal;
+}
+
+/** What the core reads of an answer: its status, its headers, and its body one chunk at a time. */
+export interface TransportResponse {
+  status: number;
+  headers: { get(name: string): string | null };
+  /** The next chunk of the body (`done` at its end); rejects when the transfer fails. */
+  read(): Promise<{ done?: boolean | undefined; value?: Uint8Array | undefined }>;
+  /** Stops the body and frees the connection; a pending `read()` settles. Safe to call twice. */
+  cancel(reason?: unknown): void;
+}
+
+/**
+ * How requests reach a worker, one level below `fetch`: a runtime with a faster client than
+ * its `fetch` plugs it in here (the Node runtime sends with undici's `request`, which builds
+ * no WHATWG `Request`, `Response` or web stream). Anything else goes through
+ * {@link fetchTransport}.
+ */
+export type Transport = (request: TransportRequest) => Promise<TransportResponse>;
+
 /** Options a {@link FileStore} receives with each write. */
 export interface FileStoreWriteOptions {
   /** Aborts the write; the store removes whatever it wrote. */

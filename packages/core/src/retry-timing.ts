@@ -5,7 +5,7 @@
  * @example
  * retryAfterMs(new Headers({ 'retry-after': '3' }), Date.now()); // 3000
  */
-export function retryAfterMs(headers: Headers, now: number): number | undefined {
+export function retryAfterMs(headers: { get(name: string): string | null }, now: number): number | undefined {
   const milliseconds = Number.parseFloat(headers.get('retry-after-ms') ?? '');
   if (Number.isFinite(milliseconds) && milliseconds >= 0) return Math.round(milliseconds);
   const value = headers.get('retry-after')?.trim();

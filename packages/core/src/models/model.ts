@@ -10,12 +10,13 @@ export interface GenerationParams {
   negativePrompt?: string;
 }
 
-/** The request a model builds for one prompt; sent with ky over the injected fetch. */
+/** The request a model builds for one prompt; sent as is over the injected fetch. */
 export interface ModelRequest {
   url: string;
   method: 'GET' | 'POST';
   headers?: Record<string, string>;
-  json?: unknown;
+  /** A body that can be sent again on a retry (a string, bytes or a form; never a stream). */
+  body?: string | Uint8Array<ArrayBuffer> | FormData;
 }
 
 /** A missing setting that keeps a model from being called. */

@@ -14,15 +14,15 @@ export const sdxl: ImageModel = {
     return {
       url: settings.sdxlWorkerUrl,
       method: 'POST',
-      headers: { authorization: `Bearer ${settings.sdxlApiKey}` },
-      json: {
+      headers: { authorization: `Bearer ${settings.sdxlApiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
         prompt,
         ...(params.negativePrompt === undefined ? {} : { negative_prompt: params.negativePrompt }),
         ...(params.width === undefined ? {} : { width: params.width }),
         ...(params.height === undefined ? {} : { height: params.height }),
         ...(params.steps === undefined ? {} : { num_steps: params.steps }),
         ...(params.seed === undefined ? {} : { seed: params.seed }),
-      },
+      }),
     };
   },
   messages: {

@@ -3,7 +3,8 @@ import { ImageGenerator } from '../image-generator.js';
 import { loadSettings, type Settings } from '../settings.js';
 import { createConsoleLogger, parseLogLevel } from './console-logger.js';
 import { NodeFileStore } from './file-store.js';
-import { type AgentOptions, createUndiciFetch } from './undici-fetch.js';
+import type { AgentOptions } from './undici-agent.js';
+import { createUndiciTransport } from './undici-transport.js';
 
 /** Options of {@link createImageGenerator}: every generator option is optional here. */
 export interface NodeImageGeneratorOptions extends Partial<Omit<ImageGeneratorOptions, 'settings'>> {
@@ -34,17 +35,18 @@ export interface NodeImageGeneratorOptions extends Partial<Omit<ImageGeneratorOp
 export function createImageGenerator(options: NodeImageGeneratorOptions = {}): ImageGenerator {
   const { env = process.env, outputDir, agent: agentOptions, settings: given, ...rest } = options;
   const settings = given ?? loadSettings(env);
-  const transport = options.fetch ? undefined : createUndiciFetch(agentOptions);
+  // A given fetch or transport is used as is; otherwise undici's, closed with the generator.
+  const undici = options.fetch || options.transport ? undefined : createUndiciTransport(agentOptions);
   const onClose = rest.onClose;
   return new ImageGenerator({
     logger: createConsoleLogger(parseLogLevel(env.IMAGEGEN_LOG_LEVEL)),
     store: new NodeFileStore(outputDir ?? settings.outputDir),
     ...rest,
     settings,
-    fetch: options.fetch ?? transport!.fetch,
+    ...(undici ? { transport: undici.transport } : {}),
     onClose: async () => {
       await onClose?.();
-      await transport?.agent.close();
+      await undici?.agent.close();
     },
   });
 }

@@ -1,11 +1,12 @@
-import { createWriteStream, linkSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { unlink, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { rename, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { FileStore, FileStoreWriteOptions } from '../ports.js';
 import { ensureDir } from './ensure-dir.js';
+import { linkExclusive, writeExclusive } from './exclusive-write.js';
 import { tempFileName } from './temp-files.js';
 
 /**
@@ -20,22 +21,11 @@ import { tempFileName } from './temp-files.js';
  */
 export class NodeFileStore implements FileStore {
   readonly dir: string;
-  private readonly syncWriteBytes: number;
   private ready: Promise<unknown> | undefined;
-  private writing = 0;
 
-  /**
-   * @param dir the output directory (created on the first write)
-   * @param options.syncWriteBytes when no other write is under way, images up to this size are
-   *   written with one synchronous call: through libuv's thread pool the same write costs three
-   *   round trips (open, write, close), measured as the largest part of imagegen's latency over
-   *   a raw fetch. Concurrent writes stay asynchronous, so they run in parallel on the pool
-   *   instead of queueing on the main thread. 0 makes every write asynchronous (for slow or
-   *   network file systems). @default 262144 (256 KiB)
-   */
-  constructor(dir: string, options: { syncWriteBytes?: number } = {}) {
+  /** @param dir the output directory (created on the first write) */
+  constructor(dir: string) {
     this.dir = resolve(dir);
-    this.syncWriteBytes = options.syncWriteBytes ?? 256 * 1024;
   }
 
   async write(name: string, body: Uint8Array | ReadableStream<Uint8Array>, options: FileStoreWriteOptions = {}): Promise<string> {
@@ -45,25 +35,20 @@ export class NodeFileStore implements FileStore {
     });
     await this.ready;
     const temp = join(this.dir, tempFileName(name));
-    this.writing++;
     try {
-      if (body instanceof Uint8Array && body.length <= this.syncWriteBytes && this.writing === 1) {
+      if (body instanceof Uint8Array) {
         options.signal?.throwIfAborted();
-        writeFileSync(temp, body);
-      } else if (body instanceof Uint8Array) {
-        await writeFile(temp, body, { signal: options.signal });
+        await writeExclusive(temp, body);
       } else {
         const source = Readable.fromWeb(body as NodeReadableStream<Uint8Array>);
-        await pipeline(source, createWriteStream(temp), { signal: options.signal });
+        await pipeline(source, createWriteStream(temp, { flags: 'wx' }), { signal: options.signal });
       }
       options.signal?.throwIfAborted();
-      return this.publish(temp, name, options);
+      return await this.publish(temp, name, options);
     } catch (error) {
       await unlink(temp).catch(() => {});
       if (!(body instanceof Uint8Array)) await body.cancel(error).catch(() => {});
       throw error;
-    } finally {
-      this.writing--;
     }
   }
 
@@ -73,17 +58,12 @@ export class NodeFileStore implements FileStore {
     });
   }
 
-  /**
-   * Gives the complete temporary file its final name without overwriting anything. link and
-   * unlink are metadata-only calls of microseconds: done synchronously they save two trips
-   * through libuv's thread pool, a third of the cost of storing a small image.
-   */
-  private publish(temp: string, name: string, options: FileStoreWriteOptions): string {
+  /** Gives the complete temporary file its final name without overwriting anything. */
+  private async publish(temp: string, name: string, options: FileStoreWriteOptions): Promise<string> {
     for (let candidate = name, tries = 0; ; tries++) {
       const path = join(this.dir, candidate);
       try {
-        linkSync(temp, path);
-        unlinkSync(temp);
+        await linkExclusive(temp, path);
         return path;
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
@@ -93,7 +73,7 @@ export class NodeFileStore implements FileStore {
         }
         // Some file systems have no hard links; rename is still atomic there.
         if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EXDEV' || code === 'ENOSYS') {
-          renameSync(temp, path);
+          await rename(temp, path);
           return path;
         }
         throw error;

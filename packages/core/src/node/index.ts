@@ -1,7 +1,11 @@
 export { createImageGenerator } from './create-image-generator.js';
 export type { NodeImageGeneratorOptions } from './create-image-generator.js';
 export { createUndiciFetch } from './undici-fetch.js';
-export type { AgentOptions, UndiciTransport } from './undici-fetch.js';
+export type { UndiciFetch } from './undici-fetch.js';
+export { createUndiciTransport } from './undici-transport.js';
+export type { UndiciTransport } from './undici-transport.js';
+export { createAgent } from './undici-agent.js';
+export type { AgentOptions } from './undici-agent.js';
 export { NodeFileStore } from './file-store.js';
 export { cleanTempFiles, tempFileName } from './temp-files.js';
 export { createConsoleLogger, parseLogLevel } from './console-logger.js';

@@ -1,0 +1,26 @@
+import { Agent } from 'undici';
+
+/** The Node transport's limits; defaults are the reference's. */
+export interface AgentOptions {
+  /** @default 30000 */
+  connectTimeoutMs?: number;
+  /** @default 120000 */
+  headersTimeoutMs?: number;
+  /** @default 120000 */
+  bodyTimeoutMs?: number;
+  /** Connections per origin. @default 10 */
+  connections?: number;
+  /** How long an idle keep-alive socket is kept. @default 30000 */
+  keepAliveTimeoutMs?: number;
+}
+
+/** An undici `Agent` with connect, headers and body timeouts and a keep-alive pool per origin. */
+export function createAgent(options: AgentOptions = {}): Agent {
+  return new Agent({
+    connect: { timeout: options.connectTimeoutMs ?? 30_000 },
+    headersTimeout: options.headersTimeoutMs ?? 120_000,
+    bodyTimeout: options.bodyTimeoutMs ?? 120_000,
+    connections: options.connections ?? 10,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
+  });
+}
