@@ -1,4 +1,4 @@
-type BufferLike = { from(bytes: Uint8Array): { toString(encoding: 'base64'): string } };
+type BufferLike = { from(buffer: ArrayBufferLike, offset: number, length: number): { toString(encoding: 'base64'): string } };
 
 /**
  * Base64 of bytes: Node's Buffer where there is one (several times faster), else `btoa` over
@@ -9,7 +9,8 @@ type BufferLike = { from(bytes: Uint8Array): { toString(encoding: 'base64'): str
  */
 export function bytesToBase64(bytes: Uint8Array): string {
   const buffer = (globalThis as { Buffer?: BufferLike }).Buffer;
-  if (buffer) return buffer.from(bytes).toString('base64');
+  // A view of the same memory: Buffer.from(bytes) would copy the image first.
+  if (buffer) return buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
   let binary = '';
   for (let offset = 0; offset < bytes.length; offset += 0x8000) binary += String.fromCharCode(...bytes.subarray(offset, offset + 0x8000));
   return btoa(binary);

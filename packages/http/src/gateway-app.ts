@@ -1,9 +1,9 @@
 import { defaultModels, type ImageGenerator } from '@imagegen/core';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
 import type { JobStore } from './job-store.js';
 import { apiKeys } from './middlewares/api-keys.js';
+import { limitBody } from './middlewares/body-limit.js';
+import { corsHeaders } from './middlewares/cors-headers.js';
 import { errorsInOpenAiShape, notFoundInOpenAiShape } from './middlewares/openai-errors.js';
 import { rateLimit } from './middlewares/rate-limit.js';
 import { type InFlight, requestLog } from './middlewares/request-log.js';
@@ -91,20 +91,21 @@ export function createGatewayApp(parts: GatewayParts): { app: Hono<GatewayEnv>; 
   const app = new Hono<GatewayEnv>();
   app.use('*', requestLog({ logger, telemetry, inFlight }));
   if (parts.cors !== false) {
-    const allow = { allowHeaders: ['authorization', 'content-type', 'x-request-id'], maxAge: 600 };
     app.use(
       '*',
-      cors({ origin: parts.cors?.origin ?? '*', exposeHeaders: ['retry-after', 'x-request-id', 'x-imagegen-attempts'], ...allow }),
+      corsHeaders({
+        origin: parts.cors?.origin ?? '*',
+        allowHeaders: ['authorization', 'content-type', 'x-request-id'],
+        exposeHeaders: ['retry-after', 'x-request-id', 'x-imagegen-attempts'],
+        maxAge: 600,
+      }),
     );
   }
   // Images are fetched by <img> tags and plain GETs that carry no key: their names are unguessable.
   for (const path of ['/v1/images/generations', '/v1/models', '/v1/jobs/*']) app.use(path, protect);
 
-  app.post(
-    '/v1/images/generations',
-    bodyLimit({ maxSize: parts.maxBodyBytes ?? 64 * 1024, onError: tooLarge }),
-    rateLimit(parts.limiter),
-    (context) => (prefersAsync(context) ? startJob(context, generations, jobs) : generationsRoute(context)),
+  app.post('/v1/images/generations', limitBody(parts.maxBodyBytes ?? 64 * 1024, tooLarge), rateLimit(parts.limiter), (context) =>
+    prefersAsync(context) ? startJob(context, generations, jobs) : generationsRoute(context),
   );
   app.get('/v1/jobs/:id', jobHandler(jobs));
   app.get('/v1/images/:file', imageHandler(storage, Math.floor(imageMaxAgeMs / 1000)));

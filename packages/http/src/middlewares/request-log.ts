@@ -20,6 +20,9 @@ export function requestLog(options: { logger: GatewayLogger; telemetry: GatewayT
     const started = performance.now();
     const requestId = acceptedRequestId(context.req.header('x-request-id')) ?? crypto.randomUUID();
     context.set('requestId', requestId);
+    // Before the handler: a header set on a finished response makes Hono rebuild it around
+    // its body stream.
+    context.header('x-request-id', requestId);
     // The shared logger, not a child per request: a child costs more than most requests' work;
     // routes put reqId in their fields instead.
     context.set('logger', logger);
@@ -28,7 +31,6 @@ export function requestLog(options: { logger: GatewayLogger; telemetry: GatewayT
       await next();
     } finally {
       inFlight.active--;
-      context.header('x-request-id', requestId);
       const status = context.res.status;
       telemetry.request(context.req.routePath, context.req.method, status);
       logger.info(

@@ -1,6 +1,7 @@
 import { DEFAULT_MAX_PROMPT_LENGTH, defaultModels, type GenerateOptions, promptProblem } from '@imagegen/core';
 import type { Context } from 'hono';
 import { gatewayErrorFor } from '../error-mapping.js';
+import { imagesAnswerJson } from '../images-json.js';
 import { type WorkOutcome, workError } from '../queue/image-work.js';
 import type { WorkQueue } from '../queue/work-queue.js';
 import type { ImageStorage } from '../storage/image-storage.js';
@@ -144,6 +145,6 @@ export function generationsHandler(deps: GenerationsDeps) {
     });
     // Not part of OpenAI's answer: a header that clients who care can read (the demo shows it).
     context.header('x-imagegen-attempts', answer.attempts.join(','));
-    return context.json(answer.body);
+    return context.body(imagesAnswerJson(answer.body), 200, { 'content-type': 'application/json' });
   };
 }

@@ -19,13 +19,12 @@ export function imageHandler(storage: ImageStorage, maxAgeSeconds: number) {
     }
     const image = await storage.open(name);
     if (!image) throw notFound();
-    return new Response(image.body, {
-      headers: {
-        'content-type': image.contentType,
-        'content-length': String(image.size),
-        'cache-control': `public, max-age=${maxAgeSeconds}, immutable`,
-        'x-content-type-options': 'nosniff',
-      },
+    // Through the context, so that the headers set before the handler (request id, CORS) stay.
+    return context.body(image.body, 200, {
+      'content-type': image.contentType,
+      'content-length': String(image.size),
+      'cache-control': `public, max-age=${maxAgeSeconds}, immutable`,
+      'x-content-type-options': 'nosniff',
     });
   };
 }
