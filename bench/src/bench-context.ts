@@ -14,6 +14,8 @@ export interface Row {
   name: string;
   figure: string;
   value: number;
+  /** How far the rounds of the figure spread (min-max), when it is measured in rounds. */
+  spread?: string;
   target: string;
   met: boolean;
   detail: string;

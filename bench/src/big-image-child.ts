@@ -1,6 +1,6 @@
 // One 200 MB image in a process of its own, so that its peak RSS is its own: `imagegen` streams
 // it to disk, `buffer` is the baseline that reads it whole (arrayBuffer) and then writes it,
-// `stream` is raw undici piped to a file: the floor any streaming client pays on Node.
+// `stream` is the global fetch's body piped to a file: the floor any streaming client pays on Node.
 import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -8,7 +8,6 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { join } from 'node:path';
 import { createImageGenerator } from '@imagegen/core/node';
-import { Agent, fetch } from 'undici';
 
 const [mode, url, dir] = process.argv.slice(2) as [string, string, string];
 let ok: boolean;
@@ -26,22 +25,18 @@ if (mode === 'imagegen') {
   if (!result.ok) process.stderr.write(`${result.error.code}: ${result.error.message}\n`);
   await generator.close();
 } else if (mode === 'stream') {
-  // The floor of streaming on Node: undici's body piped to a file, no checks at all.
-  const agent = new Agent({ connections: 10 });
-  await writeFile(join(dir, 'warm.png'), Buffer.from(await (await fetch(`${url}?prompt=warm`, { dispatcher: agent })).arrayBuffer()));
+  // The floor of streaming on Node: the fetch body piped to a file, no checks at all.
+  await writeFile(join(dir, 'warm.png'), Buffer.from(await (await fetch(`${url}?prompt=warm`)).arrayBuffer()));
   before = process.memoryUsage().rss;
-  const response = await fetch(`${url}?prompt=big`, { dispatcher: agent });
+  const response = await fetch(`${url}?prompt=big`);
   await pipeline(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>), createWriteStream(join(dir, 'streamed.png')));
   ok = response.ok;
-  await agent.close();
 } else {
-  const agent = new Agent({ connections: 10 });
-  await writeFile(join(dir, 'warm.png'), Buffer.from(await (await fetch(`${url}?prompt=warm`, { dispatcher: agent })).arrayBuffer()));
+  await writeFile(join(dir, 'warm.png'), Buffer.from(await (await fetch(`${url}?prompt=warm`)).arrayBuffer()));
   before = process.memoryUsage().rss;
-  const response = await fetch(`${url}?prompt=big`, { dispatcher: agent });
+  const response = await fetch(`${url}?prompt=big`);
   await writeFile(join(dir, 'buffered.png'), Buffer.from(await response.arrayBuffer()));
   ok = response.ok;
-  await agent.close();
 }
 const peak = process.resourceUsage().maxRSS * 1024;
 process.stdout.write(JSON.stringify({ ok, growthBytes: peak - before }));

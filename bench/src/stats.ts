@@ -11,6 +11,27 @@ export const ratio = (value: number, baseline: number): number => Math.round((va
 /** Milliseconds since `started` (a performance.now() reading). */
 export const since = (started: number): number => performance.now() - started;
 
+/** A ratio measured round by round: the median of the rounds' ratios and their range. */
+export interface RoundRatios {
+  value: number;
+  min: number;
+  max: number;
+  /** "min-max over N rounds", as the table prints it. */
+  spread: string;
+}
+
+/**
+ * Summarises per-round ratios (ours / baseline of the same round): the median, robust to a
+ * round that the machine disturbed, and the range, printed beside it.
+ */
+export function roundRatios(ratios: readonly number[]): RoundRatios {
+  const round2 = (value: number) => Math.round(value * 100) / 100;
+  const value = round2(quantile(ratios, 0.5));
+  const min = round2(Math.min(...ratios));
+  const max = round2(Math.max(...ratios));
+  return { value, min, max, spread: `${min.toFixed(2)}-${max.toFixed(2)} over ${ratios.length} rounds` };
+}
+
 /** Runs `task(i)` for i in [0, count) with at most `concurrency` at once. */
 export async function pool(count: number, concurrency: number, task: (index: number) => Promise<unknown>): Promise<void> {
   let next = 0;
@@ -19,4 +40,21 @@ export async function pool(count: number, concurrency: number, task: (index: num
       while (next < count) await task(next++);
     }),
   );
+}
+
+/**
+ * Runs `rounds` rounds of each side, alternating which goes first, and hands back each side's
+ * figure per round (the order is alternated so that neither always meets a warm machine).
+ */
+export async function interleaved<S extends string>(
+  sides: readonly S[],
+  rounds: number,
+  measure: (side: S, round: number) => Promise<number>,
+): Promise<Record<S, number[]>> {
+  const figures = Object.fromEntries(sides.map((side) => [side, [] as number[]])) as Record<S, number[]>;
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? sides : [...sides].reverse();
+    for (const side of order) figures[side].push(await measure(side, round));
+  }
+  return figures;
 }
