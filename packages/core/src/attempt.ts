@@ -1,3 +1,4 @@
+import type { CallStop } from './call-stop.js';
 import { errorSnippet } from './error-body.js';
 import type { ErrorFactory } from './error-factory.js';
 import { imageFileName } from './file-name.js';
@@ -19,8 +20,8 @@ export interface AttemptContext {
   model: ImageModel;
   request: ModelRequest;
   store: FileStore;
-  /** The call's signal: an abort or `close()` ends the attempt. */
-  signal: AbortSignal;
+  /** The call's stop: an abort or `close()` ends the attempt. */
+  stop: CallStop;
   requestIds: RequestIds;
   clock: Clock;
   timeouts: Timeouts;
@@ -37,15 +38,12 @@ export type StoredImage = Pick<GenerationSuccess, 'path' | 'contentType' | 'byte
  * throws (the retry loop classifies it), and nothing is left half-written.
  */
 export async function attemptOnce(context: AttemptContext): Promise<StoredImage> {
-  const { model, request, signal, clock, errors } = context;
-  // The attempt's own controller, linked to the caller's signal by a listener rather than
-  // AbortSignal.any: cheaper, and on success nothing is aborted (aborting a finished fetch
-  // still runs undici's listeners).
+  const { model, request, stop, clock, errors } = context;
+  // The attempt's own controller, linked to the call's stop: on success nothing is aborted
+  // (aborting a finished request still runs undici's listeners).
   const attemptController = new AbortController();
   const attemptSignal = attemptController.signal;
-  const forward = (): void => attemptController.abort(signal.reason);
-  if (signal.aborted) forward();
-  else signal.addEventListener('abort', forward, { once: true });
+  const unlink = stop.onStop((reason) => attemptController.abort(reason));
   const watchdog = new Watchdog(clock, context.timeouts.headersMs ?? DEFAULT_TIMEOUT_MS, () =>
     attemptController.abort(errors.make('timeout', model.name, { retryable: true })),
   );
@@ -98,6 +96,6 @@ export async function attemptOnce(context: AttemptContext): Promise<StoredImage>
     }
   } finally {
     watchdog.stop();
-    signal.removeEventListener('abort', forward);
+    unlink();
   }
 }

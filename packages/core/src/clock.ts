@@ -26,4 +26,8 @@ export const systemClock: Clock = {
       }, ms);
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
+  timer: (ms, onFire) => {
+    const handle = setTimeout(onFire, ms);
+    return () => clearTimeout(handle);
+  },
 };

@@ -79,7 +79,7 @@ export class ErrorFactory {
    * `aborted` (or `closed`); a transport failure as `timeout` when a timeout code is along its
    * cause chain, else `network` naming the most specific cause.
    */
-  fromThrown(error: unknown, model: string, signal: AbortSignal): ImageGenerationError {
+  fromThrown(error: unknown, model: string, signal: Pick<AbortSignal, 'aborted' | 'reason'>): ImageGenerationError {
     if (ImageGenerationError.isInstance(error)) return error;
     if (signal.aborted) return this.make(signal.reason === CLOSED ? 'closed' : 'aborted', model, { cause: error });
     if (causeCodes(error).some((code) => /TIMEOUT/i.test(code))) return this.make('timeout', model, { retryable: true, cause: error });

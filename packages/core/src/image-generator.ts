@@ -14,6 +14,8 @@ import { RequestIds } from './request-ids.js';
 import type { GenerationResult, GenerationSuccess } from './result.js';
 import { resolveRetryPolicy, withRetry } from './retry.js';
 import type { Settings } from './settings.js';
+import { SignalLinks } from './signal-links.js';
+import { CallStop } from './call-stop.js';
 
 /**
  * Sends a prompt to a Flux or SDXL worker and saves the image it answers. Every call resolves
@@ -37,9 +39,10 @@ export class ImageGenerator {
   private readonly models: Readonly<Record<string, ImageModel>>;
   private readonly transport: Transport;
   private readonly errors: ErrorFactory;
-  // A controller per call, not one for the whole generator: every attempt listens to its call's
-  // signal, and one shared signal would collect a listener per concurrent call.
-  private readonly inFlight = new Set<{ controller: AbortController; done: Promise<unknown> }>();
+  // A stop per call, not one for the whole generator: every attempt listens to its call's
+  // stop, and one shared signal would collect a listener per concurrent call.
+  private readonly inFlight = new Set<{ stop: CallStop; done: Promise<unknown> }>();
+  private readonly signals = new SignalLinks();
   private closing: Promise<void> | undefined;
 
   constructor(options: ImageGeneratorOptions) {
@@ -105,15 +108,16 @@ export class ImageGenerator {
     if ('notConfigured' in request) return fail('not_configured', request.notConfigured);
     if (options.signal?.aborted) return fail('aborted');
 
-    const controller = new AbortController();
-    const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
-    const done = this.run(spec, request, signal, options, started);
-    const entry = { controller, done };
+    const stop = new CallStop();
+    const unlink = options.signal ? this.signals.link(options.signal, stop) : undefined;
+    const done = this.run(spec, request, stop, options, started);
+    const entry = { stop, done };
     this.inFlight.add(entry);
     try {
       return await done;
     } finally {
       this.inFlight.delete(entry);
+      unlink?.();
     }
   }
 
@@ -127,7 +131,7 @@ export class ImageGenerator {
   close(): Promise<void> {
     this.closing ??= (async () => {
       const pending = [...this.inFlight];
-      for (const { controller } of pending) controller.abort(CLOSED);
+      for (const { stop } of pending) stop.abort(CLOSED);
       await Promise.allSettled(pending.map(({ done }) => done));
       await this.options.onClose?.();
     })();
@@ -138,7 +142,7 @@ export class ImageGenerator {
   private async run(
     spec: ImageModel,
     request: ModelRequest,
-    signal: AbortSignal,
+    stop: CallStop,
     options: GenerateOptions,
     started: number,
   ): Promise<GenerationResult> {
@@ -149,7 +153,7 @@ export class ImageGenerator {
       model: spec,
       request,
       store: options.store ?? this.options.store,
-      signal,
+      stop,
       requestIds,
       clock: this.clock,
       timeouts: this.options.timeouts ?? {},
@@ -168,8 +172,8 @@ export class ImageGenerator {
         {
           policy,
           clock: this.clock,
-          signal,
-          toError: (error) => this.errors.fromThrown(error, spec.name, signal),
+          stop,
+          toError: (error) => this.errors.fromThrown(error, spec.name, stop),
           onRetry: (retry) => {
             const event = { ...retry, model: spec.name, requestId: requestIds.current };
             const { attempt, delayMs, error } = retry;
@@ -185,7 +189,7 @@ export class ImageGenerator {
       return result;
     } catch (error) {
       // withRetry throws only ImageGenerationErrors, with their attempts counted.
-      const failure = this.errors.fromThrown(error, spec.name, signal);
+      const failure = this.errors.fromThrown(error, spec.name, stop);
       this.logger.info(
         { model: spec.name, code: failure.code, status: failure.status, attempts: failure.attempts },
         'image generation failed',

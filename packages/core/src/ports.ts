@@ -65,6 +65,11 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms`; rejects with the signal's reason when it aborts first. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Calls `onFire` after `ms` unless the returned function is called first. Optional: without
+   * it, timers are built on `sleep` with an AbortController each, which costs more per image.
+   */
+  timer?(ms: number, onFire: () => void): () => void;
 }
 
 /** A structured logger (pino's call shape: fields first, then the message). */

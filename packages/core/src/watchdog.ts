@@ -1,39 +1,44 @@
 import type { Clock } from './ports.js';
 
-// Cheap abort reasons: abort() without one builds a DOMException with a stack.
-const STOPPED = Symbol('stopped');
-const RESCHEDULED = Symbol('rescheduled');
+/** A timer that can be cancelled: the clock's own, or one built on its `sleep`. */
+function startTimer(clock: Clock, ms: number, onFire: () => void): () => void {
+  if (clock.timer) return clock.timer(ms, onFire);
+  const cancel = new AbortController();
+  clock.sleep(ms, cancel.signal).then(onFire, () => {});
+  return () => cancel.abort();
+}
 
 /**
- * One timer per attempt for every time limit of it: it fires when nothing happened for the
- * current phase's limit (waiting for headers, then between two chunks of the body). Activity
- * only moves a timestamp, so a body of a thousand chunks still costs one timer, and the
- * injected clock (fake in tests) drives it.
+ * One timer at a time per attempt for every time limit of it: it fires when nothing happened
+ * for the current phase's limit (waiting for headers, then between two chunks of the body).
+ * Activity only moves a timestamp; when the timer fires early because of it, it is set again
+ * for the rest. So a body of a thousand chunks still costs one timer, and the injected clock
+ * (fake in tests) drives it.
  */
 export class Watchdog {
   private last: number;
+  private cancel: () => void;
   private stopped = false;
-  private sleeper = new AbortController();
 
   constructor(
     private readonly clock: Clock,
     private limitMs: number,
-    onExpire: () => void,
+    private readonly onExpire: () => void,
   ) {
     this.last = clock.now();
-    void this.run().then((expired) => expired && onExpire());
+    this.cancel = startTimer(clock, limitMs, this.check);
   }
 
-  private async run(): Promise<boolean> {
-    for (let wait = this.limitMs; wait > 0 && !this.stopped; wait = this.last + this.limitMs - this.clock.now()) {
-      try {
-        await this.clock.sleep(wait, this.sleeper.signal);
-      } catch {
-        // Stopped, or rescheduled for a shorter limit: the loop condition tells which.
-      }
+  private readonly check = (): void => {
+    if (this.stopped) return;
+    const left = this.last + this.limitMs - this.clock.now();
+    if (left <= 0) {
+      this.stopped = true;
+      this.onExpire();
+      return;
     }
-    return !this.stopped;
-  }
+    this.cancel = startTimer(this.clock, left, this.check);
+  };
 
   /** Something happened: the current limit counts again from now. */
   touch(): void {
@@ -46,14 +51,13 @@ export class Watchdog {
     this.limitMs = limitMs;
     this.touch();
     if (shorter) {
-      const current = this.sleeper;
-      this.sleeper = new AbortController();
-      current.abort(RESCHEDULED);
+      this.cancel();
+      this.cancel = startTimer(this.clock, limitMs, this.check);
     }
   }
 
   stop(): void {
     this.stopped = true;
-    this.sleeper.abort(STOPPED);
+    this.cancel();
   }
 }

@@ -2,6 +2,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type GenerationResult, imageError } from '@imagegen/core';
 import type { Command } from 'commander';
+import PQueue from 'p-queue';
 import { type BatchItem, countPrompts, readBatch } from '../batch-input.js';
 import { EXIT } from '../exit-codes.js';
 import { abortOnInterrupt } from '../interrupt.js';
@@ -102,15 +103,20 @@ async function batch(source: string, flags: BatchFlags, command: Command): Promi
     progress.update(counts);
   };
 
-  const active = new Set<Promise<void>>();
+  // p-queue, not Promise.race over the running tasks: each race leaves a reaction on every
+  // task still running, garbage that grew the heap with the batch's length.
+  const queue = new PQueue({ concurrency: flags.concurrency });
+  let failure: unknown;
   try {
     for await (const item of readBatch(source, flags.model)) {
       if (interrupt.interrupted()) break;
-      while (active.size >= flags.concurrency) await Promise.race(active);
-      const task: Promise<void> = run(item).finally(() => active.delete(task));
-      active.add(task);
+      // Read ahead no more than one prompt: memory stays flat whatever the input's length.
+      await queue.onSizeLessThan(1);
+      queue.add(() => run(item)).catch((error: unknown) => (failure ??= error));
     }
-    await Promise.all(active);
+    await queue.onIdle();
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the task's own error, passed on as it was
+    if (failure !== undefined) throw failure;
   } finally {
     progress.stop();
     interrupt.dispose();
