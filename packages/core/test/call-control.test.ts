@@ -70,7 +70,7 @@ describe('SignalLinks', () => {
 describe('Watchdog on a clock with only sleep', () => {
   it('fires after the limit, counted again from each touch', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    const sleepOnly: Clock = { now: systemClock.now, sleep: systemClock.sleep };
+    const sleepOnly: Clock = { now: () => systemClock.now(), sleep: (ms, signal) => systemClock.sleep(ms, signal) };
     const expired = vi.fn();
     const watchdog = new Watchdog(sleepOnly, 1000, expired);
     await vi.advanceTimersByTimeAsync(600);
