@@ -47,7 +47,7 @@ export async function gateway(worker: TestWorker): Promise<void> {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ prompt: 'bench', response_format: 'b64_json' }),
         },
-        (error, result) => (error ? reject(error) : resolve({ result, seconds: (last - started) / 1000 })),
+        (error: Error | null, result) => (error ? reject(error) : resolve({ result, seconds: (last - started) / 1000 })),
       );
       instance.on('response', () => {
         last = performance.now();
