@@ -28,8 +28,8 @@ async function sides(worker: TestWorker) {
 }
 
 export async function sequentialLatency(worker: TestWorker): Promise<void> {
-  const rounds = QUICK ? 4 : 12;
-  const perRound = QUICK ? 50 : 100;
+  const rounds = QUICK ? 4 : 24;
+  const perRound = QUICK ? 50 : 60;
   log(`1. sequential latency: ${rounds} rounds of ${perRound} generations per side, one each in turn`);
   const { one, close } = await sides(worker);
   for (let index = 0; index < 300; index++) {
@@ -67,8 +67,9 @@ export async function sequentialLatency(worker: TestWorker): Promise<void> {
 }
 
 export async function throughput(worker: TestWorker, concurrency: number): Promise<void> {
-  const rounds = QUICK ? 4 : 24;
-  const perRound = QUICK ? 100 : 200;
+  // Many short rounds: the median of their paired ratios shrugs off a round the machine disturbed.
+  const rounds = QUICK ? 4 : 48;
+  const perRound = QUICK ? 100 : 120;
   log(`2. throughput at concurrency ${concurrency}: ${rounds} rounds of ${perRound} generations per side, interleaved`);
   const { one, close } = await sides(worker);
   await pool(200, concurrency, (index) => one('ours', `warm ${index}`));

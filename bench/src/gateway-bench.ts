@@ -24,8 +24,8 @@ function bareProxy(worker: TestWorker, agent: Agent): Hono {
 }
 
 export async function gateway(worker: TestWorker): Promise<void> {
-  const rounds = QUICK ? 3 : 16;
-  const amount = QUICK ? 600 : 1000;
+  const rounds = QUICK ? 3 : 32;
+  const amount = QUICK ? 300 : 600;
   log(`4. gateway: autocannon, 32 connections, ${rounds} rounds of ${amount} requests per side, interleaved`);
   const dir = await scratch('gw');
   const generator = generatorFor(worker, dir);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { inputLines } from './input-lines.js';
 
 /** One prompt of a batch, as read from its line. */
 export interface BatchItem {
@@ -46,10 +47,9 @@ function parseLine(text: string, line: number, defaultModel: string): Omit<Batch
  * memory stays flat whatever the input's length.
  */
 export async function* readBatch(source: string, defaultModel: string): AsyncGenerator<BatchItem> {
-  const input = source === '-' ? process.stdin : createReadStream(source, { encoding: 'utf8' });
-  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  const input = source === '-' ? process.stdin : createReadStream(source, { highWaterMark: 16 * 1024 });
   let line = 0;
-  for await (const text of lines) {
+  for await (const text of inputLines(input)) {
     line++;
     if (text.trim() === '') continue;
     const item = parseLine(text, line, defaultModel);
