@@ -4,7 +4,7 @@ import { createImageGenerator } from '@imagegen/core/node';
 import type { TestWorker } from '@imagegen/testkit';
 import { log, QUICK, rows, scratch } from './bench-context.js';
 import { rawClient } from './raw-client.js';
-import { interleaved, pool, quantile, roundRatios, since } from './stats.js';
+import { interleaved, mean, pool, quantile, roundRatios, since } from './stats.js';
 
 /** A generator over the worker's Flux route, writing into `dir`, silent. */
 export function generatorFor(worker: TestWorker, dir: string) {
@@ -80,7 +80,6 @@ export async function throughput(worker: TestWorker, concurrency: number): Promi
     return (perRound / since(started)) * 1000;
   });
   const summary = roundRatios(rates.ours.map((ours, round) => ours / rates.raw[round]!));
-  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
   rows.push({
     name: `2 throughput at concurrency ${concurrency}`,
     figure: 'imagegen/raw images/s',

@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { log, PNG_64K, QUICK, rows, scratch } from './bench-context.js';
 import { generatorFor } from './core-bench.js';
 import { listen } from './loopback-server.js';
-import { interleaved, pool, roundRatios, since } from './stats.js';
+import { interleaved, mean, pool, roundRatios, since } from './stats.js';
 
 type Side = 'openai' | 'gateway' | 'core';
 
@@ -53,7 +53,6 @@ export async function peer(worker: TestWorker): Promise<void> {
     await pool(perRound, concurrency, (index) => one(side, `peer ${round} ${index}`));
     return (perRound / since(started)) * 1000;
   });
-  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
   const gatewayRatio = roundRatios(rates.gateway.map((rate, round) => rate / rates.openai[round]!));
   const coreRatio = roundRatios(rates.core.map((rate, round) => rate / rates.openai[round]!));
   rows.push({

@@ -5,6 +5,9 @@ export function quantile(values: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
+/** The arithmetic mean of a list of numbers. */
+export const mean = (values: readonly number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
+
 /** A ratio to two decimals, as the table prints it. */
 export const ratio = (value: number, baseline: number): number => Math.round((value / baseline) * 100) / 100;
 

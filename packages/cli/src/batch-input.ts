@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { inputLines } from './input-lines.js';
 
 /** One prompt of a batch, as read from its line. */
@@ -64,7 +63,7 @@ export async function* readBatch(source: string, defaultModel: string): AsyncGen
 /** Counts the non-blank lines of a file without holding it (for the progress bar's total). */
 export async function countPrompts(path: string): Promise<number> {
   let count = 0;
-  for await (const text of createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY })) {
+  for await (const text of inputLines(createReadStream(path))) {
     if (text.trim() !== '') count++;
   }
   return count;

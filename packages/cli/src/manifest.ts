@@ -1,8 +1,8 @@
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { createInterface } from 'node:readline';
 import { ensureDir } from '@imagegen/core/node';
+import { inputLines } from './input-lines.js';
 
 /** One line of a batch manifest (JSON lines in the output directory). */
 export interface ManifestEntry {
@@ -29,7 +29,7 @@ export async function readSucceeded(path: string): Promise<Map<string, string>> 
   } catch {
     return succeeded;
   }
-  for await (const text of createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY })) {
+  for await (const text of inputLines(createReadStream(path))) {
     let entry: ManifestEntry;
     try {
       entry = JSON.parse(text) as ManifestEntry;

@@ -12,6 +12,7 @@ describe('inputLines', () => {
   it('splits on LF and CRLF across chunk boundaries, keeps empty lines, and yields a last line without an end', async () => {
     expect(await collect(['a cat\r', '\nthe sea\n\n', 'sp', 'lit\r\nlast'])).toEqual(['a cat', 'the sea', '', 'split', 'last']);
     expect(await collect(['one\n'])).toEqual(['one']);
+    expect(await collect(['old\rmac\r', 'line\r'])).toEqual(['old', 'mac', 'line']);
     expect(await collect([])).toEqual([]);
   });
 

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CallStop } from '../src/call-stop.js';
-import { ImageGenerator, loadSettings, MemoryStore, systemClock, type Clock, type Transport } from '../src/index.js';
+import { ImageGenerator, loadSettings, MemoryStore, type Transport } from '../src/index.js';
 import { SignalLinks } from '../src/signal-links.js';
-import { Watchdog } from '../src/watchdog.js';
 import { makePng } from '@imagegen/testkit';
 
 afterEach(() => void vi.useRealTimers());
@@ -64,25 +63,6 @@ describe('SignalLinks', () => {
     const stop = new CallStop();
     links.link(AbortSignal.abort('gone'), stop);
     expect(stop.reason).toBe('gone');
-  });
-});
-
-describe('Watchdog on a clock with only sleep', () => {
-  it('fires after the limit, counted again from each touch', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    const sleepOnly: Clock = { now: () => systemClock.now(), sleep: (ms, signal) => systemClock.sleep(ms, signal) };
-    const expired = vi.fn();
-    const watchdog = new Watchdog(sleepOnly, 1000, expired);
-    await vi.advanceTimersByTimeAsync(600);
-    watchdog.touch();
-    await vi.advanceTimersByTimeAsync(999);
-    expect(expired).not.toHaveBeenCalled();
-    await vi.advanceTimersByTimeAsync(1);
-    expect(expired).toHaveBeenCalledOnce();
-    const quiet = vi.fn();
-    new Watchdog(sleepOnly, 100, quiet).stop();
-    await vi.advanceTimersByTimeAsync(1000);
-    expect(quiet).not.toHaveBeenCalled();
   });
 });
 

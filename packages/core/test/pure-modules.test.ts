@@ -1,14 +1,29 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { defaultModels, ErrorFactory, ERROR_CODES, ImageGenerationError, imageError, loadSettings, systemClock } from '../src/index.js';
+import {
+  type Clock,
+  defaultModels,
+  ErrorFactory,
+  ERROR_CODES,
+  ImageGenerationError,
+  imageError,
+  loadSettings,
+  systemClock,
+} from '../src/index.js';
 import { Watchdog } from '../src/watchdog.js';
 
 afterEach(() => void vi.useRealTimers());
 
-describe('Watchdog (fake timers)', () => {
+// The system clock has a timer; a clock with only `sleep` gets one built on it.
+const sleepOnly: Clock = { now: () => systemClock.now(), sleep: (ms, signal) => systemClock.sleep(ms, signal) };
+
+describe.each([
+  ['the system clock', systemClock],
+  ['a clock with only sleep', sleepOnly],
+])('Watchdog on %s (fake timers)', (_, clock) => {
   it('fires after the limit of silence, and each touch restarts the count', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const expired = vi.fn();
-    const watchdog = new Watchdog(systemClock, 1000, expired);
+    const watchdog = new Watchdog(clock, 1000, expired);
     await vi.advanceTimersByTimeAsync(900);
     watchdog.touch();
     await vi.advanceTimersByTimeAsync(900);
@@ -20,7 +35,7 @@ describe('Watchdog (fake timers)', () => {
   it('a shorter phase takes effect at once; stop silences it', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const expired = vi.fn();
-    const watchdog = new Watchdog(systemClock, 120_000, expired);
+    const watchdog = new Watchdog(clock, 120_000, expired);
     await vi.advanceTimersByTimeAsync(10);
     watchdog.phase(500);
     await vi.advanceTimersByTimeAsync(499);
@@ -29,7 +44,7 @@ describe('Watchdog (fake timers)', () => {
     expect(expired).toHaveBeenCalledOnce();
 
     const quiet = vi.fn();
-    new Watchdog(systemClock, 100, quiet).stop();
+    new Watchdog(clock, 100, quiet).stop();
     await vi.advanceTimersByTimeAsync(1000);
     expect(quiet).not.toHaveBeenCalled();
   });
