@@ -11,6 +11,9 @@ export interface BatchItem {
   seed?: number;
   width?: number;
   height?: number;
+  steps?: number;
+  guidance?: number;
+  negativePrompt?: string;
   /** Stable identity across runs of the same input: line number plus content. */
   key: string;
   /** Why the line can't be generated, when it can't. */
@@ -20,7 +23,10 @@ export interface BatchItem {
 const optionalInteger = (value: unknown): number | undefined | false =>
   value === undefined || value === null ? undefined : Number.isInteger(value) ? (value as number) : false;
 
-/** Reads one line: a plain prompt, or JSON `{ "prompt", "model"?, "seed"?, "width"?, "height"? }`. */
+/**
+ * Reads one line: a plain prompt, or JSON `{ "prompt", "model"?, "seed"?, "width"?, "height"?,
+ * "steps"?, "guidance"?, "negative_prompt"? }`.
+ */
 function parseLine(text: string, line: number, defaultModel: string): Omit<BatchItem, 'key'> {
   if (!text.trimStart().startsWith('{')) return { line, prompt: text, model: defaultModel };
   let record: Record<string, unknown>;
@@ -33,10 +39,19 @@ function parseLine(text: string, line: number, defaultModel: string): Omit<Batch
   const model = record.model === undefined ? defaultModel : typeof record.model === 'string' ? record.model : JSON.stringify(record.model);
   const item: Omit<BatchItem, 'key'> = { line, prompt, model };
   if (typeof record.prompt !== 'string') item.problem = '"prompt" must be a string';
-  for (const name of ['seed', 'width', 'height'] as const) {
+  for (const name of ['seed', 'width', 'height', 'steps'] as const) {
     const value = optionalInteger(record[name]);
     if (value === false) item.problem = `"${name}" must be an integer`;
     else if (value !== undefined) item[name] = value;
+  }
+  if (record.guidance !== undefined && record.guidance !== null) {
+    if (typeof record.guidance === 'number' && Number.isFinite(record.guidance)) item.guidance = record.guidance;
+    else item.problem = '"guidance" must be a number';
+  }
+  const negative = record.negative_prompt ?? record.negativePrompt;
+  if (negative !== undefined && negative !== null) {
+    if (typeof negative === 'string') item.negativePrompt = negative;
+    else item.problem = '"negative_prompt" must be a string';
   }
   return item;
 }
@@ -52,7 +67,11 @@ export async function* readBatch(source: string, defaultModel: string): AsyncGen
     line++;
     if (text.trim() === '') continue;
     const item = parseLine(text, line, defaultModel);
-    const content = JSON.stringify([item.model, item.prompt, item.seed, item.width, item.height]);
+    // Inputs added later go at the end only when set, so that keys of earlier runs stay valid.
+    const extra = [item.steps, item.guidance, item.negativePrompt].some((value) => value !== undefined)
+      ? [item.steps, item.guidance, item.negativePrompt]
+      : [];
+    const content = JSON.stringify([item.model, item.prompt, item.seed, item.width, item.height, ...extra]);
     const digest = createHash('sha256').update(content).digest('hex').slice(0, 32);
     // The line number tells two copies of a prompt apart without remembering every line read,
     // so memory stays flat however long the input is.

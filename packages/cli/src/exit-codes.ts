@@ -19,6 +19,7 @@ const byCode: Readonly<Record<ErrorCode, number>> = {
   unauthorized: EXIT.rejected,
   method_not_allowed: EXIT.rejected,
   rate_limited: EXIT.rejected,
+  quota_exceeded: EXIT.rejected,
   server_error: EXIT.workerFailure,
   timeout: EXIT.workerFailure,
   network: EXIT.workerFailure,
@@ -41,6 +42,6 @@ export const EXIT_CODES_HELP = `Exit codes:
   1    some prompts of a batch failed, or a local I/O error
   2    usage error or invalid input (bad flag, empty or too long prompt)
   3    not configured (a worker URL or the SDXL key is missing or invalid)
-  4    rejected by the worker (HTTP 400, 401, 405, 429)
+  4    rejected by the worker (HTTP 400, 401, 405, 429, a used-up quota)
   5    worker or network failure after retries, timeout, bad or too large response
   130  interrupted (Ctrl-C)`;

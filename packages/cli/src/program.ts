@@ -6,6 +6,7 @@ import { registerClean } from './commands/clean.js';
 import { registerConfig } from './commands/config.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerGenerate } from './commands/generate.js';
+import { registerModels } from './commands/models.js';
 import { registerQueueWorker } from './commands/queue-worker.js';
 import { registerServe } from './commands/serve.js';
 import { registerWorkers } from './commands/workers.js';
@@ -21,16 +22,19 @@ async function run(action: () => Promise<number>): Promise<void> {
 /** The `imagegen` program with every command registered. */
 export function buildProgram(): Command {
   const program = new Command('imagegen')
-    .description('Turn a text prompt into an image file via Flux and SDXL workers (offline local previews when none is configured).')
+    .description(
+      'Turn a text prompt into an image file with any Workers AI image model: through your worker, the Workers AI REST API or AI Gateway (offline local previews when none is configured).',
+    )
     .version(version, '-v, --version')
     .exitOverride()
     .showHelpAfterError()
     .addHelpText(
       'after',
-      `\nSettings: flags > environment > .env in the current directory:\n  FLUX_WORKER_URL, SDXL_WORKER_URL, SDXL_API_KEY, IMAGEGEN_OUTPUT_DIR\n\n${EXIT_CODES_HELP}`,
+      `\nSettings: flags > environment > .env in the current directory:\n  CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_API_TOKEN, CLOUDFLARE_API_BASE_URL, CLOUDFLARE_AI_GATEWAY,\n  CLOUDFLARE_AI_GATEWAY_BASE_URL, IMAGEGEN_WORKER_URL, IMAGEGEN_WORKER_KEY,\n  FLUX_WORKER_URL, SDXL_WORKER_URL, SDXL_API_KEY, IMAGEGEN_OUTPUT_DIR\n\n${EXIT_CODES_HELP}`,
     );
   registerGenerate(program, run);
   registerBatch(program, run);
+  registerModels(program, run);
   registerWorkers(program, run);
   registerServe(program, run);
   registerQueueWorker(program, run);

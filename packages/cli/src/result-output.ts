@@ -9,10 +9,12 @@ export function resultJson(result: GenerationResult, extra: Record<string, unkno
 const sizeText = (bytes: number): string =>
   bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} kB`;
 
-/** The short human line on stderr after a success: model, size, attempts, time. */
+/** The short human line on stderr after a success: model, route, seed, size, attempts, time. */
 export function successLine(result: GenerationSuccess): string {
   const attempts = `${result.attempts} attempt${result.attempts === 1 ? '' : 's'}`;
-  return `${pc.green('✔')} ${result.model} · ${sizeText(result.bytes)} · ${attempts} · ${(result.durationMs / 1000).toFixed(2)} s`;
+  const route = `via ${result.route}${result.cacheStatus ? ` (cache ${result.cacheStatus})` : ''}`;
+  const seed = result.seed === undefined ? '' : ` · seed ${result.seed}`;
+  return `${pc.green('✔')} ${result.model} ${route}${seed} · ${sizeText(result.bytes)} · ${attempts} · ${(result.durationMs / 1000).toFixed(2)} s`;
 }
 
 /** The human line on stderr after a failure: code, message, status. */

@@ -22,19 +22,20 @@ export interface RuntimeOptions {
 }
 
 /**
- * Builds the generator from resolved settings. With no worker URL configured at all, starts
- * the local preview workers in-process (offline) and says so. Leftover temporary files of
+ * Builds the generator from resolved settings. With no route configured at all (no worker, no
+ * Workers AI account), starts the local preview workers in-process (offline) and says so: every
+ * catalogue model is then reached by the `local` route. Leftover temporary files of
  * earlier killed runs are removed from the output directory first.
  */
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   let env = options.resolved.env;
   let settings = loadSettings(env);
   let stopWorkers: (() => Promise<void>) | undefined;
-  if (!settings.fluxWorkerUrl && !settings.sdxlWorkerUrl) {
+  if (!settings.fluxWorkerUrl && !settings.sdxlWorkerUrl && !settings.workerUrl && !settings.accountId) {
     const { startLocalWorkers } = await import('@imagegen/workers');
     const workers = await startLocalWorkers();
     stopWorkers = () => workers.close();
-    env = { ...env, ...workers.env };
+    env = { ...env, ...workers.previewEnv };
     settings = loadSettings(env);
     options.say(`no worker configured: using the local preview workers (offline) at ${workers.url}`);
   }

@@ -3,7 +3,22 @@ import { resolve } from 'node:path';
 import { parse } from 'dotenv';
 
 /** The settings the CLI reads, by environment name. */
-export const SETTING_NAMES = ['FLUX_WORKER_URL', 'SDXL_WORKER_URL', 'SDXL_API_KEY', 'IMAGEGEN_OUTPUT_DIR'] as const;
+export const SETTING_NAMES = [
+  'CLOUDFLARE_ACCOUNT_ID',
+  'CLOUDFLARE_API_TOKEN',
+  'CLOUDFLARE_API_BASE_URL',
+  'CLOUDFLARE_AI_GATEWAY',
+  'CLOUDFLARE_AI_GATEWAY_BASE_URL',
+  'IMAGEGEN_WORKER_URL',
+  'IMAGEGEN_WORKER_KEY',
+  'FLUX_WORKER_URL',
+  'SDXL_WORKER_URL',
+  'SDXL_API_KEY',
+  'IMAGEGEN_OUTPUT_DIR',
+] as const;
+
+/** The settings whose values are secrets: shown redacted, never whole. */
+export const SECRET_SETTINGS: ReadonlySet<SettingName> = new Set(['CLOUDFLARE_API_TOKEN', 'IMAGEGEN_WORKER_KEY', 'SDXL_API_KEY']);
 export type SettingName = (typeof SETTING_NAMES)[number];
 
 /** Where a setting's value came from. */

@@ -18,7 +18,7 @@ describe('imagegen generate', () => {
     const path = run.stdout.trim();
     expect(path).toMatch(new RegExp(`^${fixture.out}/image_${model}_[0-9a-f]{8}_\\d+\\.png$`));
     expect(await readFile(path)).toEqual(TINY_PNG);
-    expect(run.stderr).toMatch(new RegExp(`${model} · [\\d.]+ kB · 1 attempt · [\\d.]+ s`));
+    expect(run.stderr).toMatch(new RegExp(`${model} via worker · [\\d.]+ kB · 1 attempt · [\\d.]+ s`));
     expect(fixture.worker.requests[0]?.prompt).toBe('a red fox');
   });
 
@@ -29,8 +29,27 @@ describe('imagegen generate', () => {
     });
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout) as Record<string, unknown>;
-    expect(result).toMatchObject({ ok: true, model: 'sdxl', contentType: 'image/png', attempts: 1, bytes: TINY_PNG.length });
-    expect(Object.keys(result).sort()).toEqual(['attempts', 'bytes', 'contentType', 'durationMs', 'model', 'ok', 'path', 'requestId']);
+    expect(result).toMatchObject({
+      ok: true,
+      model: 'sdxl',
+      contentType: 'image/png',
+      attempts: 1,
+      bytes: TINY_PNG.length,
+      route: 'worker',
+      seed: 7,
+    });
+    expect(Object.keys(result).sort()).toEqual([
+      'attempts',
+      'bytes',
+      'contentType',
+      'durationMs',
+      'model',
+      'ok',
+      'path',
+      'requestId',
+      'route',
+      'seed',
+    ]);
     expect(fixture.worker.requests[0]?.json).toEqual({ prompt: 'a cat', seed: 7, width: 512, height: 768 });
   });
 

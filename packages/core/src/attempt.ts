@@ -1,4 +1,5 @@
 import type { CallStop } from './call-stop.js';
+import { readCloudflareFailure } from './cloudflare-errors.js';
 import { errorSnippet } from './error-body.js';
 import type { ErrorFactory } from './error-factory.js';
 import { imageFileName } from './file-name.js';
@@ -30,7 +31,7 @@ export interface AttemptContext {
 }
 
 /** What a successful attempt stored. */
-export type StoredImage = Pick<GenerationSuccess, 'path' | 'contentType' | 'bytes'>;
+export type StoredImage = Pick<GenerationSuccess, 'path' | 'contentType' | 'bytes' | 'cacheStatus'>;
 
 /**
  * One HTTP attempt, from request to stored file: the watchdog bounds the wait for headers and
@@ -67,6 +68,10 @@ export async function attemptOnce(context: AttemptContext): Promise<StoredImage>
     watchdog.phase(context.timeouts.bodyMs ?? DEFAULT_TIMEOUT_MS);
 
     if (response.status < 200 || response.status > 299) {
+      if (request.route !== 'worker') {
+        const failure = await readCloudflareFailure(response);
+        throw errors.forCloudflare(model, response, clock.now(), failure);
+      }
       // A 400's body says what was wrong ("steps must be ..."): worth a few hundred bytes.
       const detail = response.status === 400 ? await errorSnippet(response) : undefined;
       response.cancel();
@@ -86,7 +91,8 @@ export async function attemptOnce(context: AttemptContext): Promise<StoredImage>
         signal: attemptSignal,
         nextName: () => (context.requestIds.renew(), name()),
       });
-      return { path, contentType: image.format.contentType, bytes: image.bytes() };
+      const cacheStatus = response.headers.get('cf-aig-cache-status') ?? undefined;
+      return { path, contentType: image.format.contentType, bytes: image.bytes(), ...(cacheStatus ? { cacheStatus } : {}) };
     } catch (error) {
       const failure = image.failure() ?? stopReason();
       attemptController.abort(DONE);

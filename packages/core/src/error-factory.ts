@@ -1,3 +1,4 @@
+import { type CloudflareFailure, cloudflareMeaning } from './cloudflare-errors.js';
 import { type ErrorCode, ImageGenerationError } from './errors.js';
 import type { ImageModel } from './models/model.js';
 import { retryAfterMs } from './retry-timing.js';
@@ -12,6 +13,7 @@ export interface ErrorDetails {
   status?: number;
   retryAfterMs?: number | undefined;
   retryable?: boolean;
+  providerCode?: number;
   cause?: unknown;
 }
 
@@ -33,6 +35,7 @@ export function imageError(code: ErrorCode, model: string, details: ErrorDetails
     ...(details.status === undefined ? {} : { status: details.status }),
     retryable: details.retryable ?? retryableCodes.has(code),
     ...(details.retryAfterMs === undefined ? {} : { retryAfterMs: details.retryAfterMs }),
+    ...(details.providerCode === undefined ? {} : { providerCode: details.providerCode }),
     ...(details.cause === undefined ? {} : { cause: details.cause }),
   });
 }
@@ -59,12 +62,12 @@ export class ErrorFactory {
     this.secrets = Object.values(models).flatMap((model) => model.secrets?.(settings) ?? []);
   }
 
-  /** An error of `code` for `model`, with its message from the table. */
-  make(code: ErrorCode, model: string, details: ErrorDetails = {}): ImageGenerationError {
-    const override = Object.hasOwn(this.models, model) ? this.models[model]?.messages?.[code] : undefined;
-    const message =
+  /** An error of `code` for `model`, with its message from the table (or `message`, redacted all the same). */
+  make(code: ErrorCode, model: string, details: ErrorDetails = {}, message?: string): ImageGenerationError {
+    const override = message ?? (Object.hasOwn(this.models, model) ? this.models[model]?.messages?.[code] : undefined);
+    const text =
       override ?? defaultMessages[code]({ model, detail: details.detail, status: details.status, retryAfterMs: details.retryAfterMs });
-    return imageError(code, model, details, this.redact(message));
+    return imageError(code, model, details, this.redact(text));
   }
 
   /** The error for a worker's non-2xx answer; a 429 carries how long it asked to wait. */
@@ -72,6 +75,33 @@ export class ErrorFactory {
     const code = codeForStatus(response.status);
     const wait = code === 'rate_limited' ? retryAfterMs(response.headers, now) : undefined;
     return this.make(code, model, { status: response.status, retryAfterMs: wait, detail });
+  }
+
+  /**
+   * The error for a non-2xx answer of Cloudflare (REST, AI Gateway, the local preview): its
+   * error code read as imagegen's (3040 `rate_limited`, 3036 `quota_exceeded`, ...), kept as
+   * `providerCode`; an unknown code falls back on the HTTP status with Cloudflare's words.
+   */
+  forCloudflare(
+    model: Pick<ImageModel, 'name' | 'workersAiName'>,
+    response: Pick<TransportResponse, 'status' | 'headers'>,
+    now: number,
+    failure: CloudflareFailure = {},
+  ): ImageGenerationError {
+    const { status } = response;
+    const meaning = cloudflareMeaning(failure, status, { alias: model.name, id: model.workersAiName });
+    const code = meaning?.code ?? codeForStatus(status);
+    const details: ErrorDetails = {
+      status,
+      retryAfterMs: code === 'rate_limited' ? retryAfterMs(response.headers, now) : undefined,
+      ...(meaning?.retryable === undefined ? {} : { retryable: meaning.retryable }),
+      ...(failure.code === undefined ? {} : { providerCode: failure.code }),
+    };
+    if (meaning) return this.make(code, model.name, details, meaning.message);
+    const said = failure.message && `${failure.message}${failure.code === undefined ? '' : ` (Cloudflare ${failure.code})`}`;
+    // Cloudflare's own words follow the table's message, unless the message already holds them.
+    const base = defaultMessages[code]({ model: model.name, status, detail: said, retryAfterMs: details.retryAfterMs });
+    return this.make(code, model.name, details, said && !base.includes(said) ? `${base}: ${said}` : base);
   }
 
   /**

@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'unauthorized'
   | 'method_not_allowed'
   | 'rate_limited'
+  | 'quota_exceeded'
   | 'server_error'
   | 'timeout'
   | 'network'
@@ -23,6 +24,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'unauthorized',
   'method_not_allowed',
   'rate_limited',
+  'quota_exceeded',
   'server_error',
   'timeout',
   'network',
@@ -42,6 +44,8 @@ export interface ImageGenerationErrorInit {
   retryable?: boolean;
   retryAfterMs?: number;
   attempts?: number;
+  /** The upstream's own error code (Cloudflare's `errors[0].code`, such as 3040). */
+  providerCode?: number;
   cause?: unknown;
 }
 
@@ -68,6 +72,8 @@ export class ImageGenerationError extends Error {
   readonly retryAfterMs: number | undefined;
   /** How many HTTP attempts were made before this error was final (0: none was sent). */
   readonly attempts: number;
+  /** The upstream's own error code, when it gave one (Cloudflare's 3040, 3036, 5007...). */
+  readonly providerCode: number | undefined;
 
   constructor(init: ImageGenerationErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -77,6 +83,7 @@ export class ImageGenerationError extends Error {
     this.retryable = init.retryable ?? false;
     this.retryAfterMs = init.retryAfterMs;
     this.attempts = init.attempts ?? 0;
+    this.providerCode = init.providerCode;
     Object.defineProperty(this, marker, { value: true });
   }
 
@@ -89,7 +96,7 @@ export class ImageGenerationError extends Error {
    */
   withAttempts(attempts: number): ImageGenerationError {
     if (attempts === this.attempts) return this;
-    const { code, message, model, status, retryable, retryAfterMs } = this;
+    const { code, message, model, status, retryable, retryAfterMs, providerCode } = this;
     return new ImageGenerationError({
       code,
       message,
@@ -98,6 +105,7 @@ export class ImageGenerationError extends Error {
       retryable,
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       attempts,
+      ...(providerCode === undefined ? {} : { providerCode }),
       ...(this.cause === undefined ? {} : { cause: this.cause }),
     });
   }
@@ -125,6 +133,7 @@ export class ImageGenerationError extends Error {
     retryable: boolean;
     retryAfterMs?: number;
     attempts: number;
+    providerCode?: number;
   } {
     return {
       code: this.code,
@@ -134,6 +143,7 @@ export class ImageGenerationError extends Error {
       retryable: this.retryable,
       ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
       attempts: this.attempts,
+      ...(this.providerCode === undefined ? {} : { providerCode: this.providerCode }),
     };
   }
 }

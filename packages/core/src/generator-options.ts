@@ -1,4 +1,4 @@
-import type { GenerationParams, ImageModel } from './models/model.js';
+import type { CacheOptions, GenerationParams, ImageModel } from './models/model.js';
 import type { Clock, Fetch, FileStore, Logger, Transport } from './ports.js';
 import type { RetryEvent, RetryOptions } from './retry.js';
 import type { Settings } from './settings.js';
@@ -56,14 +56,14 @@ export interface ImageGeneratorOptions extends GenerationHooks {
   maxImageBytes?: number;
   /** @default 2048 */
   maxPromptLength?: number;
-  /** The models by name. @default { flux, sdxl } */
+  /** The models by alias (their Workers AI ids are accepted too). @default the whole catalogue */
   models?: Readonly<Record<string, ImageModel>>;
   /** Called once by `close()`, after in-flight generations have settled (the Node runtime closes its Agent). */
   onClose?: () => void | Promise<void>;
 }
 
-/** Options of one generation: an abort signal, parameters the model passes on, hooks. */
-export interface GenerateOptions extends GenerationParams, GenerationHooks {
+/** Options of one generation: an abort signal, the model's inputs, AI Gateway's cache, hooks. */
+export interface GenerateOptions extends GenerationParams, CacheOptions, GenerationHooks {
   signal?: AbortSignal;
   /** Where this image goes, instead of the generator's store (the gateway keeps `b64_json` images in memory). */
   store?: FileStore;

@@ -6,7 +6,7 @@ import { DEFAULT_MAX_IMAGE_BYTES, type GenerateOptions, type ImageGeneratorOptio
 import { silentLogger } from './logger.js';
 import { defaultModels } from './models/index.js';
 import type { ImageModel, ModelRequest } from './models/model.js';
-import { paramsProblem } from './params.js';
+import { cacheProblem, paramsProblem } from './params.js';
 import { fetchTransport } from './fetch-transport.js';
 import type { Clock, Logger, Transport } from './ports.js';
 import { DEFAULT_MAX_PROMPT_LENGTH, promptProblem } from './prompt.js';
@@ -66,6 +66,17 @@ export class ImageGenerator {
   }
 
   /**
+   * The model of an alias or a Workers AI id, or undefined.
+   *
+   * @example
+   * generator.model('@cf/leonardo/lucid-origin')?.name; // 'lucid-origin'
+   */
+  model(name: string): ImageModel | undefined {
+    if (Object.hasOwn(this.models, name)) return this.models[name];
+    return Object.values(this.models).find((model) => model.workersAiName === name);
+  }
+
+  /**
    * Generates with Flux (`GET <url>?prompt=...`).
    *
    * @example
@@ -93,7 +104,7 @@ export class ImageGenerator {
    */
   async generate(model: string, prompt: string, options: GenerateOptions = {}): Promise<GenerationResult> {
     const started = this.clock.now();
-    const spec = Object.hasOwn(this.models, model) ? this.models[model] : undefined;
+    const spec = this.model(model);
     const fail = (code: ErrorCode, detail?: string): GenerationResult => ({
       ok: false,
       error: this.errors.make(code, spec?.name ?? String(model), { detail }),
@@ -104,8 +115,11 @@ export class ImageGenerator {
     if (promptIssue) return fail('invalid_prompt', promptIssue);
     const paramsIssue = paramsProblem(spec, options);
     if (paramsIssue) return fail('bad_request', paramsIssue);
-    const request = spec.buildRequest(this.options.settings, prompt, options);
+    const cacheIssue = cacheProblem(options);
+    if (cacheIssue) return fail('bad_request', cacheIssue);
+    const request = spec.buildRequest(this.options.settings, prompt, options, options);
     if ('notConfigured' in request) return fail('not_configured', request.notConfigured);
+    if ('refused' in request) return fail('bad_request', request.refused);
     if (options.signal?.aborted) return fail('aborted');
 
     const stop = new CallStop();
@@ -184,7 +198,16 @@ export class ImageGenerator {
         },
       );
       const durationMs = Math.max(0, this.clock.now() - started);
-      const result: GenerationSuccess = { ok: true, ...saved, attempts, model: spec.name, durationMs, requestId: requestIds.current };
+      const result: GenerationSuccess = {
+        ok: true,
+        ...saved,
+        attempts,
+        model: spec.name,
+        durationMs,
+        requestId: requestIds.current,
+        route: request.route,
+        ...(request.seed === undefined ? {} : { seed: request.seed }),
+      };
       this.logger.debug({ model: spec.name, attempts, bytes: result.bytes }, 'image saved');
       return result;
     } catch (error) {

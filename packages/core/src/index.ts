@@ -13,18 +13,34 @@ export { ErrorFactory, imageError } from './error-factory.js';
 export type { ErrorDetails } from './error-factory.js';
 export type { ErrorCode, ImageGenerationErrorInit } from './errors.js';
 export type { GenerationFailure, GenerationResult, GenerationSuccess } from './result.js';
-export { loadSettings, DEFAULT_OUTPUT_DIR } from './settings.js';
+export { loadSettings, DEFAULT_AI_GATEWAY_BASE_URL, DEFAULT_API_BASE_URL, DEFAULT_OUTPUT_DIR } from './settings.js';
 export type { Settings } from './settings.js';
 export { resolveRetryPolicy, retryDelayMs, shouldRetry } from './retry.js';
 export type { RetryEvent, RetryOptions, RetryPolicy } from './retry.js';
 export { retryAfterMs } from './retry-timing.js';
-export { defaultModels, flux, sdxl } from './models/index.js';
-export type { GenerationParams, ImageModel, ModelName, ModelNotConfigured, ModelRequest } from './models/index.js';
+export { catalogueImageModel, defaultModels, flux, sdxl } from './models/index.js';
+export type {
+  CacheOptions,
+  GenerationParams,
+  ImageModel,
+  ModelName,
+  ModelNotConfigured,
+  ModelRequest,
+  ModelRequestRefused,
+  Route,
+} from './models/index.js';
+export { catalogue, findModel } from './catalogue/catalogue.js';
+export { CATALOGUE_CHECKED } from './catalogue/model-spec.js';
+export type { AnswerSpec, CatalogueModel, InputName, InputSpec } from './catalogue/model-spec.js';
+export { chooseRoute } from './routes/route-choice.js';
+export { cloudflareMeaning } from './cloudflare-errors.js';
+export type { CloudflareFailure } from './cloudflare-errors.js';
 export { sniffImage, isCompleteImage } from './sniff.js';
 export type { ImageFormat } from './sniff.js';
 export { imageFileName, newRequestId } from './file-name.js';
 export { promptProblem, DEFAULT_MAX_PROMPT_LENGTH } from './prompt.js';
-export { paramsProblem } from './params.js';
+export { cacheProblem, paramsIssue, paramsProblem, rangeText, takesInput, workersAiInputs } from './params.js';
+export type { ParamIssue } from './params.js';
 export { systemClock } from './clock.js';
 export { silentLogger } from './logger.js';
 export { MemoryStore } from './memory-store.js';

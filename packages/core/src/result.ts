@@ -1,4 +1,5 @@
 import type { ImageGenerationError } from './errors.js';
+import type { Route } from './models/model.js';
 
 /** A saved image. */
 export interface GenerationSuccess {
@@ -15,6 +16,12 @@ export interface GenerationSuccess {
   durationMs: number;
   /** The 8 hex digits in the file name. */
   requestId: string;
+  /** Which way the model was reached: your worker, the REST API, AI Gateway or the local preview. */
+  route: Route;
+  /** The seed sent (the caller's, or one imagegen picked): the same seed remakes the image. */
+  seed?: number;
+  /** AI Gateway's `cf-aig-cache-status` (`HIT`, `MISS`), on the `ai-gateway` route. */
+  cacheStatus?: string;
 }
 
 /** A generation that failed; nothing of it is left in the store. */

@@ -28,6 +28,7 @@ export const defaultMessages: Readonly<Record<ErrorCode, (context: MessageContex
     retryAfterMs === undefined
       ? 'Rate limit exceeded, please try again later'
       : `Rate limit exceeded, please retry after ${Math.ceil(retryAfterMs / 1000)} s`,
+  quota_exceeded: ({ detail }) => `Quota exceeded: ${detail ?? 'the account has used up its allocation'}`,
   server_error: ({ status }) => `Service error (HTTP ${status ?? 500}), please try again later`,
   timeout: () => 'Image generation request timed out',
   network: ({ detail }) => `Network error during image generation: ${detail ?? 'connection failed'}`,

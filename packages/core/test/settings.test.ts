@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ImageGenerationError, loadSettings } from '../src/index.js';
 
+const bases = { apiBaseUrl: 'https://api.cloudflare.com/client/v4', aiGatewayBaseUrl: 'https://gateway.ai.cloudflare.com/v1' };
+
 describe('loadSettings', () => {
-  it('reads the four variables and says whether generation is enabled', () => {
-    expect(loadSettings({})).toEqual({ outputDir: 'temp/images', isImageGenerationEnabled: false });
+  it('reads the seed variables and says whether generation is enabled', () => {
+    expect(loadSettings({})).toEqual({ ...bases, outputDir: 'temp/images', isImageGenerationEnabled: false });
     const settings = loadSettings({
       FLUX_WORKER_URL: ' https://flux.example.workers.dev ',
       SDXL_WORKER_URL: 'http://127.0.0.1:8787/sdxl',
@@ -14,6 +16,7 @@ describe('loadSettings', () => {
       fluxWorkerUrl: 'https://flux.example.workers.dev/',
       sdxlWorkerUrl: 'http://127.0.0.1:8787/sdxl',
       sdxlApiKey: 'k',
+      ...bases,
       outputDir: 'out',
       isImageGenerationEnabled: true,
     });
@@ -23,9 +26,44 @@ describe('loadSettings', () => {
     expect(loadSettings({ SDXL_WORKER_URL: 'https://s.example' }).isImageGenerationEnabled).toBe(false);
     expect(loadSettings({ SDXL_WORKER_URL: 'https://s.example', SDXL_API_KEY: 'k' }).isImageGenerationEnabled).toBe(true);
     expect(loadSettings({ FLUX_WORKER_URL: '   ', IMAGEGEN_OUTPUT_DIR: '' })).toEqual({
+      ...bases,
       outputDir: 'temp/images',
       isImageGenerationEnabled: false,
     });
+  });
+
+  it('reads the routes: generic worker, REST API, AI Gateway, with bases trimmed of their trailing slash', () => {
+    const settings = loadSettings({
+      IMAGEGEN_WORKER_URL: 'https://imagegen.example.workers.dev',
+      IMAGEGEN_WORKER_KEY: 'wk',
+      CLOUDFLARE_ACCOUNT_ID: 'acc',
+      CLOUDFLARE_API_TOKEN: 'tok',
+      CLOUDFLARE_API_BASE_URL: 'http://127.0.0.1:9000/client/v4/',
+      CLOUDFLARE_AI_GATEWAY: 'gw',
+    });
+    expect(settings).toMatchObject({
+      workerUrl: 'https://imagegen.example.workers.dev/',
+      workerKey: 'wk',
+      accountId: 'acc',
+      apiToken: 'tok',
+      apiBaseUrl: 'http://127.0.0.1:9000/client/v4',
+      aiGateway: 'gw',
+      aiGatewayBaseUrl: 'https://gateway.ai.cloudflare.com/v1',
+      isImageGenerationEnabled: true,
+    });
+    expect(loadSettings({ CLOUDFLARE_ACCOUNT_ID: 'a', CLOUDFLARE_API_TOKEN: 't' }).isImageGenerationEnabled).toBe(true);
+  });
+
+  it('refuses an account without a token (and a token without an account), naming the missing one and never the token', () => {
+    expect(() => loadSettings({ CLOUDFLARE_ACCOUNT_ID: 'a' })).toThrow(/CLOUDFLARE_API_TOKEN is not/);
+    let message = '';
+    try {
+      loadSettings({ CLOUDFLARE_API_TOKEN: 'sekret-token' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/CLOUDFLARE_ACCOUNT_ID is not/);
+    expect(message).not.toContain('sekret-token');
   });
 
   it.each(['ftp://flux.example', 'not a url', 'file:///etc/passwd', 'javascript:alert(1)'])('rejects %s as not_configured', (value) => {

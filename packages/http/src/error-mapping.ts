@@ -13,6 +13,7 @@ const rows: Readonly<Record<ErrorCode, Row>> = {
   unauthorized: { status: 502, type: 'server_error', code: 'upstream_unauthorized' },
   method_not_allowed: { status: 502, type: 'server_error', code: 'upstream_method_not_allowed' },
   rate_limited: { status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded' },
+  quota_exceeded: { status: 429, type: 'insufficient_quota', code: 'insufficient_quota' },
   server_error: { status: 502, type: 'server_error', code: 'upstream_error' },
   network: { status: 502, type: 'server_error', code: 'upstream_unreachable' },
   invalid_response: { status: 502, type: 'server_error', code: 'upstream_invalid_response' },

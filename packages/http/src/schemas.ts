@@ -13,15 +13,25 @@ export const MODEL_ALIASES: Readonly<Record<string, string>> = Object.fromEntrie
 export const generationRequestSchema = z
   .object({
     prompt: z.string().describe('What to draw; 1 to 2,048 characters.'),
-    model: z.string().default('flux').describe('flux, sdxl, or a Workers AI model name'),
+    model: z
+      .string()
+      .default('flux')
+      .describe(
+        'A catalogue alias (flux, flux-2-dev, flux-2-klein-4b, flux-2-klein-9b, sdxl, sdxl-lightning, dreamshaper-8-lcm, phoenix, lucid-origin) or its Workers AI id; GET /v1/models lists them.',
+      ),
     n: z.int().min(1).max(4).default(1).describe('How many images, 1 to 4.'),
     size: z
       .string()
       .regex(/^(\d{2,5}x\d{2,5}|auto)$/)
       .optional()
-      .describe('WxH, e.g. 1024x1024; only for models that take a size (sdxl).'),
+      .describe("WxH, e.g. 1024x1024; only for models that take a size, within the model's range."),
     response_format: z.enum(['url', 'b64_json']).default('url'),
-    seed: z.int().min(0).max(4_294_967_295).optional(),
+    seed: z.int().min(0).max(4_294_967_295).optional().describe('Seed of the first image (the next ones add 1); random when absent.'),
+    width: z.int().optional().describe("Image width in pixels, within the model's range (an alternative to size)."),
+    height: z.int().optional().describe("Image height in pixels, within the model's range (an alternative to size)."),
+    steps: z.int().optional().describe("Diffusion steps, within the model's range."),
+    guidance: z.number().optional().describe("How closely to follow the prompt, within the model's range."),
+    negative_prompt: z.string().optional().describe('What the image should not show (SDXL family, Phoenix).'),
     user: z.string().max(256).optional(),
   })
   .meta({ id: 'ImageGenerationRequest' });

@@ -55,7 +55,7 @@ describe('the official openai client, unmodified, against the gateway', () => {
     expect(response.data).toHaveLength(2);
     const image = await fetch(response.data![0]!.url!);
     expect(image.status).toBe(200);
-    expect(await sharp(Buffer.from(await image.arrayBuffer())).metadata()).toMatchObject({ format: 'jpeg', width: 512 });
+    expect(await sharp(Buffer.from(await image.arrayBuffer())).metadata()).toMatchObject({ format: 'jpeg', width: 1024 });
   });
 
   it("an upstream 400 is the client's BadRequestError with our message", async () => {

@@ -9,3 +9,8 @@ export { renderPreview } from './preview-image.js';
 export type { PreviewRequest } from './preview-image.js';
 export { startLocalWorkers } from './local-workers.js';
 export type { LocalWorkers, LocalWorkersOptions } from './local-workers.js';
+export { restRun } from './local-rest.js';
+export { previewRun } from './preview-run.js';
+export type { RunOutput } from './preview-run.js';
+export { readModelInputs } from './model-inputs.js';
+export type { ReadInputs } from './model-inputs.js';

@@ -1,48 +1,43 @@
-import { type AiBinding, FLUX_MODEL, SDXL_MODEL } from './ai-binding.js';
-import { renderPreview } from './preview-image.js';
+import { findModel } from '@imagegen/core';
+import type { AiBinding } from './ai-binding.js';
+import { readModelInputs } from './model-inputs.js';
+import { previewRun } from './preview-run.js';
 
 /** A local stand-in for `env.AI`, plus a fetch handler for miniflare's service bindings. */
 export interface LocalAi extends AiBinding {
   /**
    * The same binding over HTTP: `POST` JSON `{ model, inputs }` answers what `run` returns
-   * (JSON for Flux, PNG bytes for SDXL). Hand it to miniflare as a service binding, so the
-   * worker code inside workerd calls the very same renderer.
+   * (JSON `{ image }` or image bytes). Hand it to miniflare as a service binding, so the worker
+   * code inside workerd calls the very same renderer.
    */
   fetch(request: Request): Promise<Response>;
 }
 
-const numberOrUndefined = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
+/** Workers AI's `{ multipart: { body, contentType } }` input, read as plain fields. */
+async function plainFields(inputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const multipart = inputs.multipart as { body?: BodyInit; contentType?: string } | undefined;
+  if (!multipart) return inputs;
+  const form = await new Response(multipart.body, { headers: { 'content-type': multipart.contentType ?? '' } }).formData();
+  return Object.fromEntries([...form.entries()].filter(([, value]) => typeof value === 'string'));
+}
 
 /**
- * A Workers AI binding that renders previews locally, offline: Flux answers `{ image: base64 JPEG }`
- * and SDXL a `ReadableStream` of PNG bytes, as Workers AI does.
+ * A Workers AI binding that renders previews locally, offline, for every catalogue model: each
+ * answers in its own format and kind (base64 JSON or a PNG/JPEG byte stream), as Workers AI
+ * does; a wrong input throws as Workers AI does (code 5006), an unknown model 5007.
  *
  * @example
  * const ai = createLocalAi();
  * const response = await fluxWorker.fetch(new Request('http://local/?prompt=cat'), { AI: ai });
  */
 export function createLocalAi(): LocalAi {
-  const run = async (model: string, inputs: Record<string, unknown>): Promise<unknown> => {
-    const request = {
-      prompt: typeof inputs.prompt === 'string' ? inputs.prompt : '',
-      seed: numberOrUndefined(inputs.seed),
-      width: numberOrUndefined(inputs.width),
-      height: numberOrUndefined(inputs.height),
-    };
-    if (model === FLUX_MODEL) {
-      const bytes = await renderPreview({ ...request, format: 'jpeg' });
-      return { image: Buffer.from(bytes).toString('base64') };
-    }
-    if (model === SDXL_MODEL) {
-      const bytes = await renderPreview({ ...request, format: 'png' });
-      return new ReadableStream<Uint8Array>({
-        start(controller) {
-          controller.enqueue(bytes);
-          controller.close();
-        },
-      });
-    }
-    throw new Error(`5007: No such model ${model}`);
+  const run = async (id: string, inputs: Record<string, unknown>): Promise<unknown> => {
+    const model = findModel(id);
+    if (!model) throw new Error(`5007: No such model ${id} or task`);
+    if (model.send === 'multipart' && !inputs.multipart) throw new Error(`5006: ${id} takes multipart form data inputs`);
+    const read = readModelInputs(model, await plainFields(inputs));
+    if ('problem' in read) throw new Error(`5006: ${read.problem}`);
+    return previewRun(model, read.prompt, read.params);
   };
   return {
     run,
@@ -51,7 +46,7 @@ export function createLocalAi(): LocalAi {
       try {
         const output = await run(model, inputs);
         return output instanceof ReadableStream
-          ? new Response(output, { headers: { 'content-type': 'image/png' } })
+          ? new Response(output, { headers: { 'content-type': findModel(model)?.answer.format === 'jpeg' ? 'image/jpeg' : 'image/png' } })
           : Response.json(output);
       } catch (error) {
         return new Response(error instanceof Error ? error.message : String(error), { status: 500 });

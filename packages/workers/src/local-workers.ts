@@ -5,6 +5,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { AiBinding } from './ai-binding.js';
 import fluxWorker from './flux.js';
 import { createLocalAi } from './local-ai.js';
+import { isRestRunPath, restRun } from './local-rest.js';
 import sdxlWorker from './sdxl.js';
 
 /** Options of {@link startLocalWorkers}. */
@@ -26,16 +27,21 @@ export interface LocalWorkers {
   fluxUrl: string;
   sdxlUrl: string;
   apiKey: string;
-  /** The settings that point a generator at these workers. */
+  /** The Workers AI REST API's stand-in: `<url>/client/v4` (`/accounts/{any}/ai/run/{model id}`). */
+  restBaseUrl: string;
+  /** The settings that point a generator at the seed's two workers here. */
   env: { FLUX_WORKER_URL: string; SDXL_WORKER_URL: string; SDXL_API_KEY: string };
+  /** The setting that makes these workers the local preview of every catalogue model (route `local`). */
+  previewEnv: { IMAGEGEN_LOCAL_PREVIEW_URL: string };
   /** Stops the server and closes every connection. */
   close(): Promise<void>;
 }
 
 /**
- * Serves the Flux worker at `/flux` and the SDXL worker at `/sdxl` from Node, with a local AI
- * binding that renders previews offline: the same worker code a user deploys to Cloudflare.
- * Answers carry `x-imagegen-backend: local`.
+ * Serves the Flux worker at `/flux`, the SDXL worker at `/sdxl` and the Workers AI REST API's
+ * run endpoint at `/client/v4/accounts/{any}/ai/run/{model id}` (every catalogue model) from
+ * Node, with a local AI binding that renders previews offline: the same worker code a user
+ * deploys to Cloudflare. Answers carry `x-imagegen-backend: local`.
  *
  * @example
  * const workers = await startLocalWorkers();
@@ -58,9 +64,13 @@ export async function startLocalWorkers(options: LocalWorkersOptions = {}): Prom
           ? 'sdxl'
           : undefined;
     let response: Response;
-    if (worker === 'flux') response = await fluxWorker.fetch(request, { AI: ai });
+    if (isRestRunPath(pathname)) response = await restRun(request, ai);
+    else if (worker === 'flux') response = await fluxWorker.fetch(request, { AI: ai });
     else if (worker === 'sdxl') response = await sdxlWorker.fetch(request, { AI: ai, API_KEY: apiKey });
-    else response = new Response('Not found: the local workers are at /flux and /sdxl\n', { status: 404 });
+    else
+      response = new Response('Not found: the local workers are at /flux, /sdxl and /client/v4/accounts/{any}/ai/run/{model id}\n', {
+        status: 404,
+      });
     const headers = new Headers(response.headers);
     headers.set('x-imagegen-backend', 'local');
     return new Response(response.body, { status: response.status, headers });
@@ -83,7 +93,9 @@ export async function startLocalWorkers(options: LocalWorkersOptions = {}): Prom
     fluxUrl,
     sdxlUrl,
     apiKey,
+    restBaseUrl: `${url}/client/v4`,
     env: { FLUX_WORKER_URL: fluxUrl, SDXL_WORKER_URL: sdxlUrl, SDXL_API_KEY: apiKey },
+    previewEnv: { IMAGEGEN_LOCAL_PREVIEW_URL: `${url}/client/v4` },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

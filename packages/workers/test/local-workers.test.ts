@@ -27,7 +27,7 @@ describe('local workers', () => {
       if (!sdxlResult.ok) throw sdxlResult.error;
       expect(fluxResult).toMatchObject({ contentType: 'image/jpeg', attempts: 1 });
       expect(fluxResult.path.endsWith('.jpg')).toBe(true);
-      expect(await sharp(await readFile(fluxResult.path)).metadata()).toMatchObject({ format: 'jpeg', width: 512, height: 512 });
+      expect(await sharp(await readFile(fluxResult.path)).metadata()).toMatchObject({ format: 'jpeg', width: 1024, height: 1024 });
       expect(sdxlResult.path.endsWith('.png')).toBe(true);
       expect(await sharp(await readFile(sdxlResult.path)).metadata()).toMatchObject({ format: 'png', width: 768, height: 384 });
     } finally {

@@ -11,6 +11,8 @@ const aiBindingScript = `
 export default function (env) {
   return {
     async run(model, inputs) {
+      // A multipart body is a stream: sent on as its text, which the local renderer reads back.
+      if (inputs.multipart) inputs = { multipart: { body: await new Response(inputs.multipart.body).text(), contentType: inputs.multipart.contentType } };
       const response = await env.RENDER.fetch('http://local-ai/run', { method: 'POST', body: JSON.stringify({ model, inputs }) });
       if (!response.ok) throw new Error(await response.text());
       return (response.headers.get('content-type') ?? '').includes('json') ? response.json() : response.body;
@@ -40,6 +42,14 @@ beforeAll(async () => {
         wrappedBindings: { AI: { scriptName: 'local-ai' } },
       },
       {
+        name: 'imagegen',
+        modules: true,
+        scriptPath: dist('imagegen-worker'),
+        compatibilityDate: '2025-01-01',
+        bindings: { API_KEY: 'generic-key' },
+        wrappedBindings: { AI: { scriptName: 'local-ai' } },
+      },
+      {
         name: 'local-ai',
         modules: true,
         script: aiBindingScript,
@@ -60,7 +70,7 @@ describe('the worker modules inside workerd (miniflare)', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('image/jpeg');
     const meta = await sharp(Buffer.from(await response.arrayBuffer())).metadata();
-    expect(meta).toMatchObject({ format: 'jpeg', width: 512, height: 512 });
+    expect(meta).toMatchObject({ format: 'jpeg', width: 1024, height: 1024 });
   });
 
   it('flux refuses a bad step count with 400 and POST with 405', async () => {
@@ -84,5 +94,45 @@ describe('the worker modules inside workerd (miniflare)', () => {
     const denied = await sdxl.fetch('http://sdxl.local/', { method: 'POST', body: '{"prompt":"x"}' });
     expect(denied.status).toBe(401);
     await denied.text();
+  });
+
+  it('the generic worker runs any catalogue model by alias or id, JSON or multipart, and says the seed', async () => {
+    const generic = await worker('imagegen');
+    const run = (body: unknown, key = 'generic-key') =>
+      generic.fetch('http://imagegen.local/', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const lucid = await run({ model: 'lucid-origin', prompt: 'a red fox', width: 320, height: 256, num_steps: 10 });
+    expect(lucid.status).toBe(200);
+    expect(lucid.headers.get('content-type')).toBe('image/jpeg');
+    expect(Number(lucid.headers.get('x-imagegen-seed'))).toBeGreaterThanOrEqual(0);
+    expect(await sharp(Buffer.from(await lucid.arrayBuffer())).metadata()).toMatchObject({ format: 'jpeg', width: 320, height: 256 });
+    const klein = await run({ model: '@cf/black-forest-labs/flux-2-klein-4b', prompt: 'a whale', width: 256, height: 320 });
+    expect(klein.status).toBe(200);
+    expect(await sharp(Buffer.from(await klein.arrayBuffer())).metadata()).toMatchObject({ format: 'png', width: 256, height: 320 });
+    const phoenix = await run({ model: 'phoenix', prompt: 'a crab', width: 256, height: 256, seed: 3 });
+    expect([phoenix.status, phoenix.headers.get('content-type'), phoenix.headers.get('x-imagegen-seed')]).toEqual([200, 'image/jpeg', '3']);
+    await phoenix.arrayBuffer();
+  });
+
+  it('the generic worker refuses what the catalogue refuses (400), a wrong key (401), GET (405)', async () => {
+    const generic = await worker('imagegen');
+    const post = (body: unknown, key = 'generic-key') =>
+      generic.fetch('http://imagegen.local/', { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+    const unknown = await post({ model: '@cf/meta/llama-3-8b', prompt: 'x' });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.text()).toContain('Unknown model');
+    const range = await post({ model: 'sdxl', prompt: 'x', width: 5000 });
+    expect([range.status, (await range.text()).trim()]).toEqual([400, 'width must be an integer from 256 to 2048 for sdxl']);
+    const foreign = await post({ model: 'lucid-origin', prompt: 'x', negative_prompt: 'blur' });
+    expect([foreign.status, (await foreign.text()).trim()]).toEqual([400, '@cf/leonardo/lucid-origin does not take negative_prompt']);
+    const denied = await post({ model: 'flux', prompt: 'x' }, 'wrong');
+    expect(denied.status).toBe(401);
+    await denied.text();
+    const get = await generic.fetch('http://imagegen.local/');
+    expect(get.status).toBe(405);
+    await get.text();
   });
 });

@@ -74,6 +74,9 @@ async function batch(source: string, flags: BatchFlags, command: Command): Promi
           ...(item.seed === undefined ? {} : { seed: item.seed }),
           ...(item.width === undefined ? {} : { width: item.width }),
           ...(item.height === undefined ? {} : { height: item.height }),
+          ...(item.steps === undefined ? {} : { steps: item.steps }),
+          ...(item.guidance === undefined ? {} : { guidance: item.guidance }),
+          ...(item.negativePrompt === undefined ? {} : { negativePrompt: item.negativePrompt }),
           signal: interrupt.signal,
         });
     // An interrupted prompt is neither done nor failed: the next run does it.
@@ -137,7 +140,10 @@ export function registerBatch(program: Command, run: CommandRunner): void {
   const command = program
     .command('batch')
     .description('generate one image per line of a file (or - for stdin); re-running skips what succeeded')
-    .argument('<file>', 'prompts, one a line, or JSON lines {"prompt", "model", "seed", "width", "height"}; - reads stdin')
+    .argument(
+      '<file>',
+      'prompts, one a line, or JSON lines {"prompt", "model", "seed", "width", "height", "steps", "guidance", "negative_prompt"}; - reads stdin',
+    )
     .addOption(modelOption())
     .option('-c, --concurrency <n>', 'generations at once', integerIn(1, 256), 4)
     .option('--json', 'print one JSON line per prompt on stdout (the summary goes to stderr)')

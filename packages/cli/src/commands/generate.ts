@@ -8,24 +8,23 @@ import { resolveSettings } from '../settings-sources.js';
 import {
   type CommandRunner,
   addRetryFlags,
+  addInputFlags,
   addSettingFlags,
-  integerIn,
+  type InputFlags,
+  inputParams,
+  modelName,
   modelOption,
   retryFromFlags,
   settingFlags,
 } from './shared-options.js';
 import { printConfigError, say, writeJson } from './terminal.js';
 
-interface GenerateFlags {
-  model: 'flux' | 'sdxl';
+interface GenerateFlags extends InputFlags {
+  model: string;
   json?: boolean;
-  seed?: number;
-  width?: number;
-  height?: number;
-  steps?: number;
   retry429?: boolean;
   retries?: number;
-  fallback?: 'flux' | 'sdxl';
+  fallback?: string;
   out?: string;
   fluxUrl?: string;
   sdxlUrl?: string;
@@ -33,11 +32,9 @@ interface GenerateFlags {
 
 /** Keeps only the parameters `model` takes, so a fallback model is not refused for them. */
 function paramsFor(model: string, flags: GenerateFlags): GenerateOptions {
-  const supported = defaultModels[model]?.params ?? [];
-  const params: GenerateOptions = {};
-  for (const name of ['seed', 'width', 'height', 'steps'] as const) {
-    if (flags[name] !== undefined && supported.includes(name)) params[name] = flags[name];
-  }
+  const supported = defaultModels[model]?.inputs.map((input) => input.name) ?? [];
+  const params = inputParams(flags);
+  for (const name of Object.keys(params) as Array<keyof typeof params>) if (!supported.includes(name)) delete params[name];
   return params;
 }
 
@@ -55,7 +52,7 @@ async function generate(words: string[], flags: GenerateFlags, command: Command)
   const interrupt = abortOnInterrupt();
   try {
     const { generator } = runtime;
-    const params: GenerateOptions = { seed: flags.seed, width: flags.width, height: flags.height, steps: flags.steps };
+    const params: GenerateOptions = inputParams(flags);
     let result: GenerationResult = await generator.generate(flags.model, prompt, { ...params, signal: interrupt.signal });
     let fallbackFrom: ImageGenerationError | undefined;
     if (!result.ok && flags.fallback && result.error.retryable && !interrupt.interrupted()) {
@@ -89,12 +86,8 @@ export function registerGenerate(program: Command, run: CommandRunner): void {
     .argument('<prompt...>', 'the prompt (quote it, or pass several words)')
     .addOption(modelOption())
     .option('--json', 'print the result as one JSON object')
-    .option('--seed <n>', 'seed for a repeatable image', integerIn(0, 4_294_967_295))
-    .option('--width <n>', 'image width (SDXL: 256-2048)', integerIn(64, 4096))
-    .option('--height <n>', 'image height (SDXL: 256-2048)', integerIn(64, 4096))
-    .option('--steps <n>', 'diffusion steps (Flux 1-8, SDXL 1-20)', integerIn(1, 100))
-    .addOption(new Option('--fallback <model>', 'try this model when the first fails with a retryable error').choices(['flux', 'sdxl']));
-  addSettingFlags(addRetryFlags(command)).action((words: string[], flags: GenerateFlags, self: Command) =>
+    .addOption(new Option('--fallback <model>', 'try this model when the first fails with a retryable error').argParser(modelName));
+  addSettingFlags(addRetryFlags(addInputFlags(command))).action((words: string[], flags: GenerateFlags, self: Command) =>
     run(() => generate(words, flags, self)),
   );
 }

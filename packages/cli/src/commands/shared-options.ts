@@ -1,3 +1,4 @@
+import { catalogue, findModel } from '@imagegen/core';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { SettingName } from '../settings-sources.js';
 
@@ -28,8 +29,67 @@ export function settingFlags(options: { out?: string; fluxUrl?: string; sdxlUrl?
   return { IMAGEGEN_OUTPUT_DIR: options.out, FLUX_WORKER_URL: options.fluxUrl, SDXL_WORKER_URL: options.sdxlUrl };
 }
 
-/** `--model flux|sdxl`. */
-export const modelOption = (): Option => new Option('-m, --model <model>', 'model to use').choices(['flux', 'sdxl']).default('flux');
+/**
+ * Parses a model flag: any catalogue alias or Workers AI id, as its alias.
+ *
+ * @example
+ * modelName('@cf/leonardo/lucid-origin'); // 'lucid-origin'
+ */
+export function modelName(text: string): string {
+  const model = findModel(text.trim());
+  if (!model)
+    throw new InvalidArgumentError(
+      `unknown model; use an alias or a Workers AI id (imagegen models): ${catalogue.map((entry) => entry.alias).join(', ')}`,
+    );
+  return model.alias;
+}
+
+/** `--model <alias or id>`, flux by default. */
+export const modelOption = (): Option =>
+  new Option('-m, --model <model>', 'model alias or Workers AI id (see imagegen models)').argParser(modelName).default('flux');
+
+/** Parses a number flag (guidance): any finite number; the model's range is checked by the core. */
+export function finiteNumber(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new InvalidArgumentError('must be a number');
+  return value;
+}
+
+/** Parses a whole number flag whose range depends on the model (width, steps): the core checks it. */
+export const wholeNumber = integerIn(0, Number.MAX_SAFE_INTEGER);
+
+/** The model input flags as commander parses them. */
+export interface InputFlags {
+  seed?: number;
+  width?: number;
+  height?: number;
+  steps?: number;
+  guidance?: number;
+  negativePrompt?: string;
+}
+
+/** The set input flags as the core's options (unset ones left out). */
+export function inputParams(flags: InputFlags): InputFlags {
+  const params: InputFlags = {};
+  for (const name of ['seed', 'width', 'height', 'steps', 'guidance', 'negativePrompt'] as const) {
+    if (flags[name] !== undefined) (params as Record<string, unknown>)[name] = flags[name];
+  }
+  return params;
+}
+
+/**
+ * The model input flags: `--steps`, `--guidance`, `--negative-prompt`, `--seed`, `--width`,
+ * `--height`. Their ranges are each model's (imagegen models), checked before any request.
+ */
+export function addInputFlags(command: Command): Command {
+  return command
+    .option('--seed <n>', 'seed for a repeatable image (one is picked and printed when not given)', integerIn(0, 4_294_967_295))
+    .option('--width <n>', "image width in pixels, within the model's range", wholeNumber)
+    .option('--height <n>', "image height in pixels, within the model's range", wholeNumber)
+    .option('--steps <n>', "diffusion steps, within the model's range", wholeNumber)
+    .option('--guidance <x>', "how closely to follow the prompt, within the model's range", finiteNumber)
+    .option('--negative-prompt <text>', 'what the image should not show (SDXL family, Phoenix)');
+}
 
 /** `--retries` and `--retry-429`: the retry policy's knobs a user may turn. */
 export function addRetryFlags(command: Command): Command {

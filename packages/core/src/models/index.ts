@@ -1,12 +1,28 @@
-import { flux } from './flux.js';
+import { catalogue } from '../catalogue/catalogue.js';
+import { catalogueImageModel } from './catalogue-image-model.js';
 import type { ImageModel } from './model.js';
-import { sdxl } from './sdxl.js';
 
-/** The models a generator knows by default, by name. */
-export const defaultModels: Readonly<Record<string, ImageModel>> = { flux, sdxl };
+/** The models a generator knows by default, by alias: the whole catalogue. */
+export const defaultModels: Readonly<Record<string, ImageModel>> = Object.fromEntries(
+  catalogue.map((entry) => [entry.alias, catalogueImageModel(entry)]),
+);
 
-/** The names of the built-in models. */
-export type ModelName = 'flux' | 'sdxl';
+/** The seed's Flux (`flux-1-schnell`). */
+export const flux: ImageModel = defaultModels.flux!;
+/** The seed's SDXL (`stable-diffusion-xl-base-1.0`). */
+export const sdxl: ImageModel = defaultModels.sdxl!;
 
-export { flux, sdxl };
-export type { GenerationParams, ImageModel, ModelNotConfigured, ModelRequest } from './model.js';
+/** The aliases of the built-in models. */
+export type ModelName =
+  | 'flux'
+  | 'flux-2-dev'
+  | 'flux-2-klein-4b'
+  | 'flux-2-klein-9b'
+  | 'sdxl'
+  | 'sdxl-lightning'
+  | 'dreamshaper-8-lcm'
+  | 'phoenix'
+  | 'lucid-origin';
+
+export { catalogueImageModel };
+export type { CacheOptions, GenerationParams, ImageModel, ModelNotConfigured, ModelRequest, ModelRequestRefused, Route } from './model.js';

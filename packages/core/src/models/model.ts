@@ -1,22 +1,39 @@
+import type { InputSpec } from '../catalogue/model-spec.js';
 import type { ErrorCode } from '../errors.js';
 import type { Settings } from '../settings.js';
 
-/** Optional generation parameters; a model passes on those it supports, when set. */
+/** Optional generation parameters; a model takes those its catalogue entry lists. */
 export interface GenerationParams {
   seed?: number;
   width?: number;
   height?: number;
   steps?: number;
+  guidance?: number;
   negativePrompt?: string;
 }
 
-/** The request a model builds for one prompt; sent as is over the injected fetch. */
+/** AI Gateway's per-call cache controls; only the `ai-gateway` route takes them. */
+export interface CacheOptions {
+  /** Seconds AI Gateway may serve this answer from its cache (`cf-aig-cache-ttl`). */
+  cacheTtl?: number;
+  /** True to bypass AI Gateway's cache for this call (`cf-aig-skip-cache`). */
+  skipCache?: boolean;
+}
+
+/** How a model was reached: your worker, the Workers AI REST API, AI Gateway, or the local preview. */
+export type Route = 'worker' | 'rest' | 'ai-gateway' | 'local';
+
+/** The request a model builds for one prompt; sent as is over the injected transport. */
 export interface ModelRequest {
   url: string;
   method: 'GET' | 'POST';
   headers?: Record<string, string>;
   /** A body that can be sent again on a retry (a string, bytes or a form; never a stream). */
   body?: string | Uint8Array<ArrayBuffer> | FormData;
+  /** Which way this request goes; Cloudflare's error envelope is read on every route but `worker`. */
+  route: Route;
+  /** The seed this request sends, if any. */
+  seed?: number;
 }
 
 /** A missing setting that keeps a model from being called. */
@@ -24,21 +41,31 @@ export interface ModelNotConfigured {
   notConfigured: string;
 }
 
+/** A request that can't be made as asked (a cache option on a route without a cache). */
+export interface ModelRequestRefused {
+  refused: string;
+}
+
 /**
- * One image model: how to build its request and the messages of its own. Adding a model is
- * adding a file that exports one of these.
+ * One image model: what it takes, how to build its request, the messages of its own. The
+ * catalogue's models are built by `catalogueImageModel`; any object of this shape works.
  */
 export interface ImageModel {
-  /** The short name used in file names, results and the CLI (`flux`, `sdxl`). */
+  /** The short name used in file names, results and the CLI (`flux`, `lucid-origin`). */
   name: string;
-  /** The Workers AI model this worker runs, accepted as an alias by the gateway. */
+  /** The Workers AI id, accepted wherever the alias is. */
   workersAiName: string;
-  /** The generation parameters this model's worker understands. */
-  params: ReadonlyArray<keyof GenerationParams>;
+  /** The inputs it takes, with their ranges. */
+  inputs: readonly InputSpec[];
   /** The request for `prompt`, or what is missing from the settings. */
-  buildRequest(settings: Settings, prompt: string, params: GenerationParams): ModelRequest | ModelNotConfigured;
+  buildRequest(
+    settings: Settings,
+    prompt: string,
+    params: GenerationParams,
+    cache?: CacheOptions,
+  ): ModelRequest | ModelNotConfigured | ModelRequestRefused;
   /** Messages that replace the default ones for some codes. */
   messages?: Partial<Record<ErrorCode, string>>;
-  /** Secrets that must never appear in a message or log (the SDXL key). */
+  /** Secrets that must never appear in a message or log (keys, tokens). */
   secrets?(settings: Settings): string[];
 }

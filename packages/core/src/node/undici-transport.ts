@@ -1,4 +1,4 @@
-import { type Agent, type Dispatcher, type FormData as UndiciFormData, interceptors, request } from 'undici';
+import { type Agent, type Dispatcher, interceptors, request } from 'undici';
 import type { Transport } from '../ports.js';
 import { type AgentOptions, createAgent } from './undici-agent.js';
 
@@ -35,9 +35,17 @@ export function createUndiciTransport(options: AgentOptions = {}): UndiciTranspo
   const agent = createAgent(options);
   const dispatcher: Dispatcher = agent.compose(interceptors.redirect({ maxRedirections: 20 }));
   const transport: Transport = async ({ url, method, headers, body, signal }) => {
-    // The platform's FormData is undici's own class; only its type declarations differ.
-    const payload = body as string | Uint8Array | UndiciFormData | undefined;
-    const response = await request(url, { dispatcher, method, headers, body: payload, signal });
+    // The platform's FormData belongs to Node's bundled undici, which this undici's request
+    // can't serialise ("action is not a function"): the platform's Response encodes it, with
+    // its boundary. Multipart inputs are small (a prompt and a few numbers).
+    let payload = body as string | Uint8Array | undefined;
+    let sent = headers;
+    if (body instanceof FormData) {
+      const encoded = new Response(body);
+      payload = new Uint8Array(await encoded.arrayBuffer());
+      sent = { ...headers, 'content-type': encoded.headers.get('content-type')! };
+    }
+    const response = await request(url, { dispatcher, method, headers: sent, body: payload, signal });
     // A cancelled body emits an error; a read in progress gets it through the iterator, and
     // none may be waiting, so it must not go unhandled.
     response.body.on('error', ignore);

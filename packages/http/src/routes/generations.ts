@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_PROMPT_LENGTH, defaultModels, type GenerateOptions, promptProblem } from '@imagegen/core';
+import { DEFAULT_MAX_PROMPT_LENGTH, defaultModels, type GenerateOptions, paramsIssue, promptProblem, takesInput } from '@imagegen/core';
 import type { Context } from 'hono';
 import { gatewayErrorFor } from '../error-mapping.js';
 import { imagesAnswerJson } from '../images-json.js';
@@ -51,13 +51,26 @@ function parseRequest(body: unknown) {
       'model',
       'model_not_found',
     );
-  const params: GenerateOptions = {};
+  const spec = defaultModels[model]!;
+  const params: GenerateOptions = {
+    ...(request.width === undefined ? {} : { width: request.width }),
+    ...(request.height === undefined ? {} : { height: request.height }),
+    ...(request.steps === undefined ? {} : { steps: request.steps }),
+    ...(request.guidance === undefined ? {} : { guidance: request.guidance }),
+    ...(request.negative_prompt === undefined ? {} : { negativePrompt: request.negative_prompt }),
+  };
   if (request.size && request.size !== 'auto') {
-    if (!defaultModels[model]?.params.includes('width'))
-      throw invalidRequest(`size is not supported by ${model}`, 'size', 'unsupported_parameter');
+    if (!takesInput(spec, 'width')) throw invalidRequest(`size is not supported by ${model}`, 'size', 'unsupported_parameter');
     const [width, height] = request.size.split('x').map(Number);
     params.width = width;
     params.height = height;
+  }
+  // The model's own ranges, checked here too: an asynchronous request is refused at once.
+  const issue = paramsIssue(spec, { ...params, ...(request.seed === undefined ? {} : { seed: request.seed }) });
+  if (issue) {
+    const sized = request.size && request.size !== 'auto' && (issue.name === 'width' || issue.name === 'height');
+    const param = sized ? 'size' : issue.name === 'negativePrompt' ? 'negative_prompt' : issue.name;
+    throw invalidRequest(`Invalid request: ${issue.message}`, param, 'invalid_value');
   }
   return { request, model, params };
 }

@@ -1,0 +1,65 @@
+import { CATALOGUE_CHECKED, catalogue, chooseRoute, type CatalogueModel, loadSettings, rangeText, type Settings } from '@imagegen/core';
+import type { Command } from 'commander';
+import { EXIT } from '../exit-codes.js';
+import { resolveSettings } from '../settings-sources.js';
+import { type CommandRunner, addSettingFlags, settingFlags } from './shared-options.js';
+import { printConfigError, writeJson } from './terminal.js';
+
+type ModelsFlags = { json?: boolean; out?: string; fluxUrl?: string; sdxlUrl?: string };
+
+/** The route a call to `model` would take now; with nothing configured the CLI starts the local preview. */
+function routeNow(model: CatalogueModel, settings: Settings): string {
+  const nothing = !settings.fluxWorkerUrl && !settings.sdxlWorkerUrl && !settings.workerUrl && !settings.accountId;
+  const effective = nothing ? { ...settings, localPreviewUrl: 'http://127.0.0.1/client/v4' } : settings;
+  const request = chooseRoute(model, effective, 'probe', {});
+  return 'route' in request ? request.route : 'none';
+}
+
+/** One model as `--json` prints it. */
+function modelJson(model: CatalogueModel, settings: Settings) {
+  return {
+    alias: model.alias,
+    id: model.id,
+    description: model.description,
+    route: routeNow(model, settings),
+    output: { format: model.answer.format, encoding: model.answer.encoding, defaultSize: model.defaultSize },
+    send: model.send,
+    inputs: model.inputs.map((input) => ({ ...input, range: rangeText(input) })),
+  };
+}
+
+async function models(flags: ModelsFlags): Promise<number> {
+  const { env } = await resolveSettings(settingFlags(flags), process.env, process.cwd());
+  let settings: Settings;
+  try {
+    settings = loadSettings(env);
+  } catch (error) {
+    return printConfigError(error, Boolean(flags.json));
+  }
+  const rows = catalogue.map((model) => modelJson(model, settings));
+  if (flags.json) {
+    writeJson({ checked: CATALOGUE_CHECKED, models: rows });
+    return EXIT.ok;
+  }
+  for (const row of rows) {
+    const size = `${row.output.defaultSize.width}x${row.output.defaultSize.height}`;
+    process.stdout.write(`${row.alias.padEnd(18)} ${row.id}\n`);
+    process.stdout.write(`  ${row.description}; ${row.output.format.toUpperCase()} ${size} by default; route now: ${row.route}\n`);
+    for (const input of row.inputs) {
+      const fallback = input.default === undefined ? '' : `, default ${input.default}`;
+      const flag = `--${input.name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+      process.stdout.write(`    ${flag.padEnd(18)} ${input.range}${fallback}\n`);
+    }
+  }
+  process.stdout.write(`\nschemas checked against developers.cloudflare.com on ${CATALOGUE_CHECKED}\n`);
+  return EXIT.ok;
+}
+
+/** `imagegen models` */
+export function registerModels(program: Command, run: CommandRunner): void {
+  const command = program
+    .command('models')
+    .description('list every Workers AI image model imagegen knows: alias, id, inputs and ranges, output, the route it takes now')
+    .option('--json', 'print as JSON');
+  addSettingFlags(command).action((flags: ModelsFlags) => run(() => models(flags)));
+}

@@ -1,0 +1,47 @@
+/** The inputs imagegen knows by name, across every model (the CLI's flags, the library's options). */
+export type InputName = 'steps' | 'guidance' | 'width' | 'height' | 'seed' | 'negativePrompt';
+
+/** One input a model takes: imagegen's name, the Workers AI field, its type, range and default. */
+export interface InputSpec {
+  name: InputName;
+  /** The field Workers AI reads it from (`num_steps`, `negative_prompt`, ...). */
+  field: string;
+  type: 'integer' | 'number' | 'string';
+  min?: number;
+  max?: number;
+  default?: number;
+  required?: boolean;
+}
+
+/** How a model answers: base64 in JSON (`{"image": ...}`) or the image bytes themselves. */
+export interface AnswerSpec {
+  encoding: 'base64-json' | 'binary';
+  format: 'png' | 'jpeg';
+}
+
+/**
+ * One Workers AI image model, as data: what it is called, what it takes and how, what it answers.
+ * The routes turn this into requests; nothing here knows about HTTP.
+ */
+export interface CatalogueModel {
+  /** The short name: file names, results, the CLI (`flux`, `lucid-origin`). */
+  alias: string;
+  /** The Workers AI id (`@cf/leonardo/lucid-origin`). */
+  id: string;
+  /** One line for `imagegen models` and `/v1/models`. */
+  description: string;
+  inputs: readonly InputSpec[];
+  /** How the input is sent: a JSON body, or multipart/form-data (FLUX.2 takes only that). */
+  send: 'json' | 'multipart';
+  answer: AnswerSpec;
+  /** The size it draws when none is given. */
+  defaultSize: { width: number; height: number };
+  /** Longest prompt, in characters. */
+  maxPromptLength: number;
+}
+
+/** When the catalogue's schemas were last compared with Cloudflare's model pages. */
+export const CATALOGUE_CHECKED = '2026-12-03';
+
+/** Seeds every catalogue model accepts: an unsigned 32-bit integer. */
+export const SEED_INPUT: InputSpec = { name: 'seed', field: 'seed', type: 'integer', min: 0, max: 4_294_967_295 };

@@ -1,0 +1,37 @@
+import { type CatalogueModel, type InputSpec, SEED_INPUT } from './model-spec.js';
+
+// developers.cloudflare.com/workers-ai/models/stable-diffusion-xl-base-1.0 (and -lightning,
+// dreamshaper-8-lcm, which share its schema): prompt, negative_prompt, width and height 256-2048
+// (default 1024), num_steps (default 20, max 20), guidance (default 7.5), seed; answer PNG bytes.
+// Cloudflare gives guidance no range; 0-30 is imagegen's, wide enough for any sane use.
+
+const inputs: readonly InputSpec[] = [
+  { name: 'negativePrompt', field: 'negative_prompt', type: 'string' },
+  { name: 'width', field: 'width', type: 'integer', min: 256, max: 2048, default: 1024 },
+  { name: 'height', field: 'height', type: 'integer', min: 256, max: 2048, default: 1024 },
+  { name: 'steps', field: 'num_steps', type: 'integer', min: 1, max: 20, default: 20 },
+  { name: 'guidance', field: 'guidance', type: 'number', min: 0, max: 30, default: 7.5 },
+  SEED_INPUT,
+];
+
+const stableDiffusion = (alias: string, id: string, description: string): CatalogueModel => ({
+  alias,
+  id,
+  description,
+  inputs,
+  send: 'json',
+  answer: { encoding: 'binary', format: 'png' },
+  defaultSize: { width: 1024, height: 1024 },
+  maxPromptLength: 2048,
+});
+
+/** Stable Diffusion XL base 1.0, the seed's SDXL. */
+export const sdxlBase = stableDiffusion('sdxl', '@cf/stabilityai/stable-diffusion-xl-base-1.0', 'Stable Diffusion XL base 1.0');
+/** SDXL Lightning (ByteDance): a few steps. */
+export const sdxlLightning = stableDiffusion(
+  'sdxl-lightning',
+  '@cf/bytedance/stable-diffusion-xl-lightning',
+  'SDXL Lightning: SDXL in a few steps',
+);
+/** DreamShaper 8 LCM (Lykon): photorealistic, few steps. */
+export const dreamshaper8Lcm = stableDiffusion('dreamshaper-8-lcm', '@cf/lykon/dreamshaper-8-lcm', 'DreamShaper 8 LCM: photorealism');

@@ -1,0 +1,74 @@
+import type { CatalogueModel } from '../catalogue/model-spec.js';
+import type { CacheOptions, GenerationParams, ModelRequest, Route } from '../models/model.js';
+import { workersAiInputs } from '../params.js';
+
+/** The input of one Workers AI run: JSON, or multipart/form-data for the models that take only that. */
+function runBody(model: CatalogueModel, prompt: string, params: GenerationParams): Pick<ModelRequest, 'body' | 'headers'> {
+  const fields = { prompt, ...workersAiInputs(model, params) };
+  if (model.send === 'json') return { body: JSON.stringify(fields), headers: { 'content-type': 'application/json' } };
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, String(value));
+  // No content-type header: the transport sets multipart/form-data with the form's boundary.
+  return { body: form, headers: {} };
+}
+
+/** What a Cloudflare-shaped request needs: where, with which token, by which route. */
+export interface CloudflareTarget {
+  /** The URL the model id is appended to (`.../ai/run/`, `.../workers-ai/`). */
+  base: string;
+  token?: string;
+  route: Exclude<Route, 'worker'>;
+}
+
+/**
+ * A Workers AI run over the REST API, AI Gateway or the local preview: `POST <base><model id>`,
+ * Bearer token, the model's body; AI Gateway's cache headers when asked for.
+ *
+ * @example
+ * cloudflareRunRequest(lucidOrigin, { base: 'https://api.cloudflare.com/client/v4/accounts/abc/ai/run/', token: 't', route: 'rest' }, 'a fox', {});
+ */
+export function cloudflareRunRequest(
+  model: CatalogueModel,
+  target: CloudflareTarget,
+  prompt: string,
+  params: GenerationParams,
+  cache: CacheOptions = {},
+): ModelRequest {
+  const { body, headers } = runBody(model, prompt, params);
+  return {
+    // The id's slashes are path segments, as Cloudflare's own examples write them.
+    url: `${target.base}${model.id}`,
+    method: 'POST',
+    headers: {
+      ...headers,
+      ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
+      ...(cache.cacheTtl === undefined ? {} : { 'cf-aig-cache-ttl': String(cache.cacheTtl) }),
+      ...(cache.skipCache ? { 'cf-aig-skip-cache': 'true' } : {}),
+    },
+    ...(body === undefined ? {} : { body }),
+    route: target.route,
+  };
+}
+
+/**
+ * The generic imagegen worker's request: `POST <url>` JSON `{ model, prompt, ...inputs }` with
+ * the worker key as a Bearer token when one is set.
+ *
+ * @example
+ * genericWorkerRequest(phoenix, 'https://imagegen.example.workers.dev', 'key', 'a fox', { steps: 20 });
+ */
+export function genericWorkerRequest(
+  model: CatalogueModel,
+  workerUrl: string,
+  workerKey: string | undefined,
+  prompt: string,
+  params: GenerationParams,
+): ModelRequest {
+  return {
+    url: workerUrl,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(workerKey ? { authorization: `Bearer ${workerKey}` } : {}) },
+    body: JSON.stringify({ model: model.id, prompt, ...workersAiInputs(model, params) }),
+    route: 'worker',
+  };
+}

@@ -1,0 +1,208 @@
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { loadSettings } from '../src/index.js';
+import { JPEG_BYTES, makeGenerator, PNG_BYTES, recordingLogger, useMsw } from './support/harness.js';
+
+const server = useMsw();
+const ACCOUNT = 'acc-0123';
+const TOKEN = 'cf-token-SECRET-abcdef0123456789';
+const REST = `https://api.cloudflare.com/client/v4/accounts/${ACCOUNT}/ai/run`;
+const GATEWAY = `https://gateway.ai.cloudflare.com/v1/${ACCOUNT}/my-gw/workers-ai`;
+const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+const envelope = (bytes: Uint8Array) => HttpResponse.json({ result: { image: b64(bytes) }, success: true, errors: [], messages: [] });
+const failure = (status: number, code: number, message: string) =>
+  HttpResponse.json({ result: null, success: false, errors: [{ code, message }], messages: [] }, { status });
+
+const rest = (extra: Record<string, string> = {}) =>
+  makeGenerator({
+    settings: loadSettings({ CLOUDFLARE_ACCOUNT_ID: ACCOUNT, CLOUDFLARE_API_TOKEN: TOKEN, ...extra }),
+    retry: { retries: 0 },
+  });
+
+describe('the Workers AI REST route', () => {
+  it('JSON models: POST JSON with the Bearer token, the envelope decoded, a seed picked and returned', async () => {
+    const seen: Array<{ auth: string | null; type: string | null; body: Record<string, unknown> }> = [];
+    server.use(
+      http.post(`${REST}/@cf/leonardo/lucid-origin`, async ({ request }) => {
+        seen.push({
+          auth: request.headers.get('authorization'),
+          type: request.headers.get('content-type'),
+          body: (await request.json()) as Record<string, unknown>,
+        });
+        return envelope(JPEG_BYTES);
+      }),
+    );
+    const { generator, store } = rest();
+    const result = await generator.generate('lucid-origin', 'a red fox', { steps: 12, guidance: 3.5, width: 640 });
+    if (!result.ok) throw result.error;
+    expect(result).toMatchObject({ route: 'rest', model: 'lucid-origin', contentType: 'image/jpeg' });
+    expect(seen[0]).toEqual({
+      auth: `Bearer ${TOKEN}`,
+      type: 'application/json',
+      body: { prompt: 'a red fox', num_steps: 12, guidance: 3.5, width: 640, seed: result.seed },
+    });
+    expect(Number.isInteger(result.seed)).toBe(true);
+    expect(store.files.get(result.path)).toEqual(JPEG_BYTES);
+  });
+
+  it('binary models: the image bytes as they come (PNG for SDXL Lightning, JPEG for Phoenix)', async () => {
+    server.use(
+      http.post(
+        `${REST}/@cf/bytedance/stable-diffusion-xl-lightning`,
+        () => new HttpResponse(PNG_BYTES, { headers: { 'content-type': 'image/png' } }),
+      ),
+      http.post(`${REST}/@cf/leonardo/phoenix-1.0`, () => new HttpResponse(JPEG_BYTES, { headers: { 'content-type': 'image/jpeg' } })),
+    );
+    const { generator } = rest();
+    expect(await generator.generate('sdxl-lightning', 'a cat', { seed: 5 })).toMatchObject({
+      ok: true,
+      contentType: 'image/png',
+      seed: 5,
+      route: 'rest',
+    });
+    expect(await generator.generate('@cf/leonardo/phoenix-1.0', 'a cat')).toMatchObject({
+      ok: true,
+      contentType: 'image/jpeg',
+      model: 'phoenix',
+    });
+  });
+
+  it('FLUX.2: a multipart body, each input a field, one boundary from the content type', async () => {
+    let raw = '';
+    let type = '';
+    server.use(
+      http.post(`${REST}/@cf/black-forest-labs/flux-2-dev`, async ({ request }) => {
+        type = request.headers.get('content-type') ?? '';
+        raw = await request.text();
+        return envelope(PNG_BYTES);
+      }),
+    );
+    const { generator } = rest();
+    const result = await generator.generate('flux-2-dev', 'a sunset at the alps', { steps: 20, width: 1024, height: 768, seed: 9 });
+    if (!result.ok) throw result.error;
+    const boundary = /^multipart\/form-data; boundary=(.+)$/.exec(type)?.[1];
+    expect(boundary).toBeTruthy();
+    const parts = raw.split(`--${boundary!}`).slice(1, -1);
+    const fields: Record<string, string> = Object.fromEntries(
+      parts.map((part): [string, string] => [/name="([^"]+)"/.exec(part)![1]!, part.split('\r\n\r\n')[1]!.replace(/\r\n$/, '')]),
+    );
+    expect(fields).toEqual({ prompt: 'a sunset at the alps', steps: '20', width: '1024', height: '768', seed: '9' });
+    expect(raw.trimEnd().endsWith(`--${boundary!}--`)).toBe(true);
+  });
+
+  it('CLOUDFLARE_API_BASE_URL moves the route, trailing slash or not', async () => {
+    server.use(
+      http.post('http://127.0.0.1:9999/cf/client/v4/accounts/acc-0123/ai/run/@cf/black-forest-labs/flux-1-schnell', () =>
+        envelope(JPEG_BYTES),
+      ),
+    );
+    const { generator } = rest({ CLOUDFLARE_API_BASE_URL: 'http://127.0.0.1:9999/cf/client/v4/' });
+    expect(await generator.generate('flux', 'a cat')).toMatchObject({ ok: true, route: 'rest' });
+  });
+});
+
+describe('the AI Gateway route', () => {
+  it('goes through the gateway with the cache headers asked for and returns its cache status', async () => {
+    const headers: Record<string, string | null>[] = [];
+    server.use(
+      http.post(`${GATEWAY}/@cf/black-forest-labs/flux-1-schnell`, ({ request }) => {
+        headers.push({
+          ttl: request.headers.get('cf-aig-cache-ttl'),
+          skip: request.headers.get('cf-aig-skip-cache'),
+          auth: request.headers.get('authorization'),
+        });
+        const response = envelope(JPEG_BYTES);
+        response.headers.set('cf-aig-cache-status', headers.length === 1 ? 'MISS' : 'HIT');
+        return response;
+      }),
+    );
+    const { generator } = rest({ CLOUDFLARE_AI_GATEWAY: 'my-gw' });
+    const first = await generator.generate('flux', 'a cat', { cacheTtl: 3600, seed: 1 });
+    const second = await generator.generate('flux', 'a cat', { skipCache: true, seed: 1 });
+    expect(first).toMatchObject({ ok: true, route: 'ai-gateway', cacheStatus: 'MISS' });
+    expect(second).toMatchObject({ ok: true, route: 'ai-gateway', cacheStatus: 'HIT' });
+    expect(headers).toEqual([
+      { ttl: '3600', skip: null, auth: `Bearer ${TOKEN}` },
+      { ttl: null, skip: 'true', auth: `Bearer ${TOKEN}` },
+    ]);
+  });
+
+  it('cache options on a route without AI Gateway, or malformed, are refused before any request', async () => {
+    const { generator } = rest();
+    const refused = await generator.generate('flux', 'a cat', { cacheTtl: 60 });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'bad_request', attempts: 0 } });
+    if (!refused.ok) expect(refused.error.message).toContain('AI Gateway route (CLOUDFLARE_AI_GATEWAY); this call goes by rest');
+    expect(await generator.generate('flux', 'a cat', { cacheTtl: 1.5 })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
+});
+
+describe("Cloudflare's error codes, as typed errors", () => {
+  const cases: Array<[number, number, string, object, RegExp]> = [
+    [
+      429,
+      3040,
+      'Capacity temporarily exceeded',
+      { code: 'rate_limited', retryable: true, providerCode: 3040, status: 429 },
+      /out of capacity for lucid-origin/,
+    ],
+    [
+      429,
+      3036,
+      'Account limited',
+      { code: 'quota_exceeded', retryable: false, providerCode: 3036 },
+      /daily free Workers AI allocation is used up.*retrying today will not help/,
+    ],
+    [
+      400,
+      5007,
+      'No such model',
+      { code: 'bad_request', providerCode: 5007 },
+      /No such model: Workers AI does not know @cf\/leonardo\/lucid-origin/,
+    ],
+    [404, 3042, 'Not found', { code: 'bad_request', providerCode: 3042 }, /@cf\/leonardo\/lucid-origin/],
+    [408, 3007, 'Request timeout', { code: 'timeout', retryable: true, providerCode: 3007 }, /timed out/],
+    [403, 5016, 'Model agreement', { code: 'unauthorized', providerCode: 5016 }, /model agreement.*"agree"/],
+    [401, 10000, 'Authentication error', { code: 'unauthorized', providerCode: 10000 }, /CLOUDFLARE_API_TOKEN/],
+    [403, 9109, 'Unauthorized to access requested resource', { code: 'unauthorized', providerCode: 9109 }, /CLOUDFLARE_API_TOKEN/],
+    [
+      500,
+      3000,
+      'Internal error',
+      { code: 'server_error', providerCode: 3000, retryable: true },
+      /: Internal error for token \[redacted\] \(Cloudflare 3000\)/,
+    ],
+  ];
+  it.each(cases)('HTTP %i with code %i (%s)', async (status, code, message, expected, words) => {
+    server.use(http.post(`${REST}/@cf/leonardo/lucid-origin`, () => failure(status, code, `${message} for token ${TOKEN}`)));
+    const logger = recordingLogger();
+    const { generator } = makeGenerator({
+      settings: loadSettings({ CLOUDFLARE_ACCOUNT_ID: ACCOUNT, CLOUDFLARE_API_TOKEN: TOKEN }),
+      retry: { retries: 0 },
+      logger,
+    });
+    const result = await generator.generate('lucid-origin', 'a fox');
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error).toMatchObject(expected);
+    expect(result.error.message).toMatch(words);
+    expect(result.error.toJSON()).toMatchObject({ providerCode: code });
+    const said = [result.error.message, JSON.stringify(result.error), result.error.stack, ...logger.lines].join('\n');
+    expect(said).not.toContain(TOKEN);
+  });
+
+  it('3040 is retried when 429 retries are on; 3036 never is', async () => {
+    let calls = 0;
+    server.use(
+      http.post(`${REST}/@cf/leonardo/lucid-origin`, () => (++calls === 1 ? failure(429, 3040, 'Capacity') : envelope(JPEG_BYTES))),
+      http.post(`${REST}/@cf/leonardo/phoenix-1.0`, () => (++calls, failure(429, 3036, 'Account limited'))),
+    );
+    const { generator } = makeGenerator({
+      settings: loadSettings({ CLOUDFLARE_ACCOUNT_ID: ACCOUNT, CLOUDFLARE_API_TOKEN: TOKEN }),
+      retry: { retries: 3, on429: true, baseDelayMs: 1, maxDelayMs: 1 },
+    });
+    expect(await generator.generate('lucid-origin', 'a fox')).toMatchObject({ ok: true, attempts: 2 });
+    calls = 0;
+    expect(await generator.generate('phoenix', 'a fox')).toMatchObject({ ok: false, error: { code: 'quota_exceeded', attempts: 1 } });
+    expect(calls).toBe(1);
+  });
+});

@@ -1,0 +1,82 @@
+import { type CatalogueModel, findModel, workersAiInputs, catalogueImageModel } from '@imagegen/core';
+import type { AiBinding } from './ai-binding.js';
+import { readModelInputs } from './model-inputs.js';
+import { aiFailure, base64Bytes, imageContentType, secretsEqual, textResponse } from './worker-responses.js';
+
+/** The generic worker's environment: the AI binding and the `API_KEY` secret clients send as Bearer. */
+export interface ImagegenWorkerEnv {
+  AI: AiBinding;
+  API_KEY?: string;
+}
+
+async function readJson(request: Request): Promise<Record<string, unknown> | undefined> {
+  try {
+    const body: unknown = await request.json();
+    return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The binding's input: JSON fields, or a multipart form for the models that take only that (FLUX.2). */
+function aiInputs(model: CatalogueModel, fields: Record<string, string | number>): Record<string, unknown> {
+  if (model.send === 'json') return fields;
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, String(value));
+  // FormData has no serialised body of its own: a Response gives it one, with its boundary.
+  const encoded = new Response(form);
+  return { multipart: { body: encoded.body, contentType: encoded.headers.get('content-type') } };
+}
+
+/**
+ * The generic imagegen worker: `POST /` with JSON `{ "model": "<alias or id>", "prompt": "...",
+ * ...inputs }` (Workers AI field names: `num_steps`, `guidance`, `width`...) and
+ * `Authorization: Bearer <API_KEY>` runs any catalogue model, checked against the same catalogue
+ * as the library, and answers the image bytes with their content type and the seed used
+ * (`x-imagegen-seed`). Anything not in the catalogue is a 400.
+ *
+ * @example
+ * // wrangler/imagegen.toml: main = "../src/imagegen-worker.ts", [ai] binding = "AI"; then `wrangler secret put API_KEY`
+ * export { default } from '@imagegen/workers/imagegen-worker';
+ */
+const imagegenWorker = {
+  async fetch(request: Request, env: ImagegenWorkerEnv): Promise<Response> {
+    if (request.method !== 'POST') return textResponse(405, 'Method not allowed: use POST', { allow: 'POST' });
+    if (!env.API_KEY) return textResponse(500, 'Worker misconfigured: the API_KEY secret is not set');
+    const header = request.headers.get('authorization') ?? '';
+    const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
+    if (!secretsEqual(given, env.API_KEY)) {
+      return textResponse(401, 'Unauthorized: missing or invalid API key', { 'www-authenticate': 'Bearer' });
+    }
+    const body = await readJson(request);
+    if (!body) return textResponse(400, 'Body must be a JSON object with a "model" and a "prompt"');
+    const { model: name, ...fields } = body;
+    const model = typeof name === 'string' ? findModel(name) : undefined;
+    if (!model) return textResponse(400, `Unknown model: use a catalogue alias or Workers AI id (${String(name)} is neither)`);
+    const read = readModelInputs(model, fields);
+    if ('problem' in read) return textResponse(400, read.problem);
+    const takesSeed = model.inputs.some((input) => input.name === 'seed');
+    const params = takesSeed ? { ...read.params, seed: read.params.seed ?? crypto.getRandomValues(new Uint32Array(1))[0]! } : read.params;
+    const inputs = { prompt: read.prompt, ...workersAiInputs(catalogueImageModel(model), params) };
+
+    let output: unknown;
+    try {
+      output = await env.AI.run(model.id, aiInputs(model, inputs));
+    } catch (error) {
+      return aiFailure(error);
+    }
+    const headers: Record<string, string> = {
+      'cache-control': 'no-store',
+      ...(params.seed === undefined ? {} : { 'x-imagegen-seed': String(params.seed) }),
+    };
+    if (output instanceof ReadableStream) {
+      return new Response(output, { headers: { ...headers, 'content-type': model.answer.format === 'jpeg' ? 'image/jpeg' : 'image/png' } });
+    }
+    const image = (output as { image?: unknown } | null)?.image;
+    if (typeof image !== 'string' || image === '') return textResponse(502, 'The image model returned no image');
+    const bytes = base64Bytes(image);
+    return new Response(bytes, { headers: { ...headers, 'content-type': imageContentType(bytes) } });
+  },
+};
+
+export default imagegenWorker;

@@ -1,0 +1,32 @@
+import type { CatalogueModel, GenerationParams } from '@imagegen/core';
+import { renderPreview } from './preview-image.js';
+
+/** What a model answers for one run, as Workers AI does: `{ image: base64 }` or a byte stream. */
+export type RunOutput = { image: string } | ReadableStream<Uint8Array>;
+
+const randomSeed = (): number => crypto.getRandomValues(new Uint32Array(1))[0]!;
+
+/**
+ * Draws a catalogue model's answer offline: its own format (PNG or JPEG) and answer kind
+ * (base64 JSON or bytes), at its default size unless width and height are given. Without a seed
+ * one is picked at random, as the real models do: same prompt and seed, same bytes.
+ *
+ * @example
+ * const output = await previewRun(lucidOrigin, 'a red fox', { seed: 7 }); // { image: '<base64 JPEG>' }
+ */
+export async function previewRun(model: CatalogueModel, prompt: string, params: GenerationParams): Promise<RunOutput> {
+  const bytes = await renderPreview({
+    prompt,
+    seed: params.seed ?? randomSeed(),
+    width: params.width ?? model.defaultSize.width,
+    height: params.height ?? model.defaultSize.height,
+    format: model.answer.format,
+  });
+  if (model.answer.encoding === 'base64-json') return { image: Buffer.from(bytes).toString('base64') };
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+}

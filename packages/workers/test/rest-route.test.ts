@@ -1,0 +1,107 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { catalogue } from '@imagegen/core';
+import { createImageGenerator } from '@imagegen/core/node';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalWorkers, type LocalWorkers } from '../src/index.js';
+
+let workers: LocalWorkers;
+let dir: string;
+beforeAll(async () => {
+  workers = await startLocalWorkers();
+  dir = await mkdtemp(join(tmpdir(), 'imagegen-rest-'));
+});
+afterAll(async () => {
+  await workers.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const restEnv = () => ({
+  CLOUDFLARE_ACCOUNT_ID: 'acc-123',
+  CLOUDFLARE_API_TOKEN: 'token-never-shown',
+  CLOUDFLARE_API_BASE_URL: workers.restBaseUrl,
+  IMAGEGEN_OUTPUT_DIR: dir,
+});
+
+describe('the REST route against the local workers, every catalogue model', () => {
+  it.each(catalogue.map((model) => [model.alias, model] as const))(
+    '%s: a real image of its own format, at a size asked for, by the rest route, seed returned',
+    async (_alias, model) => {
+      const generator = createImageGenerator({ env: restEnv() });
+      try {
+        const width = model.inputs.some((input) => input.name === 'width') ? 320 : undefined;
+        const result = await generator.generate(model.alias, 'a red fox', width ? { width, height: 256 } : {});
+        if (!result.ok) throw result.error;
+        expect(result.route).toBe('rest');
+        const takesSeed = model.inputs.some((input) => input.name === 'seed');
+        expect(result.seed === undefined).toBe(!takesSeed);
+        const meta = await sharp(await readFile(result.path)).metadata();
+        expect(meta.format).toBe(model.answer.format);
+        expect([meta.width, meta.height]).toEqual(width ? [320, 256] : [model.defaultSize.width, model.defaultSize.height]);
+      } finally {
+        await generator.close();
+      }
+    },
+  );
+
+  it('by Workers AI id too; two calls without a seed differ, two with one seed are byte-identical', async () => {
+    const generator = createImageGenerator({ env: restEnv() });
+    try {
+      const run = async (seed?: number) => {
+        const result = await generator.generate('@cf/lykon/dreamshaper-8-lcm', 'a lighthouse', { width: 256, height: 256, seed });
+        if (!result.ok) throw result.error;
+        return { seed: result.seed, bytes: await readFile(result.path) };
+      };
+      const [a, b] = [await run(), await run()];
+      expect(a.seed).not.toBe(b.seed);
+      expect(a.bytes.equals(b.bytes)).toBe(false);
+      const [c, d] = [await run(42), await run(42)];
+      expect([c.seed, d.seed]).toEqual([42, 42]);
+      expect(c.bytes.equals(d.bytes)).toBe(true);
+      // The seed returned remakes the image.
+      expect((await run(a.seed)).bytes.equals(a.bytes)).toBe(true);
+    } finally {
+      await generator.close();
+    }
+  });
+
+  it('a value out of range fails before any request, naming the parameter and its range', async () => {
+    const generator = createImageGenerator({ env: restEnv() });
+    try {
+      const result = await generator.generate('phoenix', 'a fox', { guidance: 11 });
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.error).toMatchObject({ code: 'bad_request', attempts: 0 });
+      expect(result.error.message).toContain('guidance must be a number from 2 to 10 for phoenix');
+      const unknown = await generator.generate('lucid-origin', 'a fox', { negativePrompt: 'blur' });
+      expect(!unknown.ok && unknown.error.message).toContain('lucid-origin does not take negativePrompt');
+    } finally {
+      await generator.close();
+    }
+  });
+
+  it('the local endpoint answers like Cloudflare: envelope JSON, 5007 for an unknown model, 5006 for a bad input', async () => {
+    const url = (id: string) => `${workers.restBaseUrl}/accounts/a/ai/run/${id}`;
+    const ok = await fetch(url('@cf/black-forest-labs/flux-1-schnell'), {
+      method: 'POST',
+      body: JSON.stringify({ prompt: 'cat', seed: 1 }),
+    });
+    const body = (await ok.json()) as { success: boolean; result: { image: string }; errors: unknown[] };
+    expect(body.success).toBe(true);
+    expect(body.errors).toEqual([]);
+    expect(Buffer.from(body.result.image, 'base64').subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    const unknown = await fetch(url('@cf/nobody/nothing'), { method: 'POST', body: '{"prompt":"cat"}' });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({ success: false, errors: [{ code: 5007 }] });
+    const bad = await fetch(url('@cf/leonardo/phoenix-1.0'), { method: 'POST', body: '{"prompt":"cat","num_steps":99}' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({
+      success: false,
+      errors: [{ code: 5006, message: 'steps must be an integer from 1 to 50 for phoenix' }],
+    });
+    const notMultipart = await fetch(url('@cf/black-forest-labs/flux-2-dev'), { method: 'POST', body: '{"prompt":"cat"}' });
+    expect(await notMultipart.json()).toMatchObject({ success: false, errors: [{ code: 5006 }] });
+  });
+});
