@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadSettings } from '@imagegen/core';
+import { hasRemoteRoute, loadSettings } from '@imagegen/core';
 import { createImageGenerator } from '@imagegen/core/node';
 import { createApp } from '@imagegen/http';
 import { startLocalWorkers } from '@imagegen/workers';
@@ -42,8 +42,8 @@ const GATEWAY_PATHS = /^\/(v1\/|healthz$|readyz$|metrics$|openapi\.json$)/;
 export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
   let env = { ...(options.env ?? process.env) };
   const configured = loadSettings(env);
-  const workers = configured.fluxWorkerUrl || configured.sdxlWorkerUrl ? undefined : await startLocalWorkers();
-  if (workers) env = { ...env, ...workers.env };
+  const workers = hasRemoteRoute(configured) ? undefined : await startLocalWorkers();
+  if (workers) env = { ...env, ...workers.previewEnv };
   const logger = pino({ level: env.IMAGEGEN_LOG_LEVEL ?? 'warn' }, pino.destination(2));
   const generator = createImageGenerator({ env: { ...env, IMAGEGEN_LOG_LEVEL: env.IMAGEGEN_LOG_LEVEL ?? 'warn' } });
   // The demo is a loopback page for one person: no gateway keys, a generous rate limit.

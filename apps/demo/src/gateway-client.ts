@@ -1,9 +1,13 @@
 /** What the page asks the gateway for. */
 export interface GenerateRequest {
   prompt: string;
-  model: 'flux' | 'sdxl';
+  /** A catalogue alias. */
+  model: string;
   seed?: number;
   size?: string;
+  steps?: number;
+  guidance?: number;
+  negative_prompt?: string;
 }
 
 /** A generated image as the page shows it. */

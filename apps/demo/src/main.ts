@@ -1,5 +1,6 @@
 import { GatewayFailure, type GenerateRequest, generateImage } from './gateway-client.js';
 import { type HistoryItem, loadHistory, saveHistory } from './history.js';
+import { fillModelMenu, type ModelControls, selectedModel, showModelControls } from './model-controls.js';
 import './styles.css';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -13,6 +14,15 @@ const status = $<HTMLParagraphElement>('status');
 const errorBox = $<HTMLDivElement>('error');
 const gallery = $<HTMLUListElement>('gallery');
 const empty = $<HTMLParagraphElement>('empty');
+const controls: ModelControls = {
+  model,
+  size,
+  steps: $<HTMLInputElement>('steps'),
+  guidance: $<HTMLInputElement>('guidance'),
+  negativePrompt: $<HTMLInputElement>('negative'),
+};
+fillModelMenu(model);
+showModelControls(controls);
 
 let history = loadHistory();
 
@@ -75,9 +85,13 @@ async function onSubmit(event: SubmitEvent): Promise<void> {
     prompt.focus();
     return;
   }
-  const request: GenerateRequest = { prompt: text, model: model.value as 'flux' | 'sdxl' };
+  const request: GenerateRequest = { prompt: text, model: selectedModel(controls).alias };
   if (seed.value !== '') request.seed = Number(seed.value);
-  if (model.value === 'sdxl' && size.value) request.size = size.value;
+  if (!size.disabled && size.value) request.size = size.value;
+  if (!controls.steps.disabled && controls.steps.value !== '') request.steps = Number(controls.steps.value);
+  if (!controls.guidance.disabled && controls.guidance.value !== '') request.guidance = Number(controls.guidance.value);
+  if (!controls.negativePrompt.disabled && controls.negativePrompt.value.trim() !== '')
+    request.negative_prompt = controls.negativePrompt.value;
   setBusy(true);
   const started = performance.now();
   const tick = (): void =>
@@ -108,9 +122,7 @@ prompt.addEventListener('keydown', (event) => {
     form.requestSubmit();
   }
 });
-model.addEventListener('change', () => {
-  size.disabled = model.value !== 'sdxl';
-});
+model.addEventListener('change', () => showModelControls(controls));
 $<HTMLButtonElement>('clear').addEventListener('click', () => {
   history = [];
   saveHistory(history);
@@ -122,7 +134,8 @@ fetch('/demo/info')
   .then((response) => response.json())
   .then((info: { backend?: string }) => {
     const backend = $<HTMLParagraphElement>('backend');
-    backend.textContent = info.backend === 'local' ? 'Local preview workers (offline)' : 'Cloudflare workers';
+    backend.textContent =
+      info.backend === 'local' ? 'Local preview workers (offline)' : 'Cloudflare (your workers, the Workers AI REST API or AI Gateway)';
     backend.hidden = false;
   })
   .catch(() => {});

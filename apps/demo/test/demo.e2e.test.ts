@@ -63,11 +63,27 @@ describe('the demo page in Chromium', () => {
     const second = page.getByRole('img', { name: 'a lighthouse at dusk' });
     await second.waitFor({ state: 'visible' });
     await expect.poll(() => second.evaluate((element) => (element as HTMLImageElement).naturalWidth)).toBe(768);
+    // The menu is the catalogue; each model shows its own controls: Phoenix takes a negative
+    // prompt ("Leave out") and guidance from 2 to 10, Lucid Origin no negative prompt.
+    expect(await page.locator('#model option').count()).toBe(9);
+    await page.getByLabel('Model').selectOption('lucid-origin');
+    expect(await page.getByLabel(/Leave out/).isVisible()).toBe(false);
+    await page.getByLabel('Model').selectOption('phoenix');
+    expect(await page.getByLabel(/Guidance/).getAttribute('max')).toBe('10');
+    await page.getByLabel(/Size/).selectOption('512x768');
+    await page.getByLabel(/Steps/).fill('12');
+    await page.getByLabel(/Leave out/).fill('blur');
+    await page.getByLabel('Prompt').fill('a phoenix over the sea');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    const third = page.getByRole('img', { name: 'a phoenix over the sea' });
+    await third.waitFor({ state: 'visible' });
+    await expect.poll(() => third.evaluate((element) => (element as HTMLImageElement).naturalHeight)).toBe(768);
+    expect(await page.locator('.card .meta').first().textContent()).toMatch(/^phoenix · /);
     await page.screenshot({ path: `${output}demo-desktop.png`, fullPage: true });
 
     await page.reload();
     await page.getByRole('img', { name: 'a red fox in fresh snow' }).waitFor({ state: 'visible' });
-    expect(await page.locator('.card').count()).toBe(2);
+    expect(await page.locator('.card').count()).toBe(3);
     await context.close();
   });
 

@@ -1,4 +1,4 @@
-import { type ImageGenerator, loadSettings, type RetryOptions, type Settings } from '@imagegen/core';
+import { hasRemoteRoute, type ImageGenerator, loadSettings, type RetryOptions, type Settings } from '@imagegen/core';
 import { cleanTempFiles, createImageGenerator } from '@imagegen/core/node';
 import type { ResolvedSettings } from './settings-sources.js';
 
@@ -31,7 +31,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   let env = options.resolved.env;
   let settings = loadSettings(env);
   let stopWorkers: (() => Promise<void>) | undefined;
-  if (!settings.fluxWorkerUrl && !settings.sdxlWorkerUrl && !settings.workerUrl && !settings.accountId) {
+  if (!hasRemoteRoute(settings)) {
     const { startLocalWorkers } = await import('@imagegen/workers');
     const workers = await startLocalWorkers();
     stopWorkers = () => workers.close();

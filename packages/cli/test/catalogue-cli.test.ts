@@ -116,3 +116,24 @@ describe('the catalogue from the CLI', () => {
     expect(JSON.stringify(byLine[3])).toContain('guidance must be a number from 0 to 10 for lucid-origin');
   });
 });
+
+describe('imagegen doctor with the Workers AI REST API', () => {
+  it('checks the token and the account, then makes one small image by the REST route', async () => {
+    const guarded = await startLocalWorkers({ apiToken: TOKEN });
+    try {
+      const env = { CLOUDFLARE_ACCOUNT_ID: 'acc', CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_API_BASE_URL: guarded.restBaseUrl };
+      const run = await runCli(['doctor'], { cwd, env });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('✔ account token valid, account acc reachable');
+      expect(run.stdout).toMatch(/✔ rest\s+sdxl-lightning answered image\/png/);
+      const wrong = await runCli(['doctor', '--json'], { cwd, env: { ...env, CLOUDFLARE_API_TOKEN: 'not-the-token-0123456789' } });
+      expect(wrong.code).toBe(4);
+      const report = JSON.parse(wrong.stdout) as { checks: Array<{ model: string; ok: boolean; error?: { message: string } }> };
+      expect(report.checks.find((check) => check.model === 'account')).toMatchObject({ ok: false });
+      expect(report.checks.find((check) => check.model === 'account')?.error?.message).toContain('CLOUDFLARE_API_TOKEN was refused');
+      expect(wrong.stdout + wrong.stderr).not.toContain('not-the-token-0123456789');
+    } finally {
+      await guarded.close();
+    }
+  });
+});

@@ -13,7 +13,7 @@ export { ErrorFactory, imageError } from './error-factory.js';
 export type { ErrorDetails } from './error-factory.js';
 export type { ErrorCode, ImageGenerationErrorInit } from './errors.js';
 export type { GenerationFailure, GenerationResult, GenerationSuccess } from './result.js';
-export { loadSettings, DEFAULT_AI_GATEWAY_BASE_URL, DEFAULT_API_BASE_URL, DEFAULT_OUTPUT_DIR } from './settings.js';
+export { hasRemoteRoute, loadSettings, DEFAULT_AI_GATEWAY_BASE_URL, DEFAULT_API_BASE_URL, DEFAULT_OUTPUT_DIR } from './settings.js';
 export type { Settings } from './settings.js';
 export { resolveRetryPolicy, retryDelayMs, shouldRetry } from './retry.js';
 export type { RetryEvent, RetryOptions, RetryPolicy } from './retry.js';

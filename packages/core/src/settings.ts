@@ -108,3 +108,13 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     ),
   };
 }
+
+/**
+ * True when a worker or a Workers AI account is configured: some route leads off this machine.
+ * With none, the CLI, the gateway's `serve` and the demo start the offline local preview.
+ *
+ * @example
+ * hasRemoteRoute(loadSettings({})); // false
+ */
+export const hasRemoteRoute = (settings: Settings): boolean =>
+  Boolean(settings.fluxWorkerUrl || settings.sdxlWorkerUrl || settings.workerUrl || settings.accountId);

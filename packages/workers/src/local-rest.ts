@@ -1,4 +1,4 @@
-import { findModel } from '@imagegen/core';
+import { catalogue, findModel } from '@imagegen/core';
 import type { AiBinding } from './ai-binding.js';
 
 /** Cloudflare's envelope around a failure, with one of its error codes. */
@@ -6,6 +6,7 @@ const failure = (status: number, code: number, message: string): Response =>
   Response.json({ result: null, success: false, errors: [{ code, message }], messages: [] }, { status });
 
 const RUN_PATH = /^\/client\/v4\/accounts\/[^/]+\/ai\/run\/(.+)$/;
+const SEARCH_PATH = /^\/client\/v4\/accounts\/[^/]+\/ai\/models\/search$/;
 
 /** Reads the run's input as Workers AI's binding takes it: JSON fields, or the multipart body as is. */
 async function runInputs(request: Request, multipart: boolean): Promise<Record<string, unknown> | Response> {
@@ -28,12 +29,22 @@ async function runInputs(request: Request, multipart: boolean): Promise<Record<s
  * answered by an AI binding: base64 models in Cloudflare's envelope
  * `{"result": {"image"}, "success": true, ...}`, binary models as image bytes, failures as
  * `{"success": false, "errors": [{code, message}]}` (5007 unknown model, 5006 bad input).
- * Point `CLOUDFLARE_API_BASE_URL` at `<server>/client/v4` to run the REST route end to end.
+ * Point `CLOUDFLARE_API_BASE_URL` at `<server>/client/v4` to run the REST route end to end. With
+ * a `token`, a request without `Authorization: Bearer <token>` is refused as Cloudflare does
+ * (401, code 10000).
  *
  * @example
  * const response = await restRun(new Request('http://127.0.0.1/client/v4/accounts/a/ai/run/@cf/leonardo/lucid-origin', init), ai);
  */
-export async function restRun(request: Request, ai: AiBinding): Promise<Response> {
+export async function restRun(request: Request, ai: AiBinding, token?: string): Promise<Response> {
+  if (token !== undefined && request.headers.get('authorization') !== `Bearer ${token}`) {
+    return failure(401, 10000, 'Authentication error');
+  }
+  // The model search (what `imagegen doctor` reads to check a token): the catalogue.
+  if (SEARCH_PATH.test(new URL(request.url).pathname)) {
+    const result = catalogue.map((model) => ({ name: model.id, description: model.description, task: { name: 'Text-to-Image' } }));
+    return Response.json({ result, success: true, errors: [], messages: [] });
+  }
   const id = decodeURIComponent(RUN_PATH.exec(new URL(request.url).pathname)?.[1] ?? '');
   if (request.method !== 'POST') return failure(405, 7001, 'use POST');
   const model = findModel(id);
@@ -54,5 +65,5 @@ export async function restRun(request: Request, ai: AiBinding): Promise<Response
   return Response.json({ result: output, success: true, errors: [], messages: [] });
 }
 
-/** True for a path of the REST run endpoint. */
-export const isRestRunPath = (pathname: string): boolean => RUN_PATH.test(pathname);
+/** True for a path of the REST API that {@link restRun} answers (a run, the model search). */
+export const isRestRunPath = (pathname: string): boolean => RUN_PATH.test(pathname) || SEARCH_PATH.test(pathname);

@@ -18,6 +18,8 @@ export interface LocalWorkersOptions {
   apiKey?: string;
   /** The AI binding; the local preview renderer when absent. */
   ai?: AiBinding;
+  /** The API token the REST paths demand, as Cloudflare would; any is accepted when absent. */
+  apiToken?: string;
 }
 
 /** Running local workers. */
@@ -64,7 +66,7 @@ export async function startLocalWorkers(options: LocalWorkersOptions = {}): Prom
           ? 'sdxl'
           : undefined;
     let response: Response;
-    if (isRestRunPath(pathname)) response = await restRun(request, ai);
+    if (isRestRunPath(pathname)) response = await restRun(request, ai, options.apiToken);
     else if (worker === 'flux') response = await fluxWorker.fetch(request, { AI: ai });
     else if (worker === 'sdxl') response = await sdxlWorker.fetch(request, { AI: ai, API_KEY: apiKey });
     else

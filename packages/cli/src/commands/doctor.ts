@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ErrorCode } from '@imagegen/core';
 import type { Command } from 'commander';
 import pc from 'picocolors';
+import { checkAccount } from '../cloudflare-account.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import { openRuntime } from '../runtime.js';
 import { resolveSettings } from '../settings-sources.js';
@@ -12,7 +13,9 @@ import { printConfigError, say, writeJson } from './terminal.js';
 
 const fixes: Partial<Record<ErrorCode, string>> = {
   not_configured: 'set the worker URL (and SDXL_API_KEY for SDXL) in the environment or a .env file',
-  unauthorized: "SDXL_API_KEY must equal the SDXL worker's API_KEY secret (wrangler secret put API_KEY)",
+  unauthorized:
+    "SDXL_API_KEY must equal the SDXL worker's API_KEY secret (wrangler secret put API_KEY); for Workers AI, CLOUDFLARE_API_TOKEN needs the Workers AI permission",
+  quota_exceeded: "the account's free daily Workers AI allocation is used up: wait for 00:00 UTC or move to Workers Paid",
   method_not_allowed: 'the URL may point at the other worker (Flux takes GET, SDXL takes POST)',
   bad_request: 'the worker refused the request: is this URL an imagegen worker?',
   rate_limited: 'Workers AI is out of capacity or rate limited: try again later',
@@ -69,6 +72,44 @@ async function doctor(flags: DoctorFlags): Promise<number> {
         if (exitCode === EXIT.ok) exitCode = exitCodeFor(result.error);
       }
     }
+    if (runtime.settings.accountId) {
+      const account = await checkAccount(runtime.settings);
+      checks.push({
+        model: 'account',
+        url: runtime.settings.apiBaseUrl,
+        ok: account.ok,
+        ...(account.ok ? {} : { error: { message: account.message } }),
+      });
+      if (!flags.json) process.stdout.write(`${account.ok ? pc.green('✔') : pc.red('✖')} account ${account.message}\n`);
+      if (!account.ok && exitCode === EXIT.ok) exitCode = EXIT.rejected;
+    }
+    // One small image by each configured route the two checks above did not take.
+    for (const probe of routeProbes(runtime.settings)) {
+      const result = await runtime.generator.generate(probe.model, 'imagegen doctor check: a small red circle', {
+        width: 256,
+        height: 256,
+      });
+      const label = probe.route.padEnd(10);
+      if (result.ok && result.route === probe.route) {
+        checks.push({
+          model: probe.model,
+          route: probe.route,
+          ok: true,
+          latencyMs: result.durationMs,
+          contentType: result.contentType,
+          bytes: result.bytes,
+        });
+        if (!flags.json)
+          process.stdout.write(
+            `${pc.green('✔')} ${label} ${probe.model} answered ${result.contentType} (${result.bytes} bytes) in ${result.durationMs} ms\n`,
+          );
+      } else if (!result.ok) {
+        const fix = fixes[result.error.code] ?? 'see the error above';
+        checks.push({ model: probe.model, route: probe.route, ok: false, error: result.error.toJSON(), fix });
+        if (!flags.json) process.stdout.write(`${pc.red('✖')} ${label} ${probe.model}: ${result.error.message}\n        fix: ${fix}\n`);
+        if (exitCode === EXIT.ok) exitCode = exitCodeFor(result.error);
+      }
+    }
   } finally {
     await runtime.close();
     await rm(scratch, { recursive: true, force: true });
@@ -77,11 +118,29 @@ async function doctor(flags: DoctorFlags): Promise<number> {
   return exitCode;
 }
 
+/** A model reached by `route` with these settings (made at 256x256: cheap). */
+interface RouteProbe {
+  route: 'worker' | 'rest' | 'ai-gateway';
+  model: string;
+}
+
+/**
+ * The routes past the seed's two workers that these settings configure: the generic worker, and
+ * AI Gateway or the REST API. The probe model is one no seed worker serves, so the call takes it.
+ */
+function routeProbes(settings: { workerUrl?: string; accountId?: string; aiGateway?: string }): RouteProbe[] {
+  if (settings.workerUrl) return [{ route: 'worker', model: 'sdxl-lightning' }];
+  if (settings.accountId) return [{ route: settings.aiGateway ? 'ai-gateway' : 'rest', model: 'sdxl-lightning' }];
+  return [];
+}
+
 /** `imagegen doctor` */
 export function registerDoctor(program: Command, run: CommandRunner): void {
   const command = program
     .command('doctor')
-    .description('check each worker: reachable, answers an image, latency; says what to fix')
+    .description(
+      'check each route: the workers, the Workers AI account and token, AI Gateway; one small image each, latency; says what to fix',
+    )
     .option('--json', 'print as JSON');
   addSettingFlags(command).action((flags: DoctorFlags) => run(() => doctor(flags)));
 }

@@ -1,4 +1,13 @@
-import { CATALOGUE_CHECKED, catalogue, chooseRoute, type CatalogueModel, loadSettings, rangeText, type Settings } from '@imagegen/core';
+import {
+  CATALOGUE_CHECKED,
+  catalogue,
+  chooseRoute,
+  type CatalogueModel,
+  hasRemoteRoute,
+  loadSettings,
+  rangeText,
+  type Settings,
+} from '@imagegen/core';
 import type { Command } from 'commander';
 import { EXIT } from '../exit-codes.js';
 import { resolveSettings } from '../settings-sources.js';
@@ -9,8 +18,7 @@ type ModelsFlags = { json?: boolean; out?: string; fluxUrl?: string; sdxlUrl?: s
 
 /** The route a call to `model` would take now; with nothing configured the CLI starts the local preview. */
 function routeNow(model: CatalogueModel, settings: Settings): string {
-  const nothing = !settings.fluxWorkerUrl && !settings.sdxlWorkerUrl && !settings.workerUrl && !settings.accountId;
-  const effective = nothing ? { ...settings, localPreviewUrl: 'http://127.0.0.1/client/v4' } : settings;
+  const effective = !hasRemoteRoute(settings) ? { ...settings, localPreviewUrl: 'http://127.0.0.1/client/v4' } : settings;
   const request = chooseRoute(model, effective, 'probe', {});
   return 'route' in request ? request.route : 'none';
 }

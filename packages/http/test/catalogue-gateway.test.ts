@@ -1,0 +1,94 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { catalogue } from '@imagegen/core';
+import { startLocalWorkers, type LocalWorkers } from '@imagegen/workers';
+import OpenAI, { BadRequestError } from 'openai';
+import { pino } from 'pino';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningGateway, serve } from '../src/index.js';
+
+const GATEWAY_KEY = 'catalogue-gateway-key';
+const TOKEN = 'cf-gateway-token-SECRET-0123456789';
+let dir: string;
+let local: LocalWorkers;
+let gateway: RunningGateway;
+
+const client = () => new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: GATEWAY_KEY, maxRetries: 0 });
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'imagegen-catalogue-gateway-'));
+  local = await startLocalWorkers();
+  gateway = await serve({
+    port: 0,
+    keys: [GATEWAY_KEY],
+    handleSignals: false,
+    logger: pino({ level: 'silent' }),
+    env: {
+      CLOUDFLARE_ACCOUNT_ID: 'acc',
+      CLOUDFLARE_API_TOKEN: TOKEN,
+      CLOUDFLARE_API_BASE_URL: local.restBaseUrl,
+      IMAGEGEN_OUTPUT_DIR: dir,
+      IMAGEGEN_LOG_LEVEL: 'silent',
+    },
+  });
+});
+afterAll(async () => {
+  await gateway?.close();
+  await local?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('every catalogue model through the gateway, the REST route, the official openai client', () => {
+  it.each(catalogue.map((model) => [model.alias, model] as const))(
+    '%s by its Workers AI id: a real image of its format and size',
+    async (_alias, model) => {
+      const sized = model.inputs.some((input) => input.name === 'width');
+      const response = await client().images.generate({
+        model: model.id,
+        prompt: 'a red fox',
+        response_format: 'b64_json',
+        ...(sized ? { size: '320x256' as '256x256' } : {}),
+      });
+      const meta = await sharp(Buffer.from(response.data![0]!.b64_json!, 'base64')).metadata();
+      expect(meta.format).toBe(model.answer.format);
+      expect([meta.width, meta.height]).toEqual(sized ? [320, 256] : [model.defaultSize.width, model.defaultSize.height]);
+    },
+  );
+
+  it("takes the model's inputs as extra body fields, and refuses one out of range with the model's range", async () => {
+    const response = await client().images.generate({
+      model: 'phoenix',
+      prompt: 'a lighthouse',
+      response_format: 'b64_json',
+      // @ts-expect-error -- imagegen's extra fields, beyond OpenAI's
+      steps: 10,
+      guidance: 4,
+      negative_prompt: 'blur',
+      width: 256,
+      height: 288,
+    });
+    const meta = await sharp(Buffer.from(response.data![0]!.b64_json!, 'base64')).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 256, 288]);
+    const refused = await client()
+      .images.generate({ model: 'phoenix', prompt: 'x', size: '4096x4096' as '256x256' })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(BadRequestError);
+    expect((refused as BadRequestError).message).toContain('width must be an integer from 64 to 2048 for phoenix');
+    expect((refused as BadRequestError).param).toBe('size');
+    // imagegen's extra field, beyond OpenAI's: passed as a variable, as an app that adds it does.
+    const foreignBody = { model: 'lucid-origin', prompt: 'x', negative_prompt: 'blur' };
+    const foreign = await client()
+      .images.generate(foreignBody)
+      .catch((error: unknown) => error);
+    expect((foreign as BadRequestError).param).toBe('negative_prompt');
+    expect(JSON.stringify(foreign)).not.toContain(TOKEN);
+  });
+
+  it('/v1/models lists the catalogue, aliases and ids', async () => {
+    const models = await client().models.list();
+    const ids = models.data.map((model) => model.id);
+    for (const model of catalogue) expect(ids).toEqual(expect.arrayContaining([model.alias, model.id]));
+  });
+});
