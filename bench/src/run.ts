@@ -10,9 +10,10 @@ import { sequentialLatency, throughput } from './core-bench.js';
 import { gateway } from './gateway-bench.js';
 import { bigImageMemory } from './memory-bench.js';
 import { peer } from './peer-bench.js';
+import { restRoute } from './rest-bench.js';
 import { since } from './stats.js';
 
-// `--only=core,gateway`: some groups of rows (core, gateway, peer, memory, batch, local).
+// `--only=core,gateway`: some groups of rows (core, gateway, peer, rest, memory, batch, local).
 const only = process.argv
   .find((argument) => argument.startsWith('--only='))
   ?.slice('--only='.length)
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
   if (wanted('gateway')) await gateway(worker);
   if (wanted('peer')) await peer(worker);
   await worker.close();
+  if (wanted('rest')) await restRoute();
   if (wanted('memory')) await bigImageMemory();
   if (wanted('batch')) await scaling();
   if (wanted('local')) await localRendering();

@@ -7,7 +7,8 @@ export default defineConfig([
     format: ['esm'],
     dts: true,
     sourcemap: true,
-    clean: true,
+    // No `clean`: the two builds run at once and one would delete the other's files; the build
+    // script empties dist first.
     target: 'es2022',
     splitting: false,
   },

@@ -30,7 +30,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .addHelpText(
       'after',
-      `\nSettings: flags > environment > .env in the current directory:\n  CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_API_TOKEN, CLOUDFLARE_API_BASE_URL, CLOUDFLARE_AI_GATEWAY,\n  CLOUDFLARE_AI_GATEWAY_BASE_URL, IMAGEGEN_WORKER_URL, IMAGEGEN_WORKER_KEY,\n  FLUX_WORKER_URL, SDXL_WORKER_URL, SDXL_API_KEY, IMAGEGEN_OUTPUT_DIR\n\n${EXIT_CODES_HELP}`,
+      `\nSettings: flags > environment > .env in the current directory:\n  CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_API_TOKEN, CLOUDFLARE_API_BASE_URL, CLOUDFLARE_AI_GATEWAY,\n  CLOUDFLARE_AI_GATEWAY_TOKEN, CLOUDFLARE_AI_GATEWAY_BASE_URL, IMAGEGEN_WORKER_URL, IMAGEGEN_WORKER_KEY,\n  FLUX_WORKER_URL, SDXL_WORKER_URL, SDXL_API_KEY, IMAGEGEN_OUTPUT_DIR\n\n${EXIT_CODES_HELP}`,
     );
   registerGenerate(program, run);
   registerBatch(program, run);

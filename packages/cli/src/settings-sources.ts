@@ -8,6 +8,7 @@ export const SETTING_NAMES = [
   'CLOUDFLARE_API_TOKEN',
   'CLOUDFLARE_API_BASE_URL',
   'CLOUDFLARE_AI_GATEWAY',
+  'CLOUDFLARE_AI_GATEWAY_TOKEN',
   'CLOUDFLARE_AI_GATEWAY_BASE_URL',
   'IMAGEGEN_WORKER_URL',
   'IMAGEGEN_WORKER_KEY',
@@ -18,7 +19,12 @@ export const SETTING_NAMES = [
 ] as const;
 
 /** The settings whose values are secrets: shown redacted, never whole. */
-export const SECRET_SETTINGS: ReadonlySet<SettingName> = new Set(['CLOUDFLARE_API_TOKEN', 'IMAGEGEN_WORKER_KEY', 'SDXL_API_KEY']);
+export const SECRET_SETTINGS: ReadonlySet<SettingName> = new Set([
+  'CLOUDFLARE_API_TOKEN',
+  'CLOUDFLARE_AI_GATEWAY_TOKEN',
+  'IMAGEGEN_WORKER_KEY',
+  'SDXL_API_KEY',
+]);
 export type SettingName = (typeof SETTING_NAMES)[number];
 
 /** Where a setting's value came from. */

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { catalogue } from '@imagegen/core';
 import { startLocalWorkers, type LocalWorkers } from '@imagegen/workers';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -28,6 +29,29 @@ describe('the catalogue from the CLI', () => {
     expect(run.stderr).toMatch(/✔ lucid-origin via local · seed \d+/);
     expect(await sharp(await readFile(run.stdout.trim())).metadata()).toMatchObject({ format: 'jpeg', width: 1120, height: 1120 });
   });
+
+  it.each(catalogue.map((model) => [model.alias, model] as const))(
+    '%s by the REST route against the local workers: a decoded image of its format and size',
+    async (_alias, model) => {
+      const sized = model.inputs.some((input) => input.name === 'width');
+      const run = await runCli(
+        ['generate', 'a red fox', '--model', model.alias, '--json', ...(sized ? ['--width', '288', '--height', '256'] : [])],
+        {
+          cwd,
+          env: restEnv(),
+        },
+      );
+      expect(run.code).toBe(0);
+      const result = JSON.parse(run.stdout) as { route: string; path: string };
+      expect(result.route).toBe('rest');
+      const meta = await sharp(await readFile(result.path)).metadata();
+      expect([meta.format, meta.width, meta.height]).toEqual([
+        model.answer.format,
+        sized ? 288 : model.defaultSize.width,
+        sized ? 256 : model.defaultSize.height,
+      ]);
+    },
+  );
 
   it('with CLOUDFLARE_* set it takes the REST route and says so; the token is never printed', async () => {
     const run = await runCli(

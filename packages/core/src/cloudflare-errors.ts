@@ -84,8 +84,10 @@ export async function readCloudflareFailure(response: TransportResponse): Promis
     response.cancel();
   }
   try {
-    const parsed = JSON.parse(new TextDecoder().decode(concatBytes(chunks))) as { errors?: unknown };
-    const first = Array.isArray(parsed.errors) ? (parsed.errors[0] as { code?: unknown; message?: unknown } | undefined) : undefined;
+    // The REST API says `errors`; AI Gateway's own failures say `error`.
+    const parsed = JSON.parse(new TextDecoder().decode(concatBytes(chunks))) as { errors?: unknown; error?: unknown };
+    const list = Array.isArray(parsed.errors) ? parsed.errors : Array.isArray(parsed.error) ? parsed.error : [];
+    const first = list[0] as { code?: unknown; message?: unknown } | undefined;
     if (!first) return undefined;
     return {
       ...(typeof first.code === 'number' ? { code: first.code } : {}),

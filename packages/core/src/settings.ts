@@ -18,6 +18,8 @@ export interface Settings {
   apiBaseUrl: string;
   /** An AI Gateway id: calls go through it when set (with the account and token). */
   aiGateway?: string;
+  /** The token of an authenticated AI Gateway, sent as `cf-aig-authorization`. */
+  aiGatewayToken?: string;
   /** @default 'https://gateway.ai.cloudflare.com/v1' */
   aiGatewayBaseUrl: string;
   /** The local preview's REST base (`.../client/v4`), set by imagegen when it starts the preview. */
@@ -65,7 +67,7 @@ const settingsError = (message: string): ImageGenerationError => imageError('not
  * Reads the settings from a plain record (such as `process.env`): `FLUX_WORKER_URL`,
  * `SDXL_WORKER_URL`, `SDXL_API_KEY`, `IMAGEGEN_WORKER_URL`, `IMAGEGEN_WORKER_KEY`,
  * `CLOUDFLARE_ACCOUNT_ID`, `CLOUDFLARE_API_TOKEN`, `CLOUDFLARE_API_BASE_URL`,
- * `CLOUDFLARE_AI_GATEWAY`, `CLOUDFLARE_AI_GATEWAY_BASE_URL`, `IMAGEGEN_LOCAL_PREVIEW_URL`,
+ * `CLOUDFLARE_AI_GATEWAY`, `CLOUDFLARE_AI_GATEWAY_TOKEN`, `CLOUDFLARE_AI_GATEWAY_BASE_URL`, `IMAGEGEN_LOCAL_PREVIEW_URL`,
  * `IMAGEGEN_OUTPUT_DIR`. Blank values count as unset. Throws an `ImageGenerationError` with code
  * `not_configured` when a URL is not http(s), or when only one of the account and the token is set.
  *
@@ -89,6 +91,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     );
   }
   const aiGateway = blankToUndefined(env.CLOUDFLARE_AI_GATEWAY);
+  const aiGatewayToken = blankToUndefined(env.CLOUDFLARE_AI_GATEWAY_TOKEN);
   const localPreviewUrl = httpUrl('IMAGEGEN_LOCAL_PREVIEW_URL', env.IMAGEGEN_LOCAL_PREVIEW_URL)?.replace(/\/+$/, '');
   return {
     ...(fluxWorkerUrl && { fluxWorkerUrl }),
@@ -100,6 +103,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     ...(apiToken && { apiToken }),
     apiBaseUrl: baseUrl('CLOUDFLARE_API_BASE_URL', env.CLOUDFLARE_API_BASE_URL, DEFAULT_API_BASE_URL),
     ...(aiGateway && { aiGateway }),
+    ...(aiGatewayToken && { aiGatewayToken }),
     aiGatewayBaseUrl: baseUrl('CLOUDFLARE_AI_GATEWAY_BASE_URL', env.CLOUDFLARE_AI_GATEWAY_BASE_URL, DEFAULT_AI_GATEWAY_BASE_URL),
     ...(localPreviewUrl && { localPreviewUrl }),
     outputDir: blankToUndefined(env.IMAGEGEN_OUTPUT_DIR) ?? DEFAULT_OUTPUT_DIR,

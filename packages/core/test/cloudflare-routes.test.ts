@@ -127,12 +127,80 @@ describe('the AI Gateway route', () => {
     ]);
   });
 
+  it("an authenticated gateway gets its own token; the gateway's own error envelope (`error`) is read too", async () => {
+    let gatewayAuth: string | null = null;
+    server.use(
+      http.post(`${GATEWAY}/@cf/leonardo/lucid-origin`, ({ request }) => {
+        gatewayAuth = request.headers.get('cf-aig-authorization');
+        return HttpResponse.json(
+          { success: false, result: [], messages: [], error: [{ code: 2009, message: 'Unauthorized' }] },
+          { status: 401 },
+        );
+      }),
+    );
+    const { generator } = rest({ CLOUDFLARE_AI_GATEWAY: 'my-gw', CLOUDFLARE_AI_GATEWAY_TOKEN: 'aig-token-SECRET' });
+    const result = await generator.generate('lucid-origin', 'a fox');
+    expect(gatewayAuth).toBe('Bearer aig-token-SECRET');
+    expect(result).toMatchObject({ ok: false, error: { code: 'unauthorized', providerCode: 2009, status: 401 } });
+    expect(JSON.stringify(!result.ok && result.error)).not.toContain('aig-token-SECRET');
+  });
+
   it('cache options on a route without AI Gateway, or malformed, are refused before any request', async () => {
     const { generator } = rest();
     const refused = await generator.generate('flux', 'a cat', { cacheTtl: 60 });
     expect(refused).toMatchObject({ ok: false, error: { code: 'bad_request', attempts: 0 } });
     if (!refused.ok) expect(refused.error.message).toContain('AI Gateway route (CLOUDFLARE_AI_GATEWAY); this call goes by rest');
     expect(await generator.generate('flux', 'a cat', { cacheTtl: 1.5 })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
+});
+
+describe('the generic worker and the local preview routes', () => {
+  it('the generic worker gets JSON { model: id, prompt, ...Workers AI fields } with its Bearer key, before the REST API', async () => {
+    let seen: { auth: string | null; body: unknown } | undefined;
+    server.use(
+      http.post('https://imagegen.test.workers.dev/', async ({ request }) => {
+        seen = { auth: request.headers.get('authorization'), body: await request.json() };
+        return new HttpResponse(PNG_BYTES, { headers: { 'content-type': 'image/png' } });
+      }),
+    );
+    const { generator } = makeGenerator({
+      settings: loadSettings({
+        IMAGEGEN_WORKER_URL: 'https://imagegen.test.workers.dev',
+        IMAGEGEN_WORKER_KEY: 'worker-key-SECRET',
+        CLOUDFLARE_ACCOUNT_ID: ACCOUNT,
+        CLOUDFLARE_API_TOKEN: TOKEN,
+      }),
+    });
+    const result = await generator.generate('flux-2-dev', 'a fox', { steps: 8, guidance: 2.5 });
+    if (!result.ok) throw result.error;
+    expect(result.route).toBe('worker');
+    expect(seen).toEqual({
+      auth: 'Bearer worker-key-SECRET',
+      body: { model: '@cf/black-forest-labs/flux-2-dev', prompt: 'a fox', steps: 8, guidance: 2.5, seed: result.seed },
+    });
+  });
+
+  it('the local preview is the REST shape at IMAGEGEN_LOCAL_PREVIEW_URL, with no token', async () => {
+    let auth: string | null = 'unset';
+    server.use(
+      http.post('http://127.0.0.1:8787/client/v4/accounts/local/ai/run/@cf/lykon/dreamshaper-8-lcm', ({ request }) => {
+        auth = request.headers.get('authorization');
+        return new HttpResponse(PNG_BYTES, { headers: { 'content-type': 'image/png' } });
+      }),
+    );
+    const { generator } = makeGenerator({ settings: loadSettings({ IMAGEGEN_LOCAL_PREVIEW_URL: 'http://127.0.0.1:8787/client/v4/' }) });
+    expect(await generator.generate('dreamshaper-8-lcm', 'a fox')).toMatchObject({ ok: true, route: 'local' });
+    expect(auth).toBeNull();
+  });
+
+  it('nothing configured: the seed models keep their messages, the others say which settings to set', async () => {
+    const { generator } = makeGenerator({ settings: loadSettings({}) });
+    expect(await generator.generate('flux', 'a fox')).toMatchObject({
+      ok: false,
+      error: { code: 'not_configured', message: 'Flux worker URL not configured (FLUX_WORKER_URL)' },
+    });
+    const other = await generator.generate('phoenix', 'a fox');
+    expect(!other.ok && other.error.message).toContain('set CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_API_TOKEN');
   });
 });
 

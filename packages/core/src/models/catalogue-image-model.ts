@@ -28,6 +28,8 @@ export function catalogueImageModel(entry: CatalogueModel): ImageModel {
     },
     ...(entry.alias === 'sdxl' ? { messages: sdxlWorkerMessages } : {}),
     secrets: (settings) =>
-      [settings.sdxlApiKey, settings.workerKey, settings.apiToken].filter((secret): secret is string => Boolean(secret)),
+      [settings.sdxlApiKey, settings.workerKey, settings.apiToken, settings.aiGatewayToken].filter((secret): secret is string =>
+        Boolean(secret),
+      ),
   };
 }

@@ -17,6 +17,8 @@ export interface CloudflareTarget {
   /** The URL the model id is appended to (`.../ai/run/`, `.../workers-ai/`). */
   base: string;
   token?: string;
+  /** An authenticated AI Gateway's own token (`cf-aig-authorization`). */
+  gatewayToken?: string;
   route: Exclude<Route, 'worker'>;
 }
 
@@ -42,6 +44,7 @@ export function cloudflareRunRequest(
     headers: {
       ...headers,
       ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
+      ...(target.gatewayToken ? { 'cf-aig-authorization': `Bearer ${target.gatewayToken}` } : {}),
       ...(cache.cacheTtl === undefined ? {} : { 'cf-aig-cache-ttl': String(cache.cacheTtl) }),
       ...(cache.skipCache ? { 'cf-aig-skip-cache': 'true' } : {}),
     },

@@ -44,6 +44,7 @@ export function chooseRoute(
       ? {
           base: `${settings.aiGatewayBaseUrl}/${account}/${encodeURIComponent(settings.aiGateway)}/workers-ai/`,
           token: apiToken,
+          ...(settings.aiGatewayToken ? { gatewayToken: settings.aiGatewayToken } : {}),
           route: 'ai-gateway' as const,
         }
       : { base: `${settings.apiBaseUrl}/accounts/${account}/ai/run/`, token: apiToken, route: 'rest' as const };
