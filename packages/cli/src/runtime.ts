@@ -38,6 +38,12 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     env = { ...env, ...workers.previewEnv };
     settings = loadSettings(env);
     options.say(`no worker configured: using the local preview workers (offline) at ${workers.url}`);
+  } else if (settings.accountId && !settings.fluxWorkerUrl && !settings.sdxlWorkerUrl && !settings.workerUrl) {
+    options.say(
+      settings.aiGateway
+        ? `using Workers AI through AI Gateway ${settings.aiGateway} (${settings.aiGatewayBaseUrl})`
+        : `using the Workers AI REST API (${settings.apiBaseUrl})`,
+    );
   }
   await cleanTempFiles(settings.outputDir);
   const generator = createImageGenerator({

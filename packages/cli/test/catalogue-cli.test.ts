@@ -65,6 +65,7 @@ describe('the catalogue from the CLI', () => {
     const result = JSON.parse(run.stdout) as Record<string, unknown>;
     expect(result).toMatchObject({ ok: true, model: 'flux-2-klein-4b', route: 'rest', contentType: 'image/png' });
     expect(run.stderr).toContain('via rest');
+    expect(run.stderr).toContain(`using the Workers AI REST API (${workers.restBaseUrl})`);
     expect(run.stderr).not.toContain('local preview');
     expect(await sharp(await readFile(result.path as string)).metadata()).toMatchObject({ format: 'png', width: 320, height: 256 });
     expect(run.stdout + run.stderr).not.toContain(TOKEN);
@@ -149,7 +150,7 @@ describe('imagegen doctor with the Workers AI REST API', () => {
       const run = await runCli(['doctor'], { cwd, env });
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('✔ account token valid, account acc reachable');
-      expect(run.stdout).toMatch(/✔ rest\s+sdxl-lightning answered image\/png/);
+      expect(run.stdout).toMatch(/✔ sdxl-lightning by rest answered image\/png/);
       const wrong = await runCli(['doctor', '--json'], { cwd, env: { ...env, CLOUDFLARE_API_TOKEN: 'not-the-token-0123456789' } });
       expect(wrong.code).toBe(4);
       const report = JSON.parse(wrong.stdout) as { checks: Array<{ model: string; ok: boolean; error?: { message: string } }> };

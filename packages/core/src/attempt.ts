@@ -75,7 +75,7 @@ export async function attemptOnce(context: AttemptContext): Promise<StoredImage>
       // A 400's body says what was wrong ("steps must be ..."): worth a few hundred bytes.
       const detail = response.status === 400 ? await errorSnippet(response) : undefined;
       response.cancel();
-      throw errors.forStatus(model.name, response, clock.now(), detail);
+      throw errors.forStatus(model.name, response, clock.now(), detail, request.messages);
     }
 
     const image = await readImageBody(response, {

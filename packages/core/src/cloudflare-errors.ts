@@ -1,4 +1,4 @@
-import { concatBytes } from './bytes.js';
+import { readHead } from './error-body.js';
 import type { ErrorCode } from './errors.js';
 import type { TransportResponse } from './ports.js';
 
@@ -69,23 +69,11 @@ export function cloudflareMeaning(
  * body is not one. The body is cancelled either way.
  */
 export async function readCloudflareFailure(response: TransportResponse): Promise<CloudflareFailure | undefined> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < 8192) {
-      const { done, value } = await response.read();
-      if (done || !value) break;
-      chunks.push(value);
-      size += value.length;
-    }
-  } catch {
-    return undefined;
-  } finally {
-    response.cancel();
-  }
+  const head = await readHead(response, 8192);
+  if (!head) return undefined;
   try {
     // The REST API says `errors`; AI Gateway's own failures say `error`.
-    const parsed = JSON.parse(new TextDecoder().decode(concatBytes(chunks))) as { errors?: unknown; error?: unknown };
+    const parsed = JSON.parse(new TextDecoder().decode(head)) as { errors?: unknown; error?: unknown };
     const list = Array.isArray(parsed.errors) ? parsed.errors : Array.isArray(parsed.error) ? parsed.error : [];
     const first = list[0] as { code?: unknown; message?: unknown } | undefined;
     if (!first) return undefined;

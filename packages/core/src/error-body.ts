@@ -2,16 +2,14 @@ import { concatBytes } from './bytes.js';
 import type { TransportResponse } from './ports.js';
 
 /**
- * The first words of an error body (text or JSON), cleaned up for a message: at most 200
- * characters, no control characters. Undefined when there is none or it is not text.
+ * The first `limit` bytes (or a little more: whole chunks) of a body, which is then cancelled;
+ * undefined when reading fails.
  */
-export async function errorSnippet(response: TransportResponse): Promise<string | undefined> {
-  const type = response.headers.get('content-type') ?? '';
-  if (!/^(text\/|application\/(problem\+)?json)/i.test(type)) return undefined;
+export async function readHead(response: TransportResponse, limit: number): Promise<Uint8Array | undefined> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
-    while (size < 512) {
+    while (size < limit) {
       const { done, value } = await response.read();
       if (done || !value) break;
       chunks.push(value);
@@ -22,7 +20,19 @@ export async function errorSnippet(response: TransportResponse): Promise<string 
   } finally {
     response.cancel();
   }
-  let text = new TextDecoder().decode(concatBytes(chunks)).slice(0, 512);
+  return concatBytes(chunks);
+}
+
+/**
+ * The first words of an error body (text or JSON), cleaned up for a message: at most 200
+ * characters, no control characters. Undefined when there is none or it is not text.
+ */
+export async function errorSnippet(response: TransportResponse): Promise<string | undefined> {
+  const type = response.headers.get('content-type') ?? '';
+  if (!/^(text\/|application\/(problem\+)?json)/i.test(type)) return undefined;
+  const head = await readHead(response, 512);
+  if (!head) return undefined;
+  let text = new TextDecoder().decode(head).slice(0, 512);
   try {
     const parsed = JSON.parse(text) as { error?: unknown; message?: unknown };
     const inner =

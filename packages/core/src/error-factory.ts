@@ -70,11 +70,20 @@ export class ErrorFactory {
     return imageError(code, model, details, this.redact(text));
   }
 
-  /** The error for a worker's non-2xx answer; a 429 carries how long it asked to wait. */
-  forStatus(model: string, response: Pick<TransportResponse, 'status' | 'headers'>, now: number, detail?: string): ImageGenerationError {
+  /**
+   * The error for a worker's non-2xx answer; a 429 carries how long it asked to wait. `messages`
+   * are the route's own words for some codes (the seed's SDXL worker's).
+   */
+  forStatus(
+    model: string,
+    response: Pick<TransportResponse, 'status' | 'headers'>,
+    now: number,
+    detail?: string,
+    messages?: Partial<Record<ErrorCode, string>>,
+  ): ImageGenerationError {
     const code = codeForStatus(response.status);
     const wait = code === 'rate_limited' ? retryAfterMs(response.headers, now) : undefined;
-    return this.make(code, model, { status: response.status, retryAfterMs: wait, detail });
+    return this.make(code, model, { status: response.status, retryAfterMs: wait, detail }, messages?.[code]);
   }
 
   /**

@@ -54,9 +54,13 @@ describe('ErrorFactory', () => {
   const settings = loadSettings({ SDXL_WORKER_URL: 'https://sdxl.example', SDXL_API_KEY: 'sk-secret-0123456789' });
   const errors = new ErrorFactory(defaultModels, settings);
 
-  it('has a message for every code, the model overrides first, and redacts the key', () => {
+  it("has a message for every code, the route's own words first, and redacts the key", () => {
     for (const code of ERROR_CODES) expect(errors.make(code, 'flux').message.length).toBeGreaterThan(5);
-    expect(errors.make('unauthorized', 'sdxl', { status: 401 }).message).toBe('SDXL API key invalid or missing');
+    const refused = { status: 401, headers: new Headers() };
+    expect(errors.forStatus('sdxl', refused, 0, undefined, { unauthorized: 'SDXL API key invalid or missing' }).message).toBe(
+      'SDXL API key invalid or missing',
+    );
+    expect(errors.forStatus('sdxl', refused, 0).message).toBe('Worker refused the request as unauthorized (HTTP 401)');
     expect(errors.make('bad_request', 'flux', { detail: 'sent sk-secret-0123456789 back' }).message).toBe(
       'Invalid prompt or request format: sent [redacted] back',
     );

@@ -1,21 +1,12 @@
 import { type CatalogueModel, findModel, workersAiInputs, catalogueImageModel } from '@imagegen/core';
 import type { AiBinding } from './ai-binding.js';
 import { readModelInputs } from './model-inputs.js';
-import { aiFailure, base64Bytes, imageContentType, secretsEqual, textResponse } from './worker-responses.js';
+import { aiFailure, base64Bytes, bearerRefusal, imageContentType, readJsonObject, textResponse } from './worker-responses.js';
 
 /** The generic worker's environment: the AI binding and the `API_KEY` secret clients send as Bearer. */
 export interface ImagegenWorkerEnv {
   AI: AiBinding;
   API_KEY?: string;
-}
-
-async function readJson(request: Request): Promise<Record<string, unknown> | undefined> {
-  try {
-    const body: unknown = await request.json();
-    return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The binding's input: JSON fields, or a multipart form for the models that take only that (FLUX.2). */
@@ -42,13 +33,9 @@ function aiInputs(model: CatalogueModel, fields: Record<string, string | number>
 const imagegenWorker = {
   async fetch(request: Request, env: ImagegenWorkerEnv): Promise<Response> {
     if (request.method !== 'POST') return textResponse(405, 'Method not allowed: use POST', { allow: 'POST' });
-    if (!env.API_KEY) return textResponse(500, 'Worker misconfigured: the API_KEY secret is not set');
-    const header = request.headers.get('authorization') ?? '';
-    const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
-    if (!secretsEqual(given, env.API_KEY)) {
-      return textResponse(401, 'Unauthorized: missing or invalid API key', { 'www-authenticate': 'Bearer' });
-    }
-    const body = await readJson(request);
+    const refusal = bearerRefusal(request, env.API_KEY);
+    if (refusal) return refusal;
+    const body = await readJsonObject(request);
     if (!body) return textResponse(400, 'Body must be a JSON object with a "model" and a "prompt"');
     const { model: name, ...fields } = body;
     const model = typeof name === 'string' ? findModel(name) : undefined;

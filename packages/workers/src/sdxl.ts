@@ -1,18 +1,17 @@
 import { SDXL_MAX_PROMPT } from './limits.js';
 import { type SdxlEnv, SDXL_MODEL } from './ai-binding.js';
-import { aiFailure, imageContentType, integerParam, promptProblem, secretsEqual, textResponse } from './worker-responses.js';
-
-async function readJson(request: Request): Promise<Record<string, unknown> | undefined> {
-  try {
-    const body: unknown = await request.json();
-    return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+import {
+  aiFailure,
+  bearerRefusal,
+  imageContentType,
+  integerParam,
+  promptProblem,
+  readJsonObject,
+  textResponse,
+} from './worker-responses.js';
 
 /**
- * The SDXL worker: `POST /` with JSON `{ prompt, negative_prompt?, width?, height?, num_steps?, seed? }`
+ * The SDXL worker: `POST /` with JSON `{ prompt, negative_prompt?, width?, height?, num_steps?, guidance?, seed? }`
  * and `Authorization: Bearer <API_KEY>` runs `@cf/stabilityai/stable-diffusion-xl-base-1.0` and
  * streams the PNG back.
  *
@@ -23,13 +22,9 @@ async function readJson(request: Request): Promise<Record<string, unknown> | und
 const sdxlWorker = {
   async fetch(request: Request, env: SdxlEnv): Promise<Response> {
     if (request.method !== 'POST') return textResponse(405, 'Method not allowed: use POST', { allow: 'POST' });
-    if (!env.API_KEY) return textResponse(500, 'Worker misconfigured: the API_KEY secret is not set');
-    const header = request.headers.get('authorization') ?? '';
-    const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
-    if (!secretsEqual(given, env.API_KEY)) {
-      return textResponse(401, 'Unauthorized: missing or invalid API key', { 'www-authenticate': 'Bearer' });
-    }
-    const body = await readJson(request);
+    const refusal = bearerRefusal(request, env.API_KEY);
+    if (refusal) return refusal;
+    const body = await readJsonObject(request);
     if (!body) return textResponse(400, 'Body must be a JSON object with a "prompt"');
     const problem = promptProblem(body.prompt, SDXL_MAX_PROMPT);
     if (problem) return textResponse(400, problem);
@@ -40,7 +35,12 @@ const sdxlWorker = {
     const height = integerParam('height', body.height, 256, 2048);
     const steps = integerParam('num_steps', body.num_steps, 1, 20);
     const seed = integerParam('seed', body.seed, 0, 4_294_967_295);
-    const paramProblem = width.problem ?? height.problem ?? steps.problem ?? seed.problem;
+    const guidance = body.guidance;
+    const guidanceProblem =
+      guidance === undefined || (typeof guidance === 'number' && guidance >= 0 && guidance <= 30)
+        ? undefined
+        : 'guidance must be a number from 0 to 30';
+    const paramProblem = width.problem ?? height.problem ?? steps.problem ?? seed.problem ?? guidanceProblem;
     if (paramProblem) return textResponse(400, paramProblem);
 
     let output: unknown;
@@ -51,6 +51,7 @@ const sdxlWorker = {
         ...(width.value === undefined ? {} : { width: width.value }),
         ...(height.value === undefined ? {} : { height: height.value }),
         ...(steps.value === undefined ? {} : { num_steps: steps.value }),
+        ...(guidance === undefined ? {} : { guidance }),
         ...(seed.value === undefined ? {} : { seed: seed.value }),
       });
     } catch (error) {

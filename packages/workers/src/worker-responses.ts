@@ -63,3 +63,25 @@ export function base64Bytes(text: string): Uint8Array<ArrayBuffer> {
   for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
   return bytes;
 }
+
+/** The body as a JSON object, or undefined when it is not one. */
+export async function readJsonObject(request: Request): Promise<Record<string, unknown> | undefined> {
+  try {
+    const body: unknown = await request.json();
+    return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The answer that refuses a request without `Authorization: Bearer <key>` (401), or a worker
+ * deployed without its key (500); undefined when the request may go on.
+ */
+export function bearerRefusal(request: Request, key: string | undefined): Response | undefined {
+  if (!key) return textResponse(500, 'Worker misconfigured: the API_KEY secret is not set');
+  const header = request.headers.get('authorization') ?? '';
+  const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
+  if (!secretsEqual(given, key)) return textResponse(401, 'Unauthorized: missing or invalid API key', { 'www-authenticate': 'Bearer' });
+  return undefined;
+}

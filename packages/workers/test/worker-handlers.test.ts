@@ -77,14 +77,17 @@ describe('sdxl worker', () => {
     const stream = new ReadableStream({ start: (controller) => (controller.enqueue(PNG_1x1), controller.close()) });
     const { ai, calls } = recordingAi(stream);
     const response = await sdxl(
-      { prompt: 'a lighthouse', negative_prompt: 'fog', width: 768, height: 512, num_steps: 12, seed: 5 },
+      { prompt: 'a lighthouse', negative_prompt: 'fog', width: 768, height: 512, num_steps: 12, guidance: 6.5, seed: 5 },
       { ai },
     );
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('image/png');
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(PNG_1x1);
     expect(calls).toEqual([
-      { model: SDXL_MODEL, inputs: { prompt: 'a lighthouse', negative_prompt: 'fog', width: 768, height: 512, num_steps: 12, seed: 5 } },
+      {
+        model: SDXL_MODEL,
+        inputs: { prompt: 'a lighthouse', negative_prompt: 'fog', width: 768, height: 512, num_steps: 12, guidance: 6.5, seed: 5 },
+      },
     ]);
   });
 
@@ -116,6 +119,8 @@ describe('sdxl worker', () => {
     [{ prompt: 'cat', num_steps: 21 }, 'num_steps must be an integer from 1 to 20'],
     [{ prompt: 'cat', num_steps: 0 }, 'num_steps must be an integer from 1 to 20'],
     [{ prompt: 'cat', negative_prompt: 3 }, 'negative_prompt must be a string'],
+    [{ prompt: 'cat', guidance: 31 }, 'guidance must be a number from 0 to 30'],
+    [{ prompt: 'cat', guidance: 'high' }, 'guidance must be a number from 0 to 30'],
   ])('400 for %j', async (body, text) => {
     const response = await sdxl(body);
     expect(response.status).toBe(400);

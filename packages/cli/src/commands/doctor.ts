@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ErrorCode } from '@imagegen/core';
+import type { ErrorCode, GenerationResult } from '@imagegen/core';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { checkAccount } from '../cloudflare-account.js';
@@ -44,33 +44,26 @@ async function doctor(flags: DoctorFlags): Promise<number> {
     return printConfigError(error, Boolean(flags.json));
   }
   let exitCode: number = EXIT.ok;
-  const checks = [];
+  const checks: Array<Record<string, unknown>> = [];
+  // One probe's outcome: a check in the report, a line on a terminal, the first failure's exit code.
+  const report = (model: string, where: string, fields: Record<string, unknown>, result: GenerationResult): void => {
+    if (result.ok) {
+      const { durationMs, contentType, bytes, route } = result;
+      checks.push({ model, ...fields, route, ok: true, latencyMs: durationMs, contentType, bytes });
+      if (!flags.json)
+        process.stdout.write(`${pc.green('✔')} ${model.padEnd(5)} ${where} answered ${contentType} (${bytes} bytes) in ${durationMs} ms\n`);
+      return;
+    }
+    const fix = fixes[result.error.code] ?? 'see the error above';
+    checks.push({ model, ...fields, ok: false, error: result.error.toJSON(), fix });
+    if (!flags.json) process.stdout.write(`${pc.red('✖')} ${model.padEnd(5)} ${where}: ${result.error.message}\n        fix: ${fix}\n`);
+    if (exitCode === EXIT.ok) exitCode = exitCodeFor(result.error);
+  };
   try {
     for (const model of ['flux', 'sdxl'] as const) {
       const url = model === 'flux' ? runtime.settings.fluxWorkerUrl : runtime.settings.sdxlWorkerUrl;
       const result = await runtime.generator.generate(model, 'imagegen doctor check: a small red circle');
-      if (result.ok) {
-        checks.push({
-          model,
-          url: url ?? null,
-          ok: true,
-          latencyMs: result.durationMs,
-          contentType: result.contentType,
-          bytes: result.bytes,
-        });
-        if (!flags.json)
-          process.stdout.write(
-            `${pc.green('✔')} ${model.padEnd(5)} ${url} answered ${result.contentType} (${result.bytes} bytes) in ${result.durationMs} ms\n`,
-          );
-      } else {
-        const fix = fixes[result.error.code] ?? 'see the error above';
-        checks.push({ model, url: url ?? null, ok: false, error: result.error.toJSON(), fix });
-        if (!flags.json)
-          process.stdout.write(
-            `${pc.red('✖')} ${model.padEnd(5)} ${url ?? '(not configured)'}: ${result.error.message}\n        fix: ${fix}\n`,
-          );
-        if (exitCode === EXIT.ok) exitCode = exitCodeFor(result.error);
-      }
+      report(model, url ?? (result.ok ? `(${result.route})` : '(not configured)'), { url: url ?? null }, result);
     }
     if (runtime.settings.accountId) {
       const account = await checkAccount(runtime.settings);
@@ -89,26 +82,7 @@ async function doctor(flags: DoctorFlags): Promise<number> {
         width: 256,
         height: 256,
       });
-      const label = probe.route.padEnd(10);
-      if (result.ok && result.route === probe.route) {
-        checks.push({
-          model: probe.model,
-          route: probe.route,
-          ok: true,
-          latencyMs: result.durationMs,
-          contentType: result.contentType,
-          bytes: result.bytes,
-        });
-        if (!flags.json)
-          process.stdout.write(
-            `${pc.green('✔')} ${label} ${probe.model} answered ${result.contentType} (${result.bytes} bytes) in ${result.durationMs} ms\n`,
-          );
-      } else if (!result.ok) {
-        const fix = fixes[result.error.code] ?? 'see the error above';
-        checks.push({ model: probe.model, route: probe.route, ok: false, error: result.error.toJSON(), fix });
-        if (!flags.json) process.stdout.write(`${pc.red('✖')} ${label} ${probe.model}: ${result.error.message}\n        fix: ${fix}\n`);
-        if (exitCode === EXIT.ok) exitCode = exitCodeFor(result.error);
-      }
+      report(probe.model, `by ${probe.route}`, {}, result);
     }
   } finally {
     await runtime.close();

@@ -1,4 +1,4 @@
-import { catalogue, findModel } from '@imagegen/core';
+import { catalogue, findModel, type GenerationParams } from '@imagegen/core';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { SettingName } from '../settings-sources.js';
 
@@ -58,15 +58,8 @@ export function finiteNumber(text: string): number {
 /** Parses a whole number flag whose range depends on the model (width, steps): the core checks it. */
 export const wholeNumber = integerIn(0, Number.MAX_SAFE_INTEGER);
 
-/** The model input flags as commander parses them. */
-export interface InputFlags {
-  seed?: number;
-  width?: number;
-  height?: number;
-  steps?: number;
-  guidance?: number;
-  negativePrompt?: string;
-}
+/** The model input flags as commander parses them: the core's generation parameters. */
+export type InputFlags = GenerationParams;
 
 /** The set input flags as the core's options (unset ones left out). */
 export function inputParams(flags: InputFlags): InputFlags {

@@ -18,6 +18,10 @@ async function workers(flags: { port: number; host: string }): Promise<number> {
   // The key is this process's own local key, or the user's own (then it is not echoed).
   const keyLine = configuredKey ? 'export SDXL_API_KEY="$SDXL_API_KEY"' : `export SDXL_API_KEY=${running.apiKey}`;
   process.stdout.write(`export FLUX_WORKER_URL=${running.fluxUrl}\nexport SDXL_WORKER_URL=${running.sdxlUrl}\n${keyLine}\n`);
+  // The REST API's stand-in serves every catalogue model; these lines are for it instead.
+  process.stdout.write(
+    `# or, every catalogue model by the REST route (any account and token):\n# export CLOUDFLARE_ACCOUNT_ID=local CLOUDFLARE_API_TOKEN=local CLOUDFLARE_API_BASE_URL=${running.restBaseUrl}\n`,
+  );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

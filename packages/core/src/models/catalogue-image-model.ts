@@ -2,9 +2,6 @@ import type { CatalogueModel } from '../catalogue/model-spec.js';
 import { chooseRoute } from '../routes/route-choice.js';
 import type { ImageModel } from './model.js';
 
-// The seed's SDXL worker answered these in its own words; kept for that route.
-const sdxlWorkerMessages = { unauthorized: 'SDXL API key invalid or missing', method_not_allowed: 'Invalid request method' } as const;
-
 /**
  * The {@link ImageModel} of a catalogue entry: its inputs, and its request by the first
  * configured route. Every key and token of the settings is a secret of every model.
@@ -26,7 +23,6 @@ export function catalogueImageModel(entry: CatalogueModel): ImageModel {
       }
       return request;
     },
-    ...(entry.alias === 'sdxl' ? { messages: sdxlWorkerMessages } : {}),
     secrets: (settings) =>
       [settings.sdxlApiKey, settings.workerKey, settings.apiToken, settings.aiGatewayToken].filter((secret): secret is string =>
         Boolean(secret),

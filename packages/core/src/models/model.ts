@@ -34,6 +34,8 @@ export interface ModelRequest {
   route: Route;
   /** The seed this request sends, if any. */
   seed?: number;
+  /** Messages of this route's own for some codes (the seed's SDXL worker says "SDXL API key ..."). */
+  messages?: Partial<Record<ErrorCode, string>>;
 }
 
 /** A missing setting that keeps a model from being called. */

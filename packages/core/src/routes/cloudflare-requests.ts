@@ -73,5 +73,6 @@ export function genericWorkerRequest(
     headers: { 'content-type': 'application/json', ...(workerKey ? { authorization: `Bearer ${workerKey}` } : {}) },
     body: JSON.stringify({ model: model.id, prompt, ...workersAiInputs(model, params) }),
     route: 'worker',
+    messages: { unauthorized: 'The imagegen worker refused the key (IMAGEGEN_WORKER_KEY must equal its API_KEY secret)' },
   };
 }

@@ -44,5 +44,7 @@ export function sdxlWorkerRequest(
     body: JSON.stringify({ prompt, ...workersAiInputs(model, params) }),
     route: 'worker',
     ...(params.seed === undefined ? {} : { seed: params.seed }),
+    // The seed's SDXL worker answered these in its own words.
+    messages: { unauthorized: 'SDXL API key invalid or missing', method_not_allowed: 'Invalid request method' },
   };
 }
