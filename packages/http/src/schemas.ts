@@ -32,6 +32,19 @@ export const generationRequestSchema = z
     steps: z.int().optional().describe("Diffusion steps, within the model's range."),
     guidance: z.number().optional().describe("How closely to follow the prompt, within the model's range."),
     negative_prompt: z.string().optional().describe('What the image should not show (SDXL family, Phoenix).'),
+    stream: z
+      .boolean()
+      .optional()
+      .describe(
+        'true: answer text/event-stream, one image_generation.completed event per image (b64_json); Workers AI sends no partial images.',
+      ),
+    partial_images: z.int().min(0).max(3).optional().describe('Accepted; no partial image is sent (Workers AI does not stream).'),
+    output_format: z
+      .enum(['png', 'jpeg', 'webp'])
+      .optional()
+      .describe(
+        "The model's own format only (flux, lucid-origin, phoenix: jpeg; the others: png); another is refused, never silently ignored.",
+      ),
     user: z.string().max(256).optional(),
   })
   .meta({ id: 'ImageGenerationRequest' });
@@ -40,7 +53,12 @@ export type GenerationRequest = z.infer<typeof generationRequestSchema>;
 
 /** One generated image. */
 export const imageSchema = z
-  .object({ url: z.string().optional(), b64_json: z.string().optional(), revised_prompt: z.string().optional() })
+  .object({
+    url: z.string().optional(),
+    b64_json: z.string().optional(),
+    revised_prompt: z.string().optional(),
+    seed: z.int().optional().describe("imagegen's extra field: the seed this image was made with (the same seed remakes it)."),
+  })
   .meta({ id: 'Image' });
 
 /** The answer of `POST /v1/images/generations`. */

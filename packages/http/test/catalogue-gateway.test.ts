@@ -86,6 +86,57 @@ describe('every catalogue model through the gateway, the REST route, the officia
     expect(JSON.stringify(foreign)).not.toContain(TOKEN);
   });
 
+  it('n: 3 gives three different images, each with its own seed; a fixed seed gives seed, seed+1, seed+2', async () => {
+    const three = await client().images.generate({
+      model: 'sdxl-lightning',
+      prompt: 'a fox',
+      n: 3,
+      size: '256x256',
+      response_format: 'b64_json',
+    });
+    const images = three.data!.map((image) => image.b64_json!);
+    expect(new Set(images).size).toBe(3);
+    const seeds = three.data!.map((image) => (image as { seed?: number }).seed);
+    expect(new Set(seeds).size).toBe(3);
+    const fixed = await client().images.generate({
+      model: 'sdxl-lightning',
+      prompt: 'a fox',
+      n: 3,
+      size: '256x256',
+      response_format: 'b64_json',
+      seed: 10,
+    } as never);
+    expect(fixed.data!.map((image) => (image as { seed?: number }).seed)).toEqual([10, 11, 12]);
+  });
+
+  it('stream: true answers image_generation.completed events that the openai client decodes', async () => {
+    const stream = await client().images.generate({
+      model: 'lucid-origin',
+      prompt: 'a fox',
+      n: 2,
+      size: '256x256',
+      stream: true,
+      partial_images: 2,
+    });
+    const events: Array<{ type: string; b64_json: string; output_format: string; size: string }> = [];
+    for await (const event of stream) events.push(event);
+    expect(events.map((event) => event.type)).toEqual(['image_generation.completed', 'image_generation.completed']);
+    for (const event of events) {
+      expect(event).toMatchObject({ output_format: 'jpeg', size: '256x256' });
+      expect(await sharp(Buffer.from(event.b64_json, 'base64')).metadata()).toMatchObject({ format: 'jpeg', width: 256, height: 256 });
+    }
+  });
+
+  it('an output_format the model does not answer is refused, never silently ignored', async () => {
+    const refused = await client()
+      .images.generate({ model: 'flux', prompt: 'a fox', output_format: 'png' })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(BadRequestError);
+    expect((refused as BadRequestError).param).toBe('output_format');
+    const same = await client().images.generate({ model: 'flux', prompt: 'a fox', output_format: 'jpeg', response_format: 'b64_json' });
+    expect(await sharp(Buffer.from(same.data![0]!.b64_json!, 'base64')).metadata()).toMatchObject({ format: 'jpeg' });
+  });
+
   it('/v1/models lists the catalogue, aliases and ids', async () => {
     const models = await client().models.list();
     const ids = models.data.map((model) => model.id);

@@ -26,7 +26,7 @@ export type WorkError = Omit<ImageGenerationErrorInit, 'cause'> & { retryable: b
 
 /** How one {@link ImageWork} ended (plain JSON: a BullMQ job's return value). */
 export type WorkOutcome =
-  { ok: true; attempts: number; contentType: string; name?: string; b64?: string } | { ok: false; error: WorkError };
+  { ok: true; attempts: number; contentType: string; name?: string; b64?: string; seed?: number } | { ok: false; error: WorkError };
 
 /** Options of {@link performWork}. */
 export interface PerformOptions extends GenerationHooks {
@@ -65,7 +65,12 @@ export async function performWork(
     const { code, message, model, status, retryable, retryAfterMs, attempts } = result.error;
     return { ok: false, error: { code, message, model, status, retryable, retryAfterMs, attempts } };
   }
-  const base = { ok: true as const, attempts: result.attempts, contentType: result.contentType };
+  const base = {
+    ok: true as const,
+    attempts: result.attempts,
+    contentType: result.contentType,
+    ...(result.seed === undefined ? {} : { seed: result.seed }),
+  };
   if (memory) return { ...base, b64: bytesToBase64(memory.files.get(result.path)!) };
   // The file name alone (a path on Node, a key elsewhere): what `GET /v1/images/{file}` takes.
   return { ...base, name: result.path.split(/[\\/]/).pop()! };

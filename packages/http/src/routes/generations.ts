@@ -1,4 +1,12 @@
-import { DEFAULT_MAX_PROMPT_LENGTH, defaultModels, type GenerateOptions, paramsIssue, promptProblem, takesInput } from '@imagegen/core';
+import {
+  DEFAULT_MAX_PROMPT_LENGTH,
+  defaultModels,
+  findModel,
+  type GenerateOptions,
+  paramsIssue,
+  promptProblem,
+  takesInput,
+} from '@imagegen/core';
 import type { Context } from 'hono';
 import { gatewayErrorFor } from '../error-mapping.js';
 import { imagesAnswerJson } from '../images-json.js';
@@ -40,7 +48,8 @@ function parseRequest(body: unknown) {
     const param = issue?.path.length ? issue.path.join('.') : null;
     throw invalidRequest(`Invalid request: ${param ? `${param}: ` : ''}${issue?.message ?? 'invalid body'}`, param);
   }
-  const request = parsed.data;
+  // A stream carries the image itself: there is no URL to fetch later in OpenAI's events.
+  const request = parsed.data.stream ? { ...parsed.data, response_format: 'b64_json' as const } : parsed.data;
   // Checked here too, so that an asynchronous request is refused at once, not as a failed job.
   const promptIssue = promptProblem(request.prompt, DEFAULT_MAX_PROMPT_LENGTH);
   if (promptIssue) throw invalidRequest(`Invalid prompt: ${promptIssue}`, 'prompt', 'invalid_prompt');
@@ -64,6 +73,13 @@ function parseRequest(body: unknown) {
     const [width, height] = request.size.split('x').map(Number);
     params.width = width;
     params.height = height;
+  }
+  if (request.output_format && request.output_format !== findModel(model)?.answer.format) {
+    throw invalidRequest(
+      `output_format ${request.output_format} is not what ${model} answers (${findModel(model)?.answer.format ?? 'png'}); converting is not supported yet`,
+      'output_format',
+      'unsupported_parameter',
+    );
   }
   // The model's own ranges, checked here too: an asynchronous request is refused at once.
   const issue = paramsIssue(spec, { ...params, ...(request.seed === undefined ? {} : { seed: request.seed }) });
@@ -91,10 +107,11 @@ export interface GenerationContext {
   publicBase: string;
 }
 
-/** The answer of a successful generation: OpenAI's body and the attempts per image. */
+/** The answer of a successful generation: OpenAI's body, the attempts and content type per image. */
 export interface GenerationAnswer {
-  body: { created: number; data: Array<{ url?: string; b64_json?: string }> };
+  body: { created: number; data: Array<{ url?: string; b64_json?: string; seed?: number }> };
   attempts: number[];
+  contentTypes: string[];
 }
 
 /**
@@ -136,13 +153,16 @@ export async function runGeneration(deps: GenerationsDeps, parsed: ParsedGenerat
   }
   const data = outcomes.map((outcome) => {
     if (!outcome.ok) throw new Error('unreachable');
-    if (outcome.b64 !== undefined) return { b64_json: outcome.b64 };
+    // Not part of OpenAI's answer: each image's seed, which the openai client passes through.
+    const seed = outcome.seed === undefined ? {} : { seed: outcome.seed };
+    if (outcome.b64 !== undefined) return { b64_json: outcome.b64, ...seed };
     deps.storage.remember(outcome.name!);
-    return { url: `${run.publicBase}/v1/images/${outcome.name!}` };
+    return { url: `${run.publicBase}/v1/images/${outcome.name!}`, ...seed };
   });
   return {
     body: { created: Math.floor(Date.now() / 1000), data },
     attempts: outcomes.map((outcome) => (outcome.ok ? outcome.attempts : 0)),
+    contentTypes: outcomes.map((outcome) => (outcome.ok ? outcome.contentType : '')),
   };
 }
 
@@ -158,6 +178,35 @@ export function generationsHandler(deps: GenerationsDeps) {
     });
     // Not part of OpenAI's answer: a header that clients who care can read (the demo shows it).
     context.header('x-imagegen-attempts', answer.attempts.join(','));
+    if (parsed.request.stream)
+      return context.body(completedEvents(answer, parsed.request.size), 200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+      });
     return context.body(imagesAnswerJson(answer.body), 200, { 'content-type': 'application/json' });
   };
+}
+
+/**
+ * The `text/event-stream` answer of `stream: true`: one `image_generation.completed` event per
+ * image, as OpenAI sends them (the `openai` client yields each event's data). Workers AI does not
+ * stream, so no `partial_image` event precedes it.
+ */
+function completedEvents(answer: GenerationAnswer, size: string | undefined): string {
+  const created = answer.body.created;
+  return answer.body.data
+    .map((image, index) => {
+      const format = (answer.contentTypes[index] ?? 'image/png').replace('image/', '');
+      const fields = JSON.stringify({
+        created_at: created,
+        size: size ?? 'auto',
+        quality: 'auto',
+        background: 'auto',
+        output_format: format,
+        ...(image.seed === undefined ? {} : { seed: image.seed }),
+      });
+      const data = `{"type":"image_generation.completed","b64_json":"${image.b64_json ?? ''}",${fields.slice(1)}`;
+      return `event: image_generation.completed\ndata: ${data}\n\n`;
+    })
+    .join('');
 }
