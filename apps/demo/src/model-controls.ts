@@ -57,8 +57,11 @@ export function showModelControls(controls: ModelControls): void {
 
 /** Fills the model menu from the catalogue: each alias, with what it is as its tooltip. */
 export function fillModelMenu(select: HTMLSelectElement): void {
+  // The page has no image to start from yet: the models that need one are left out.
   select.replaceChildren(
-    ...catalogue.map((model) => Object.assign(new Option(model.alias, model.alias), { title: `${model.description} (${model.id})` })),
+    ...catalogue
+      .filter((model) => !model.imageInput?.required)
+      .map((model) => Object.assign(new Option(model.alias, model.alias), { title: `${model.description} (${model.id})` })),
   );
   select.value = 'flux';
 }

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { catalogue } from '@imagegen/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDemo, startDemo } from '../server/demo-server.js';
 
@@ -65,7 +66,7 @@ describe('the demo page in Chromium', () => {
     await expect.poll(() => second.evaluate((element) => (element as HTMLImageElement).naturalWidth)).toBe(768);
     // The menu is the catalogue; each model shows its own controls: Phoenix takes a negative
     // prompt ("Leave out") and guidance from 2 to 10, Lucid Origin no negative prompt.
-    expect(await page.locator('#model option').count()).toBe(9);
+    expect(await page.locator('#model option').count()).toBe(catalogue.filter((model) => !model.imageInput?.required).length);
     await page.getByLabel('Model').selectOption('lucid-origin');
     expect(await page.getByLabel(/Leave out/).isVisible()).toBe(false);
     await page.getByLabel('Model').selectOption('phoenix');

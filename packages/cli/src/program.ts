@@ -5,7 +5,7 @@ import { registerBatch } from './commands/batch.js';
 import { registerClean } from './commands/clean.js';
 import { registerConfig } from './commands/config.js';
 import { registerDoctor } from './commands/doctor.js';
-import { registerGenerate } from './commands/generate.js';
+import { registerEdit, registerGenerate } from './commands/generate.js';
 import { registerModels } from './commands/models.js';
 import { registerQueueWorker } from './commands/queue-worker.js';
 import { registerServe } from './commands/serve.js';
@@ -33,6 +33,7 @@ export function buildProgram(): Command {
       `\nSettings: flags > environment > .env in the current directory:\n  CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_API_TOKEN, CLOUDFLARE_API_BASE_URL, CLOUDFLARE_AI_GATEWAY,\n  CLOUDFLARE_AI_GATEWAY_TOKEN, CLOUDFLARE_AI_GATEWAY_BASE_URL, IMAGEGEN_WORKER_URL, IMAGEGEN_WORKER_KEY,\n  FLUX_WORKER_URL, SDXL_WORKER_URL, SDXL_API_KEY, IMAGEGEN_OUTPUT_DIR\n\n${EXIT_CODES_HELP}`,
     );
   registerGenerate(program, run);
+  registerEdit(program, run);
   registerBatch(program, run);
   registerModels(program, run);
   registerWorkers(program, run);

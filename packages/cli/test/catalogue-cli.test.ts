@@ -34,8 +34,16 @@ describe('the catalogue from the CLI', () => {
     '%s by the REST route against the local workers: a decoded image of its format and size',
     async (_alias, model) => {
       const sized = model.inputs.some((input) => input.name === 'width');
+      const image = join(cwd, 'start.png');
+      await writeFile(
+        image,
+        await sharp({ create: { width: 64, height: 64, channels: 3, background: 'blue' } })
+          .png()
+          .toBuffer(),
+      );
+      const start = model.imageInput?.required ? ['--image', image] : [];
       const run = await runCli(
-        ['generate', 'a red fox', '--model', model.alias, '--json', ...(sized ? ['--width', '288', '--height', '256'] : [])],
+        ['generate', 'a red fox', '--model', model.alias, '--json', ...start, ...(sized ? ['--width', '288', '--height', '256'] : [])],
         {
           cwd,
           env: restEnv(),
@@ -102,6 +110,8 @@ describe('the catalogue from the CLI', () => {
       'sdxl',
       'sdxl-lightning',
       'dreamshaper-8-lcm',
+      'sd15-img2img',
+      'sd15-inpainting',
       'phoenix',
       'lucid-origin',
     ]);
@@ -160,5 +170,50 @@ describe('imagegen doctor with the Workers AI REST API', () => {
     } finally {
       await guarded.close();
     }
+  });
+});
+
+describe('imagegen edit', () => {
+  it('works offline from an input image: the local preview visibly starts from it', async () => {
+    const red = join(cwd, 'red.png');
+    await writeFile(
+      red,
+      await sharp({ create: { width: 320, height: 256, channels: 3, background: { r: 230, g: 20, b: 20 } } })
+        .png()
+        .toBuffer(),
+    );
+    const run = await runCli(['edit', red, 'a fox in the snow', '--strength', '0.1', '--json'], { cwd });
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as { model: string; route: string; path: string };
+    expect(result).toMatchObject({ model: 'sd15-img2img', route: 'local' });
+    const image = sharp(await readFile(result.path));
+    expect(await image.metadata()).toMatchObject({ format: 'png', width: 512, height: 512 });
+    const [r, g, b] = (await image.stats()).channels.map((channel) => channel.mean);
+    expect(r! - Math.max(g!, b!)).toBeGreaterThan(60);
+  });
+
+  it('refuses a missing file, a mask of another size and a model that takes no image (exit 2), before any request', async () => {
+    const red = join(cwd, 'red.png');
+    await writeFile(
+      red,
+      await sharp({ create: { width: 64, height: 64, channels: 3, background: 'red' } })
+        .png()
+        .toBuffer(),
+    );
+    const mask = join(cwd, 'mask.png');
+    await writeFile(
+      mask,
+      await sharp({ create: { width: 32, height: 32, channels: 3, background: 'white' } })
+        .png()
+        .toBuffer(),
+    );
+    const missing = await runCli(['edit', join(cwd, 'nope.png'), 'a fox'], { cwd });
+    expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining('cannot read the image')]);
+    const wrongMask = await runCli(['edit', red, 'a fox', '--model', 'sd15-inpainting', '--mask', mask], { cwd });
+    expect(wrongMask.code).toBe(2);
+    expect(wrongMask.stderr).toContain('mask is 32x32 but the image is 64x64');
+    const flux = await runCli(['edit', red, 'a fox', '--model', 'flux'], { cwd });
+    expect(flux.code).toBe(2);
+    expect(flux.stderr).toContain('flux takes no input image');
   });
 });

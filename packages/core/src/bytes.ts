@@ -19,7 +19,14 @@ export function lastBytes(previous: Uint8Array, next: Uint8Array, count: number)
 
 // Node's Buffer decodes base64 natively, several times faster than atob and a copy loop; the
 // portable path stays for runtimes without it (workerd, browsers).
-const nodeBuffer = (globalThis as { Buffer?: { from(text: string, encoding: 'base64'): Uint8Array } }).Buffer;
+const nodeBuffer = (
+  globalThis as {
+    Buffer?: {
+      from(text: string, encoding: 'base64'): Uint8Array;
+      from(bytes: ArrayBufferLike, offset: number, length: number): Uint8Array & { toString(encoding: 'base64'): string };
+    };
+  }
+).Buffer;
 const BASE64 = /^[A-Za-z0-9+/\-_\s]*={0,2}\s*$/;
 
 /** Decodes standard or URL-safe base64 (whitespace allowed); undefined when it is not base64. */
@@ -37,4 +44,12 @@ export function decodeBase64(text: string): Uint8Array | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Encodes bytes as standard base64 (Node's Buffer where there is one). */
+export function encodeBase64(bytes: Uint8Array): string {
+  if (nodeBuffer) return nodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64');
+  let binary = '';
+  for (let index = 0; index < bytes.length; index += 0x8000) binary += String.fromCharCode(...bytes.subarray(index, index + 0x8000));
+  return btoa(binary);
 }

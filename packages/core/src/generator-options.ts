@@ -56,6 +56,11 @@ export interface ImageGeneratorOptions extends GenerationHooks {
   maxImageBytes?: number;
   /** @default 2048 */
   maxPromptLength?: number;
+  /**
+   * Largest input image or mask accepted, in bytes.
+   * @default 10485760 (10 MiB)
+   */
+  maxInputImageBytes?: number;
   /** The models by alias (their Workers AI ids are accepted too). @default the whole catalogue */
   models?: Readonly<Record<string, ImageModel>>;
   /** Called once by `close()`, after in-flight generations have settled (the Node runtime closes its Agent). */

@@ -6,6 +6,7 @@ import { DEFAULT_MAX_IMAGE_BYTES, type GenerateOptions, type ImageGeneratorOptio
 import { silentLogger } from './logger.js';
 import { defaultModels } from './models/index.js';
 import type { ImageModel, ModelRequest } from './models/model.js';
+import { inputImagesProblem } from './input-image.js';
 import { cacheProblem, paramsProblem } from './params.js';
 import { fetchTransport } from './fetch-transport.js';
 import type { Clock, Logger, Transport } from './ports.js';
@@ -113,7 +114,7 @@ export class ImageGenerator {
     if (!spec) return fail('bad_request', `unknown model "${String(model)}" (known: ${this.modelNames.join(', ')})`);
     const promptIssue = promptProblem(prompt, this.options.maxPromptLength ?? DEFAULT_MAX_PROMPT_LENGTH);
     if (promptIssue) return fail('invalid_prompt', promptIssue);
-    const paramsIssue = paramsProblem(spec, options);
+    const paramsIssue = paramsProblem(spec, options) ?? inputImagesProblem(spec, options, this.options.maxInputImageBytes);
     if (paramsIssue) return fail('bad_request', paramsIssue);
     const cacheIssue = cacheProblem(options);
     if (cacheIssue) return fail('bad_request', cacheIssue);

@@ -1,7 +1,8 @@
+import { encodeBase64 } from './bytes.js';
 import type { InputSpec } from './catalogue/model-spec.js';
 import type { CacheOptions, GenerationParams, ImageModel } from './models/model.js';
 
-const INPUT_NAMES = ['steps', 'guidance', 'width', 'height', 'seed', 'negativePrompt'] as const;
+const INPUT_NAMES = ['steps', 'guidance', 'width', 'height', 'seed', 'negativePrompt', 'strength'] as const;
 
 /**
  * The range of an input in words, the same in the library, the CLI and the gateway.
@@ -77,6 +78,20 @@ export function workersAiInputs(model: Pick<ImageModel, 'inputs'>, params: Gener
     if (value !== undefined) fields[input.field] = value;
   }
   return fields;
+}
+
+/**
+ * The input image and mask as Workers AI's JSON takes them: `image_b64` (base64 text) and `mask`
+ * (an array of byte values, the only form its schema has for a mask).
+ *
+ * @example
+ * workersAiImages({ image: png }); // { image_b64: 'iVBORw0...' }
+ */
+export function workersAiImages(params: GenerationParams): { image_b64?: string; mask?: number[] } {
+  return {
+    ...(params.image === undefined ? {} : { image_b64: encodeBase64(params.image) }),
+    ...(params.mask === undefined ? {} : { mask: Array.from(params.mask) }),
+  };
 }
 
 /**

@@ -41,7 +41,8 @@ afterAll(async () => {
 });
 
 describe('every catalogue model through the gateway, the REST route, the official openai client', () => {
-  it.each(catalogue.map((model) => [model.alias, model] as const))(
+  // The generations endpoint carries no input image: the models that need one are for edits.
+  it.each(catalogue.filter((model) => !model.imageInput?.required).map((model) => [model.alias, model] as const))(
     '%s by its Workers AI id: a real image of its format and size',
     async (_alias, model) => {
       const sized = model.inputs.some((input) => input.name === 'width');

@@ -1,4 +1,4 @@
-import { type CatalogueModel, findModel, workersAiInputs, catalogueImageModel } from '@imagegen/core';
+import { type CatalogueModel, catalogueImageModel, findModel, workersAiImages, workersAiInputs } from '@imagegen/core';
 import type { AiBinding } from './ai-binding.js';
 import { readModelInputs } from './model-inputs.js';
 import { aiFailure, base64Bytes, bearerRefusal, imageContentType, readJsonObject, textResponse } from './worker-responses.js';
@@ -10,7 +10,7 @@ export interface ImagegenWorkerEnv {
 }
 
 /** The binding's input: JSON fields, or a multipart form for the models that take only that (FLUX.2). */
-function aiInputs(model: CatalogueModel, fields: Record<string, string | number>): Record<string, unknown> {
+function aiInputs(model: CatalogueModel, fields: Record<string, unknown>): Record<string, unknown> {
   if (model.send === 'json') return fields;
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, String(value));
@@ -44,7 +44,7 @@ const imagegenWorker = {
     if ('problem' in read) return textResponse(400, read.problem);
     const takesSeed = model.inputs.some((input) => input.name === 'seed');
     const params = takesSeed ? { ...read.params, seed: read.params.seed ?? crypto.getRandomValues(new Uint32Array(1))[0]! } : read.params;
-    const inputs = { prompt: read.prompt, ...workersAiInputs(catalogueImageModel(model), params) };
+    const inputs = { prompt: read.prompt, ...workersAiInputs(catalogueImageModel(model), params), ...workersAiImages(params) };
 
     let output: unknown;
     try {

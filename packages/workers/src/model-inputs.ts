@@ -1,4 +1,11 @@
-import { type CatalogueModel, type GenerationParams, paramsProblem, catalogueImageModel } from '@imagegen/core';
+import {
+  type CatalogueModel,
+  catalogueImageModel,
+  decodeBase64,
+  type GenerationParams,
+  inputImagesProblem,
+  paramsProblem,
+} from '@imagegen/core';
 
 /** A run's input read against the catalogue: the prompt and imagegen's parameters, or why not. */
 export type ReadInputs = { prompt: string; params: GenerationParams } | { problem: string };
@@ -8,6 +15,16 @@ const asValue = (raw: unknown, type: 'integer' | 'number' | 'string'): unknown =
   if (type === 'string' || typeof raw !== 'string') return raw;
   return raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
 };
+
+/** An image field as Workers AI takes it: base64 text, or an array of byte values. */
+function imageBytes(raw: unknown): Uint8Array | undefined {
+  if (typeof raw === 'string') return decodeBase64(raw);
+  if (Array.isArray(raw) && raw.every((value) => Number.isInteger(value) && value >= 0 && value <= 255))
+    return Uint8Array.from(raw as number[]);
+  return undefined;
+}
+
+const IMAGE_FIELDS: Readonly<Record<string, 'image' | 'mask'>> = { image_b64: 'image', image: 'image', mask: 'mask' };
 
 /**
  * Reads a Workers AI input (JSON fields, or a multipart form's) by the model's catalogue entry:
@@ -24,10 +41,18 @@ export function readModelInputs(model: CatalogueModel, fields: Record<string, un
   const params: Record<string, unknown> = {};
   for (const [field, raw] of Object.entries(fields)) {
     if (field === 'prompt' || raw === undefined) continue;
+    const imageField = model.imageInput ? IMAGE_FIELDS[field] : undefined;
+    if (imageField) {
+      const bytes = imageBytes(raw);
+      if (!bytes) return { problem: `${field} must be base64 text or an array of byte values` };
+      params[imageField] = bytes;
+      continue;
+    }
     const spec = model.inputs.find((input) => input.field === field);
     if (!spec) return { problem: `${model.id} does not take ${field}` };
     params[spec.name] = asValue(raw, spec.type);
   }
-  const problem = paramsProblem(catalogueImageModel(model), params);
+  const imageModel = catalogueImageModel(model);
+  const problem = paramsProblem(imageModel, params) ?? inputImagesProblem(imageModel, params);
   return problem ? { problem } : { prompt, params: params };
 }

@@ -7,6 +7,10 @@ export interface PreviewRequest {
   width?: number;
   height?: number;
   format: 'png' | 'jpeg';
+  /** An image to start from: drawn under the shapes, the more visible the lower `strength`. */
+  image?: Uint8Array;
+  /** 0-1, as Workers AI's: how far from the input image. @default 1 */
+  strength?: number;
 }
 
 // FNV-1a: a small, stable hash, so the same prompt and seed always draw the same picture.
@@ -31,7 +35,7 @@ function random(seed: number): () => number {
 }
 
 /** The SVG of a preview: a gradient and shapes whose colours and places come from the prompt's hash. */
-export function previewSvg(request: Omit<PreviewRequest, 'format'>, width: number, height: number): string {
+export function previewSvg(request: Omit<PreviewRequest, 'format' | 'image'>, width: number, height: number, under = ''): string {
   const next = random(hash(`${request.prompt}\u0000${request.seed ?? 0}`));
   const hue = Math.floor(next() * 360);
   const colour = (shift: number, light: number) => `hsl(${(hue + shift) % 360},${55 + Math.floor(next() * 35)}%,${light}%)`;
@@ -51,7 +55,7 @@ export function previewSvg(request: Omit<PreviewRequest, 'format'>, width: numbe
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">
 <defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${colour(0, 22)}"/><stop offset="1" stop-color="${colour(150, 62)}"/></linearGradient></defs>
-<rect width="100%" height="100%" fill="url(#g)"/>${shapes.join('')}</svg>`;
+<rect width="100%" height="100%" fill="url(#g)"/>${under}<g opacity="${under ? (0.15 + 0.85 * (request.strength ?? 1)).toFixed(2) : '1'}">${shapes.join('')}</g></svg>`;
 }
 
 /**
@@ -64,7 +68,12 @@ export function previewSvg(request: Omit<PreviewRequest, 'format'>, width: numbe
 export async function renderPreview(request: PreviewRequest): Promise<Uint8Array> {
   const width = request.width ?? 512;
   const height = request.height ?? 512;
-  const image = sharp(Buffer.from(previewSvg(request, width, height)));
+  // An input image is drawn over the gradient and under the shapes, at an opacity that falls as
+  // strength rises: the preview visibly starts from it, as image-to-image models do.
+  const under = request.image
+    ? `<image href="data:image/png;base64,${(await sharp(request.image).resize(width, height, { fit: 'fill' }).png().toBuffer()).toString('base64')}" width="${width}" height="${height}" opacity="${(0.95 - 0.6 * (request.strength ?? 1)).toFixed(2)}"/>`
+    : '';
+  const image = sharp(Buffer.from(previewSvg(request, width, height, under)));
   const encoded = request.format === 'png' ? image.png({ compressionLevel: 4 }) : image.jpeg({ quality: 85 });
   return new Uint8Array(await encoded.toBuffer());
 }

@@ -21,6 +21,8 @@ export async function previewRun(model: CatalogueModel, prompt: string, params: 
     width: params.width ?? model.defaultSize.width,
     height: params.height ?? model.defaultSize.height,
     format: model.answer.format,
+    ...(params.image === undefined ? {} : { image: params.image }),
+    ...(params.strength === undefined ? {} : { strength: params.strength }),
   });
   if (model.answer.encoding === 'base64-json') return { image: Buffer.from(bytes).toString('base64') };
   return new ReadableStream<Uint8Array>({

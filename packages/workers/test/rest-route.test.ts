@@ -1,11 +1,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { catalogue } from '@imagegen/core';
+import { catalogue, imageSize } from '@imagegen/core';
 import { createImageGenerator } from '@imagegen/core/node';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalWorkers, type LocalWorkers } from '../src/index.js';
+import { renderPreview, startLocalWorkers, type LocalWorkers } from '../src/index.js';
 
 let workers: LocalWorkers;
 let dir: string;
@@ -32,7 +32,13 @@ describe('the REST route against the local workers, every catalogue model', () =
       const generator = createImageGenerator({ env: restEnv() });
       try {
         const width = model.inputs.some((input) => input.name === 'width') ? 320 : undefined;
-        const result = await generator.generate(model.alias, 'a red fox', width ? { width, height: 256 } : {});
+        const image = model.imageInput?.required
+          ? await renderPreview({ prompt: 'start', format: 'png', width: 64, height: 64 })
+          : undefined;
+        const result = await generator.generate(model.alias, 'a red fox', {
+          ...(width ? { width, height: 256 } : {}),
+          ...(image ? { image } : {}),
+        });
         if (!result.ok) throw result.error;
         expect(result.route).toBe('rest');
         const takesSeed = model.inputs.some((input) => input.name === 'seed');
@@ -62,6 +68,44 @@ describe('the REST route against the local workers, every catalogue model', () =
       expect(c.bytes.equals(d.bytes)).toBe(true);
       // The seed returned remakes the image.
       expect((await run(a.seed)).bytes.equals(a.bytes)).toBe(true);
+    } finally {
+      await generator.close();
+    }
+  });
+
+  it('image to image: the preview starts from the input image (a red one gives a red result), the mask must match it', async () => {
+    const red = new Uint8Array(
+      await sharp({ create: { width: 256, height: 256, channels: 3, background: { r: 230, g: 20, b: 20 } } })
+        .png()
+        .toBuffer(),
+    );
+    const generator = createImageGenerator({ env: restEnv() });
+    try {
+      const redness = async (strength: number) => {
+        const edited = await generator.generate('sd15-img2img', 'a fox', { image: red, strength, width: 256, height: 256, seed: 5 });
+        if (!edited.ok) throw edited.error;
+        const [r, g, b] = (await sharp(await readFile(edited.path)).stats()).channels.map((channel) => channel.mean);
+        return r! - Math.max(g!, b!);
+      };
+      const [close, far] = [await redness(0.1), await redness(1)];
+      expect(close).toBeGreaterThan(60);
+      expect(close).toBeGreaterThan(far + 30);
+      // A JPEG input too: its size is read from its frame header.
+      const jpeg = new Uint8Array(await sharp(red).jpeg().toBuffer());
+      expect(imageSize(jpeg)).toEqual({ width: 256, height: 256 });
+      expect(await generator.generate('sdxl-lightning', 'a fox', { image: jpeg, strength: 0.5, width: 256, height: 256 })).toMatchObject({
+        ok: true,
+      });
+      const mask = new Uint8Array(
+        await sharp({ create: { width: 128, height: 128, channels: 3, background: 'white' } })
+          .png()
+          .toBuffer(),
+      );
+      const wrong = await generator.generate('sd15-inpainting', 'a fox', { image: red, mask });
+      expect(wrong).toMatchObject({ ok: false, error: { code: 'bad_request', attempts: 0 } });
+      expect(!wrong.ok && wrong.error.message).toContain('mask is 128x128 but the image is 256x256');
+      const none = await generator.generate('sd15-img2img', 'a fox');
+      expect(!none.ok && none.error.message).toContain('sd15-img2img needs an input image');
     } finally {
       await generator.close();
     }

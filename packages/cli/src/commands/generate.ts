@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { defaultModels, type GenerateOptions, type GenerationResult, ImageGenerationError } from '@imagegen/core';
 import { type Command, Option } from 'commander';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
@@ -21,6 +22,9 @@ import { printConfigError, say, writeJson } from './terminal.js';
 
 interface GenerateFlags extends InputFlags {
   model: string;
+  /** Paths of an input image and a mask. */
+  image?: string;
+  mask?: string;
   json?: boolean;
   retry429?: boolean;
   retries?: number;
@@ -42,6 +46,19 @@ async function generate(words: string[], flags: GenerateFlags, command: Command)
   if (flags.fallback && flags.fallback === flags.model)
     command.error('error: --fallback must name the other model', { exitCode: EXIT.usage });
   const prompt = words.join(' ');
+  // Input images are read before anything starts: a missing file is a usage error.
+  const images: { image?: Uint8Array; mask?: Uint8Array } = {};
+  for (const name of ['image', 'mask'] as const) {
+    const path = flags[name];
+    if (path === undefined) continue;
+    try {
+      images[name] = new Uint8Array(await readFile(path));
+    } catch (error) {
+      command.error(`error: cannot read the ${name} '${path}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+        exitCode: EXIT.usage,
+      });
+    }
+  }
   const resolved = await resolveSettings(settingFlags(flags), process.env, process.cwd());
   let runtime;
   try {
@@ -52,13 +69,17 @@ async function generate(words: string[], flags: GenerateFlags, command: Command)
   const interrupt = abortOnInterrupt();
   try {
     const { generator } = runtime;
-    const params: GenerateOptions = inputParams(flags);
+    const params: GenerateOptions = { ...inputParams(flags), ...images };
     let result: GenerationResult = await generator.generate(flags.model, prompt, { ...params, signal: interrupt.signal });
     let fallbackFrom: ImageGenerationError | undefined;
     if (!result.ok && flags.fallback && result.error.retryable && !interrupt.interrupted()) {
       fallbackFrom = result.error;
       say(`${flags.model} failed (${result.error.code}): trying ${flags.fallback}`);
-      result = await generator.generate(flags.fallback, prompt, { ...paramsFor(flags.fallback, flags), signal: interrupt.signal });
+      result = await generator.generate(flags.fallback, prompt, {
+        ...paramsFor(flags.fallback, flags),
+        ...images,
+        signal: interrupt.signal,
+      });
     }
     const extra = fallbackFrom ? { fallback: { from: fallbackFrom.model, error: fallbackFrom.toJSON() } } : {};
     if (flags.json) writeJson(resultJson(result, extra));
@@ -77,6 +98,21 @@ async function generate(words: string[], flags: GenerateFlags, command: Command)
   }
 }
 
+/** `imagegen edit <image> <prompt...>`: generate from an input image (image-to-image, inpainting). */
+export function registerEdit(program: Command, run: CommandRunner): void {
+  const command = program
+    .command('edit')
+    .description('make an image from an input image and a prompt (image to image; inpainting with --mask); prints the saved path')
+    .argument('<image>', 'the input image: a PNG, JPEG or WebP file')
+    .argument('<prompt...>', 'the prompt (quote it, or pass several words)')
+    .addOption(modelOption('sd15-img2img'))
+    .option('--json', 'print the result as one JSON object')
+    .option('--mask <file>', 'where to redraw: white on black, the size of the image (sd15-inpainting, the SDXL family)');
+  addSettingFlags(addRetryFlags(addInputFlags(command))).action((image: string, words: string[], flags: GenerateFlags, self: Command) =>
+    run(() => generate(words, { ...flags, image }, self)),
+  );
+}
+
 /** `imagegen generate <prompt...>` */
 export function registerGenerate(program: Command, run: CommandRunner): void {
   const command = program
@@ -86,6 +122,8 @@ export function registerGenerate(program: Command, run: CommandRunner): void {
     .argument('<prompt...>', 'the prompt (quote it, or pass several words)')
     .addOption(modelOption())
     .option('--json', 'print the result as one JSON object')
+    .option('--image <file>', 'an input image to start from (models that take one: imagegen models)')
+    .option('--mask <file>', 'where to redraw in --image: white on black, of its size')
     .addOption(new Option('--fallback <model>', 'try this model when the first fails with a retryable error').argParser(modelName));
   addSettingFlags(addRetryFlags(addInputFlags(command))).action((words: string[], flags: GenerateFlags, self: Command) =>
     run(() => generate(words, flags, self)),

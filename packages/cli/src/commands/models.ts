@@ -32,6 +32,7 @@ function modelJson(model: CatalogueModel, settings: Settings) {
     route: routeNow(model, settings),
     output: { format: model.answer.format, encoding: model.answer.encoding, defaultSize: model.defaultSize },
     send: model.send,
+    imageInput: model.imageInput ?? null,
     inputs: model.inputs.map((input) => ({ ...input, range: rangeText(input) })),
   };
 }
@@ -53,6 +54,12 @@ async function models(flags: ModelsFlags): Promise<number> {
     const size = `${row.output.defaultSize.width}x${row.output.defaultSize.height}`;
     process.stdout.write(`${row.alias.padEnd(18)} ${row.id}\n`);
     process.stdout.write(`  ${row.description}; ${row.output.format.toUpperCase()} ${size} by default; route now: ${row.route}\n`);
+    if (row.imageInput) {
+      const need = row.imageInput.required ? 'needs' : 'takes';
+      process.stdout.write(
+        `    ${'--image'.padEnd(18)} ${need} an input image (PNG, JPEG or WebP)${row.imageInput.mask ? '; --mask too' : ''}\n`,
+      );
+    }
     for (const input of row.inputs) {
       const fallback = input.default === undefined ? '' : `, default ${input.default}`;
       const flag = `--${input.name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;

@@ -45,8 +45,8 @@ export function modelName(text: string): string {
 }
 
 /** `--model <alias or id>`, flux by default. */
-export const modelOption = (): Option =>
-  new Option('-m, --model <model>', 'model alias or Workers AI id (see imagegen models)').argParser(modelName).default('flux');
+export const modelOption = (fallback = 'flux'): Option =>
+  new Option('-m, --model <model>', 'model alias or Workers AI id (see imagegen models)').argParser(modelName).default(fallback);
 
 /** Parses a number flag (guidance): any finite number; the model's range is checked by the core. */
 export function finiteNumber(text: string): number {
@@ -58,13 +58,13 @@ export function finiteNumber(text: string): number {
 /** Parses a whole number flag whose range depends on the model (width, steps): the core checks it. */
 export const wholeNumber = integerIn(0, Number.MAX_SAFE_INTEGER);
 
-/** The model input flags as commander parses them: the core's generation parameters. */
-export type InputFlags = GenerationParams;
+/** The model input flags as commander parses them: the core's generation parameters but the images (files here). */
+export type InputFlags = Omit<GenerationParams, 'image' | 'mask'>;
 
 /** The set input flags as the core's options (unset ones left out). */
 export function inputParams(flags: InputFlags): InputFlags {
   const params: InputFlags = {};
-  for (const name of ['seed', 'width', 'height', 'steps', 'guidance', 'negativePrompt'] as const) {
+  for (const name of ['seed', 'width', 'height', 'steps', 'guidance', 'negativePrompt', 'strength'] as const) {
     if (flags[name] !== undefined) (params as Record<string, unknown>)[name] = flags[name];
   }
   return params;
@@ -81,7 +81,8 @@ export function addInputFlags(command: Command): Command {
     .option('--height <n>', "image height in pixels, within the model's range", wholeNumber)
     .option('--steps <n>', "diffusion steps, within the model's range", wholeNumber)
     .option('--guidance <x>', "how closely to follow the prompt, within the model's range", finiteNumber)
-    .option('--negative-prompt <text>', 'what the image should not show (SDXL family, Phoenix)');
+    .option('--negative-prompt <text>', 'what the image should not show (SDXL family, Phoenix)')
+    .option('--strength <x>', 'how far to move from the input image, 0-1 (image-to-image models)', finiteNumber);
 }
 
 /** `--retries` and `--retry-429`: the retry policy's knobs a user may turn. */

@@ -2,7 +2,7 @@ import { flux1Schnell } from './flux-1.js';
 import { flux2Dev, flux2Klein4b, flux2Klein9b } from './flux-2.js';
 import { lucidOrigin, phoenix } from './leonardo.js';
 import type { CatalogueModel } from './model-spec.js';
-import { dreamshaper8Lcm, sdxlBase, sdxlLightning } from './stable-diffusion.js';
+import { dreamshaper8Lcm, sd15Img2img, sd15Inpainting, sdxlBase, sdxlLightning } from './stable-diffusion.js';
 
 /** Every Workers AI image model imagegen knows, in the order `imagegen models` lists them. */
 export const catalogue: readonly CatalogueModel[] = [
@@ -13,6 +13,8 @@ export const catalogue: readonly CatalogueModel[] = [
   sdxlBase,
   sdxlLightning,
   dreamshaper8Lcm,
+  sd15Img2img,
+  sd15Inpainting,
   phoenix,
   lucidOrigin,
 ];

@@ -1,5 +1,5 @@
 /** The inputs imagegen knows by name, across every model (the CLI's flags, the library's options). */
-export type InputName = 'steps' | 'guidance' | 'width' | 'height' | 'seed' | 'negativePrompt';
+export type InputName = 'steps' | 'guidance' | 'width' | 'height' | 'seed' | 'negativePrompt' | 'strength';
 
 /** One input a model takes: imagegen's name, the Workers AI field, its type, range and default. */
 export interface InputSpec {
@@ -34,10 +34,18 @@ export interface CatalogueModel {
   /** How the input is sent: a JSON body, or multipart/form-data (FLUX.2 takes only that). */
   send: 'json' | 'multipart';
   answer: AnswerSpec;
+  /** The input image it takes (`image_b64` in JSON, a mask as a byte array), when it takes one. */
+  imageInput?: ImageInputSpec;
   /** The size it draws when none is given. */
   defaultSize: { width: number; height: number };
   /** Longest prompt, in characters. */
   maxPromptLength: number;
+}
+
+/** A model's input image: whether it must have one, whether it takes a mask too. */
+export interface ImageInputSpec {
+  required?: boolean;
+  mask?: boolean;
 }
 
 /** When the catalogue's schemas were last compared with Cloudflare's model pages. */
@@ -45,3 +53,6 @@ export const CATALOGUE_CHECKED = '2026-12-03';
 
 /** Seeds every catalogue model accepts: an unsigned 32-bit integer. */
 export const SEED_INPUT: InputSpec = { name: 'seed', field: 'seed', type: 'integer', min: 0, max: 4_294_967_295 };
+
+/** How far an image-to-image model may move from its input image (Workers AI's `strength`). */
+export const STRENGTH_INPUT: InputSpec = { name: 'strength', field: 'strength', type: 'number', min: 0, max: 1, default: 1 };

@@ -1,9 +1,11 @@
-import { type CatalogueModel, type InputSpec, SEED_INPUT } from './model-spec.js';
+import { type CatalogueModel, type InputSpec, SEED_INPUT, STRENGTH_INPUT } from './model-spec.js';
 
 // developers.cloudflare.com/workers-ai/models/stable-diffusion-xl-base-1.0 (and -lightning,
 // dreamshaper-8-lcm, which share its schema): prompt, negative_prompt, width and height 256-2048
 // (default 1024), num_steps (default 20, max 20), guidance (default 7.5), seed; answer PNG bytes.
-// Cloudflare gives guidance no range; 0-30 is imagegen's, wide enough for any sane use.
+// Cloudflare gives guidance no range; 0-30 is imagegen's, wide enough for any sane use. All of
+// them take an input image (`image_b64`), a `mask` and `strength`; the two SD 1.5 models
+// (stable-diffusion-v1-5-img2img, -inpainting) need the image.
 
 const inputs: readonly InputSpec[] = [
   { name: 'negativePrompt', field: 'negative_prompt', type: 'string' },
@@ -11,17 +13,19 @@ const inputs: readonly InputSpec[] = [
   { name: 'height', field: 'height', type: 'integer', min: 256, max: 2048, default: 1024 },
   { name: 'steps', field: 'num_steps', type: 'integer', min: 1, max: 20, default: 20 },
   { name: 'guidance', field: 'guidance', type: 'number', min: 0, max: 30, default: 7.5 },
+  STRENGTH_INPUT,
   SEED_INPUT,
 ];
 
-const stableDiffusion = (alias: string, id: string, description: string): CatalogueModel => ({
+const stableDiffusion = (alias: string, id: string, description: string, needsImage = false): CatalogueModel => ({
   alias,
   id,
   description,
   inputs,
   send: 'json',
   answer: { encoding: 'binary', format: 'png' },
-  defaultSize: { width: 1024, height: 1024 },
+  imageInput: { mask: true, ...(needsImage ? { required: true } : {}) },
+  defaultSize: needsImage ? { width: 512, height: 512 } : { width: 1024, height: 1024 },
   maxPromptLength: 2048,
 });
 
@@ -35,3 +39,17 @@ export const sdxlLightning = stableDiffusion(
 );
 /** DreamShaper 8 LCM (Lykon): photorealistic, few steps. */
 export const dreamshaper8Lcm = stableDiffusion('dreamshaper-8-lcm', '@cf/lykon/dreamshaper-8-lcm', 'DreamShaper 8 LCM: photorealism');
+/** Stable Diffusion 1.5 image to image: an input image, moved by `strength`. */
+export const sd15Img2img = stableDiffusion(
+  'sd15-img2img',
+  '@cf/runwayml/stable-diffusion-v1-5-img2img',
+  'Stable Diffusion 1.5 image to image: starts from your image',
+  true,
+);
+/** Stable Diffusion 1.5 inpainting: redraws where the mask is white. */
+export const sd15Inpainting = stableDiffusion(
+  'sd15-inpainting',
+  '@cf/runwayml/stable-diffusion-v1-5-inpainting',
+  'Stable Diffusion 1.5 inpainting: redraws the masked part of your image',
+  true,
+);

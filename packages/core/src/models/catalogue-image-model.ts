@@ -15,6 +15,7 @@ export function catalogueImageModel(entry: CatalogueModel): ImageModel {
     name: entry.alias,
     workersAiName: entry.id,
     inputs: entry.inputs,
+    ...(entry.imageInput ? { imageInput: entry.imageInput } : {}),
     buildRequest(settings, prompt, params, cache = {}) {
       const request = chooseRoute(entry, settings, prompt, params, cache);
       const wantsCache = cache.cacheTtl !== undefined || cache.skipCache === true;

@@ -1,4 +1,4 @@
-import type { InputSpec } from '../catalogue/model-spec.js';
+import type { ImageInputSpec, InputSpec } from '../catalogue/model-spec.js';
 import type { ErrorCode } from '../errors.js';
 import type { Settings } from '../settings.js';
 
@@ -10,6 +10,12 @@ export interface GenerationParams {
   steps?: number;
   guidance?: number;
   negativePrompt?: string;
+  /** How far to move from the input image, 0-1 (image-to-image models). */
+  strength?: number;
+  /** An image to start from: PNG, JPEG or WebP bytes (models that take one). */
+  image?: Uint8Array;
+  /** Where to redraw (white) in `image`, of its size (models that take a mask). */
+  mask?: Uint8Array;
 }
 
 /** AI Gateway's per-call cache controls; only the `ai-gateway` route takes them. */
@@ -59,6 +65,8 @@ export interface ImageModel {
   workersAiName: string;
   /** The inputs it takes, with their ranges. */
   inputs: readonly InputSpec[];
+  /** The input image it takes, when it takes one. */
+  imageInput?: ImageInputSpec;
   /** The request for `prompt`, or what is missing from the settings. */
   buildRequest(
     settings: Settings,

@@ -1,5 +1,5 @@
 import type { CatalogueModel } from '../catalogue/model-spec.js';
-import type { CacheOptions, GenerationParams, ModelNotConfigured, ModelRequest } from '../models/model.js';
+import type { CacheOptions, GenerationParams, ModelNotConfigured, ModelRequest, ModelRequestRefused } from '../models/model.js';
 import type { Settings } from '../settings.js';
 import { cloudflareRunRequest, genericWorkerRequest } from './cloudflare-requests.js';
 import { randomSeed } from './random-seed.js';
@@ -27,10 +27,16 @@ export function chooseRoute(
   prompt: string,
   params: GenerationParams,
   cache?: CacheOptions,
-): ModelRequest | ModelNotConfigured {
+): ModelRequest | ModelNotConfigured | ModelRequestRefused {
   if (model.alias === 'flux' && settings.fluxWorkerUrl) return fluxWorkerRequest(settings.fluxWorkerUrl, prompt, params);
   if (model.alias === 'sdxl' && settings.sdxlWorkerUrl) {
     if (!settings.sdxlApiKey) return { notConfigured: 'SDXL API key not configured' };
+    // The seed's SDXL worker predates input images: refused, not silently dropped.
+    if (params.image !== undefined || params.strength !== undefined) {
+      return {
+        refused: 'the SDXL worker (SDXL_WORKER_URL) takes no input image or strength: use IMAGEGEN_WORKER_URL or the Workers AI REST API',
+      };
+    }
     return sdxlWorkerRequest(model, settings.sdxlWorkerUrl, settings.sdxlApiKey, prompt, params);
   }
   const takesSeed = model.inputs.some((input) => input.name === 'seed');
