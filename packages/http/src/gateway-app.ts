@@ -7,11 +7,12 @@ import { corsHeaders } from './middlewares/cors-headers.js';
 import { errorsInOpenAiShape, notFoundInOpenAiShape } from './middlewares/openai-errors.js';
 import { rateLimit } from './middlewares/rate-limit.js';
 import { type InFlight, requestLog } from './middlewares/request-log.js';
-import { GatewayError } from './openai-error.js';
+import { GatewayError, invalidRequest } from './openai-error.js';
 import { openApiDocument } from './openapi.js';
 import type { WorkQueue } from './queue/work-queue.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { GatewayEnv, GatewayLogger } from './request-context.js';
+import { editsHandler } from './routes/edits.js';
 import { generationsHandler } from './routes/generations.js';
 import { type Readiness, readinessCheck } from './routes/health.js';
 import { imageHandler } from './routes/images.js';
@@ -43,6 +44,8 @@ export interface GatewayParts {
   maxWaiting: number;
   /** Largest request body. @default 65536 */
   maxBodyBytes?: number;
+  /** Largest `POST /v1/images/edits` body (its images included), in bytes. @default 26214400 (25 MiB) */
+  maxEditBodyBytes?: number;
   /** How long `url` images are served (Cache-Control). @default 3600000 */
   imageMaxAgeMs?: number;
   /** CORS origins, or false for no CORS headers. @default '*' */
@@ -102,11 +105,25 @@ export function createGatewayApp(parts: GatewayParts): { app: Hono<GatewayEnv>; 
     );
   }
   // Images are fetched by <img> tags and plain GETs that carry no key: their names are unguessable.
-  for (const path of ['/v1/images/generations', '/v1/models', '/v1/jobs/*']) app.use(path, protect);
+  for (const path of ['/v1/images/generations', '/v1/images/edits', '/v1/images/variations', '/v1/models', '/v1/jobs/*'])
+    app.use(path, protect);
 
   app.post('/v1/images/generations', limitBody(parts.maxBodyBytes ?? 64 * 1024, tooLarge), rateLimit(parts.limiter), (context) =>
     prefersAsync(context) ? startJob(context, generations, jobs) : generationsRoute(context),
   );
+  app.post(
+    '/v1/images/edits',
+    limitBody(parts.maxEditBodyBytes ?? 25 * 1024 * 1024, tooLarge),
+    rateLimit(parts.limiter),
+    editsHandler(generations),
+  );
+  app.post('/v1/images/variations', () => {
+    throw invalidRequest(
+      'Image variations are not supported: send the image with a prompt to POST /v1/images/edits',
+      null,
+      'unsupported_endpoint',
+    );
+  });
   app.get('/v1/jobs/:id', jobHandler(jobs));
   app.get('/v1/images/:file', imageHandler(storage, Math.floor(imageMaxAgeMs / 1000)));
   app.get('/v1/models', (context) => {

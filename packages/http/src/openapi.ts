@@ -13,7 +13,7 @@ const errors = (...statuses: number[]) =>
 export function openApiDocument(version: string): object {
   return {
     openapi: '3.1.0',
-    info: { title: 'imagegen gateway', version, description: 'OpenAI-compatible image generation over Flux and SDXL workers.' },
+    info: { title: 'imagegen gateway', version, description: 'OpenAI-compatible image generation over every Workers AI image model.' },
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     security: [{ bearer: [] }],
     paths: {
@@ -33,6 +33,43 @@ export function openApiDocument(version: string): object {
             ...errors(400, 401, 413, 429, 502, 503, 504),
           },
         },
+      },
+      '/v1/images/edits': {
+        post: {
+          summary: 'Create images from an input image and a prompt (image to image, inpainting)',
+          description:
+            'multipart/form-data as OpenAI: `image` (one PNG, JPEG or WebP file; `image[]` accepted), optional `mask` of its size, `prompt`, `model` (default sd15-img2img: a model that takes an input image), `n`, `size`, `response_format`, `stream` (events `image_edit.completed`), and the model inputs (`strength`, `steps`, `guidance`, `negative_prompt`, `seed`). Body limit 25 MiB (413 past it).',
+          requestBody: {
+            required: true,
+            content: {
+              'multipart/form-data': {
+                schema: {
+                  type: 'object',
+                  required: ['image', 'prompt'],
+                  properties: {
+                    image: { type: 'string', format: 'binary' },
+                    mask: { type: 'string', format: 'binary' },
+                    prompt: { type: 'string' },
+                    model: { type: 'string', default: 'sd15-img2img' },
+                    n: { type: 'integer', minimum: 1, maximum: 4 },
+                    size: { type: 'string' },
+                    response_format: { type: 'string', enum: ['url', 'b64_json'] },
+                    stream: { type: 'boolean' },
+                    strength: { type: 'number', minimum: 0, maximum: 1 },
+                    seed: { type: 'integer' },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            '200': { description: 'The images', ...json(generationResponseSchema) },
+            ...errors(400, 401, 413, 429, 502, 503, 504),
+          },
+        },
+      },
+      '/v1/images/variations': {
+        post: { summary: 'Not supported: answers 400 pointing at /v1/images/edits', responses: errors(400) },
       },
       '/v1/jobs/{id}': {
         get: {

@@ -32,6 +32,7 @@ export const generationRequestSchema = z
     steps: z.int().optional().describe("Diffusion steps, within the model's range."),
     guidance: z.number().optional().describe("How closely to follow the prompt, within the model's range."),
     negative_prompt: z.string().optional().describe('What the image should not show (SDXL family, Phoenix).'),
+    strength: z.number().optional().describe('How far to move from the input image, 0-1 (edits; image-to-image models).'),
     stream: z
       .boolean()
       .optional()

@@ -13,7 +13,9 @@ import type { GatewayEnv } from '../request-context.js';
  */
 export function rateLimit(limiter: RateLimiter | undefined) {
   return createMiddleware<GatewayEnv>(async (context, next) => {
-    await context.req.text();
+    // As bytes, not text: Hono derives the handler's text or form from what it kept, and a form
+    // derived from text would carry its files through UTF-8 (an image's bytes, mangled).
+    await context.req.arrayBuffer();
     if (limiter) {
       const verdict = await limiter.take(context.get('client'));
       if (!verdict.allowed) {

@@ -1,4 +1,5 @@
 import {
+  decodeBase64,
   type FileStore,
   type GenerationHooks,
   type GenerationParams,
@@ -14,7 +15,9 @@ import type { ImageStorage } from '../storage/image-storage.js';
 export interface ImageWork {
   model: string;
   prompt: string;
-  params: GenerationParams;
+  params: Omit<GenerationParams, 'image' | 'mask'>;
+  /** Input images as base64 (a queue job crosses processes as JSON). */
+  images?: { image: string; mask?: string };
   /** `url`: into the image storage; `b64_json`: bytes back in the answer, never stored. */
   format: 'url' | 'b64_json';
   /** The request that asked for it, for logs. */
@@ -60,7 +63,16 @@ export async function performWork(
   const memory = work.format === 'b64_json' ? new MemoryStore('') : undefined;
   const store = memory ?? (options.rename ? renamed(storage.store, options.rename) : storage.store);
   const { signal, rename: _, ...hooks } = options;
-  const result = await generator.generate(work.model, work.prompt, { ...work.params, ...hooks, store, ...(signal ? { signal } : {}) });
+  const images = work.images
+    ? { image: decodeBase64(work.images.image), ...(work.images.mask === undefined ? {} : { mask: decodeBase64(work.images.mask) }) }
+    : {};
+  const result = await generator.generate(work.model, work.prompt, {
+    ...work.params,
+    ...images,
+    ...hooks,
+    store,
+    ...(signal ? { signal } : {}),
+  });
   if (!result.ok) {
     const { code, message, model, status, retryable, retryAfterMs, attempts } = result.error;
     return { ok: false, error: { code, message, model, status, retryable, retryAfterMs, attempts } };

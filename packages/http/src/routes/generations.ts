@@ -1,8 +1,10 @@
 import {
   DEFAULT_MAX_PROMPT_LENGTH,
   defaultModels,
+  encodeBase64,
   findModel,
   type GenerateOptions,
+  inputImagesProblem,
   paramsIssue,
   promptProblem,
   takesInput,
@@ -40,8 +42,11 @@ async function readBody(context: Context): Promise<unknown> {
   }
 }
 
-/** Validates the body and turns it into a model name and the core's options. */
-function parseRequest(body: unknown) {
+/**
+ * Validates the body and turns it into a model name and the core's options (the edits route
+ * passes its input images along, checked here with the rest).
+ */
+export function parseRequest(body: unknown, images: { image?: Uint8Array; mask?: Uint8Array } = {}) {
   const parsed = generationRequestSchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -67,6 +72,7 @@ function parseRequest(body: unknown) {
     ...(request.steps === undefined ? {} : { steps: request.steps }),
     ...(request.guidance === undefined ? {} : { guidance: request.guidance }),
     ...(request.negative_prompt === undefined ? {} : { negativePrompt: request.negative_prompt }),
+    ...(request.strength === undefined ? {} : { strength: request.strength }),
   };
   if (request.size && request.size !== 'auto') {
     if (!takesInput(spec, 'width')) throw invalidRequest(`size is not supported by ${model}`, 'size', 'unsupported_parameter');
@@ -88,6 +94,9 @@ function parseRequest(body: unknown) {
     const param = sized ? 'size' : issue.name === 'negativePrompt' ? 'negative_prompt' : issue.name;
     throw invalidRequest(`Invalid request: ${issue.message}`, param, 'invalid_value');
   }
+  const imageIssue = inputImagesProblem(spec, images);
+  if (imageIssue) throw invalidRequest(`Invalid request: ${imageIssue}`, imageIssue.startsWith('mask') ? 'mask' : 'image', 'invalid_image');
+  Object.assign(params, images);
   return { request, model, params };
 }
 
@@ -132,8 +141,11 @@ export async function runGeneration(deps: GenerationsDeps, parsed: ParsedGenerat
   const one = async (index: number): Promise<WorkOutcome> => {
     const seed = request.seed === undefined ? {} : { seed: (request.seed + index) % 4_294_967_296 };
     const started = performance.now();
+    const { image, mask, ...rest } = params;
+    const images =
+      image === undefined ? {} : { images: { image: encodeBase64(image), ...(mask === undefined ? {} : { mask: encodeBase64(mask) }) } };
     const submitted = deps.queue.submit(
-      { model, prompt: request.prompt, params: { ...params, ...seed }, format: request.response_format, reqId },
+      { model, prompt: request.prompt, params: { ...rest, ...seed }, ...images, format: request.response_format, reqId },
       run.signal,
     );
     if (!submitted) throw busy('The gateway is busy, retry shortly');
@@ -192,7 +204,7 @@ export function generationsHandler(deps: GenerationsDeps) {
  * image, as OpenAI sends them (the `openai` client yields each event's data). Workers AI does not
  * stream, so no `partial_image` event precedes it.
  */
-function completedEvents(answer: GenerationAnswer, size: string | undefined): string {
+export function completedEvents(answer: GenerationAnswer, size: string | undefined, type = 'image_generation.completed'): string {
   const created = answer.body.created;
   return answer.body.data
     .map((image, index) => {
@@ -205,8 +217,8 @@ function completedEvents(answer: GenerationAnswer, size: string | undefined): st
         output_format: format,
         ...(image.seed === undefined ? {} : { seed: image.seed }),
       });
-      const data = `{"type":"image_generation.completed","b64_json":"${image.b64_json ?? ''}",${fields.slice(1)}`;
-      return `event: image_generation.completed\ndata: ${data}\n\n`;
+      const data = `{"type":"${type}","b64_json":"${image.b64_json ?? ''}",${fields.slice(1)}`;
+      return `event: ${type}\ndata: ${data}\n\n`;
     })
     .join('');
 }

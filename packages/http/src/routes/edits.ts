@@ -1,0 +1,72 @@
+import type { Context } from 'hono';
+import { imagesAnswerJson } from '../images-json.js';
+import { invalidRequest } from '../openai-error.js';
+import type { GatewayEnv } from '../request-context.js';
+import { completedEvents, type GenerationsDeps, parseRequest, runGeneration } from './generations.js';
+
+// Multipart fields are text: these are read back as numbers or booleans for the schema.
+const NUMBER_FIELDS = ['n', 'seed', 'width', 'height', 'steps', 'guidance', 'strength', 'partial_images'];
+
+/** The file parts named `name` (or `name[]`, as the openai client sends several). */
+function files(form: Record<string, unknown>, name: string): File[] {
+  return [form[name], form[`${name}[]`]].flat().filter((value): value is File => value instanceof File);
+}
+
+async function bytesOf(file: File | undefined): Promise<Uint8Array | undefined> {
+  return file ? new Uint8Array(await file.arrayBuffer()) : undefined;
+}
+
+/** Reads `POST /v1/images/edits`: OpenAI's multipart form, its image and mask checked by the core. */
+async function parseEdit(context: Context) {
+  if (!(context.req.header('content-type') ?? '').startsWith('multipart/form-data')) {
+    throw invalidRequest('The request body must be multipart/form-data with an image and a prompt', null, 'invalid_body');
+  }
+  let form: Record<string, unknown>;
+  try {
+    form = await context.req.parseBody({ all: true });
+  } catch {
+    throw invalidRequest('The multipart body does not parse', null, 'invalid_body');
+  }
+  const images = files(form, 'image');
+  if (images.length === 0) throw invalidRequest('Invalid request: image is required (a PNG, JPEG or WebP file part)', 'image');
+  if (images.length > 1) {
+    throw invalidRequest(`Invalid request: one input image at a time (${images.length} were sent)`, 'image', 'invalid_image');
+  }
+  const masks = files(form, 'mask');
+  const body: Record<string, unknown> = { model: 'sd15-img2img' };
+  for (const [name, value] of Object.entries(form)) {
+    if (typeof value !== 'string') continue;
+    if (NUMBER_FIELDS.includes(name)) body[name] = value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+    else if (name === 'stream') body[name] = value === 'true' ? true : value === 'false' ? false : value;
+    else body[name] = value;
+  }
+  const image = (await bytesOf(images[0]))!;
+  const mask = await bytesOf(masks[0]);
+  return parseRequest(body, { image, ...(mask ? { mask } : {}) });
+}
+
+/**
+ * `POST /v1/images/edits` in OpenAI's shape: multipart/form-data with `image` (one file), an
+ * optional `mask`, `prompt`, `model` (default `sd15-img2img`), `n`, `size`, `response_format`,
+ * `stream`, and the model's inputs (`strength`, `steps`, ...). The same queue, checks and
+ * answers as generations; a stream's events are `image_edit.completed`.
+ */
+export function editsHandler(deps: GenerationsDeps) {
+  return async (context: Context<GatewayEnv>) => {
+    const parsed = await parseEdit(context);
+    const answer = await runGeneration(deps, parsed, {
+      signal: context.req.raw.signal,
+      reqId: context.get('requestId'),
+      logger: context.get('logger'),
+      publicBase: deps.publicUrl(context),
+    });
+    context.header('x-imagegen-attempts', answer.attempts.join(','));
+    if (parsed.request.stream) {
+      return context.body(completedEvents(answer, parsed.request.size, 'image_edit.completed'), 200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+      });
+    }
+    return context.body(imagesAnswerJson(answer.body), 200, { 'content-type': 'application/json' });
+  };
+}
