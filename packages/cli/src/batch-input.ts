@@ -14,6 +14,10 @@ export interface BatchItem {
   steps?: number;
   guidance?: number;
   negativePrompt?: string;
+  strength?: number;
+  /** Paths of an input image and a mask, relative to the current directory. */
+  image?: string;
+  mask?: string;
   /** Stable identity across runs of the same input: line number plus content. */
   key: string;
   /** Why the line can't be generated, when it can't. */
@@ -25,7 +29,7 @@ const optionalInteger = (value: unknown): number | undefined | false =>
 
 /**
  * Reads one line: a plain prompt, or JSON `{ "prompt", "model"?, "seed"?, "width"?, "height"?,
- * "steps"?, "guidance"?, "negative_prompt"? }`.
+ * "steps"?, "guidance"?, "negative_prompt"?, "strength"?, "image"?, "mask"? }` (image and mask: file paths).
  */
 function parseLine(text: string, line: number, defaultModel: string): Omit<BatchItem, 'key'> {
   if (!text.trimStart().startsWith('{')) return { line, prompt: text, model: defaultModel };
@@ -44,9 +48,17 @@ function parseLine(text: string, line: number, defaultModel: string): Omit<Batch
     if (value === false) item.problem = `"${name}" must be an integer`;
     else if (value !== undefined) item[name] = value;
   }
-  if (record.guidance !== undefined && record.guidance !== null) {
-    if (typeof record.guidance === 'number' && Number.isFinite(record.guidance)) item.guidance = record.guidance;
-    else item.problem = '"guidance" must be a number';
+  for (const name of ['guidance', 'strength'] as const) {
+    const value = record[name];
+    if (value === undefined || value === null) continue;
+    if (typeof value === 'number' && Number.isFinite(value)) item[name] = value;
+    else item.problem = `"${name}" must be a number`;
+  }
+  for (const name of ['image', 'mask'] as const) {
+    const value = record[name];
+    if (value === undefined || value === null) continue;
+    if (typeof value === 'string' && value !== '') item[name] = value;
+    else item.problem = `"${name}" must be a file path`;
   }
   const negative = record.negative_prompt ?? record.negativePrompt;
   if (negative !== undefined && negative !== null) {
@@ -68,9 +80,8 @@ export async function* readBatch(source: string, defaultModel: string): AsyncGen
     if (text.trim() === '') continue;
     const item = parseLine(text, line, defaultModel);
     // Inputs added later go at the end only when set, so that keys of earlier runs stay valid.
-    const extra = [item.steps, item.guidance, item.negativePrompt].some((value) => value !== undefined)
-      ? [item.steps, item.guidance, item.negativePrompt]
-      : [];
+    const later = [item.steps, item.guidance, item.negativePrompt, item.strength, item.image, item.mask];
+    const extra = later.some((value) => value !== undefined) ? later : [];
     const content = JSON.stringify([item.model, item.prompt, item.seed, item.width, item.height, ...extra]);
     const digest = createHash('sha256').update(content).digest('hex').slice(0, 32);
     // The line number tells two copies of a prompt apart without remembering every line read,

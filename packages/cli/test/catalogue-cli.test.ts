@@ -173,6 +173,38 @@ describe('imagegen doctor with the Workers AI REST API', () => {
   });
 });
 
+describe('batch with input images', () => {
+  it('a JSON line may name an image (and strength); an image that cannot be read fails its line only', async () => {
+    const start = join(cwd, 'start.png');
+    await writeFile(
+      start,
+      await sharp({ create: { width: 64, height: 64, channels: 3, background: 'green' } })
+        .png()
+        .toBuffer(),
+    );
+    const file = join(cwd, 'edits.jsonl');
+    await writeFile(
+      file,
+      [
+        JSON.stringify({ prompt: 'a frog', model: 'sd15-img2img', image: start, strength: 0.3, width: 256, height: 256, seed: 3 }),
+        JSON.stringify({ prompt: 'a toad', model: 'sd15-img2img', image: join(cwd, 'missing.png') }),
+      ].join('\n'),
+    );
+    const run = await runCli(['batch', file, '--json', '--out', join(cwd, 'out')], { cwd });
+    expect(run.code).toBe(1);
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { line: number; ok: boolean; path?: string; error?: { code: string; message: string } });
+    const [first, second] = [lines.find((line) => line.line === 1)!, lines.find((line) => line.line === 2)!];
+    expect(first).toMatchObject({ ok: true });
+    const [r, g, b] = (await sharp(await readFile(first.path!)).stats()).channels.map((channel) => channel.mean);
+    expect(g! - Math.max(r!, b!)).toBeGreaterThan(20);
+    expect(second).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(second.error!.message).toContain('cannot read the image');
+  });
+});
+
 describe('imagegen edit', () => {
   it('works offline from an input image: the local preview visibly starts from it', async () => {
     const red = join(cwd, 'red.png');

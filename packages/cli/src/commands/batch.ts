@@ -1,4 +1,4 @@
-import { access } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type GenerationResult, imageError } from '@imagegen/core';
 import type { Command } from 'commander';
@@ -25,6 +25,21 @@ interface BatchFlags {
   out?: string;
   fluxUrl?: string;
   sdxlUrl?: string;
+}
+
+/** A line's input image and mask, read from their paths, or why they can't be. */
+async function readItemImages(item: BatchItem): Promise<{ image?: Uint8Array; mask?: Uint8Array } | { problem: string }> {
+  const images: { image?: Uint8Array; mask?: Uint8Array } = {};
+  for (const name of ['image', 'mask'] as const) {
+    const path = item[name];
+    if (path === undefined) continue;
+    try {
+      images[name] = new Uint8Array(await readFile(path));
+    } catch (error) {
+      return { problem: `cannot read the ${name} '${path}' (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
+    }
+  }
+  return images;
 }
 
 async function batch(source: string, flags: BatchFlags, command: Command): Promise<number> {
@@ -65,20 +80,25 @@ async function batch(source: string, flags: BatchFlags, command: Command): Promi
       progress.update(counts);
       return;
     }
+    const images = await readItemImages(item);
     const result: GenerationResult = item.problem
       ? {
           ok: false,
           error: imageError('invalid_prompt', item.model, { detail: item.problem }),
         }
-      : await runtime.generator.generate(item.model, item.prompt, {
-          ...(item.seed === undefined ? {} : { seed: item.seed }),
-          ...(item.width === undefined ? {} : { width: item.width }),
-          ...(item.height === undefined ? {} : { height: item.height }),
-          ...(item.steps === undefined ? {} : { steps: item.steps }),
-          ...(item.guidance === undefined ? {} : { guidance: item.guidance }),
-          ...(item.negativePrompt === undefined ? {} : { negativePrompt: item.negativePrompt }),
-          signal: interrupt.signal,
-        });
+      : 'problem' in images
+        ? { ok: false, error: imageError('bad_request', item.model, { detail: images.problem }) }
+        : await runtime.generator.generate(item.model, item.prompt, {
+            ...images,
+            ...(item.seed === undefined ? {} : { seed: item.seed }),
+            ...(item.width === undefined ? {} : { width: item.width }),
+            ...(item.height === undefined ? {} : { height: item.height }),
+            ...(item.steps === undefined ? {} : { steps: item.steps }),
+            ...(item.guidance === undefined ? {} : { guidance: item.guidance }),
+            ...(item.negativePrompt === undefined ? {} : { negativePrompt: item.negativePrompt }),
+            ...(item.strength === undefined ? {} : { strength: item.strength }),
+            signal: interrupt.signal,
+          });
     // An interrupted prompt is neither done nor failed: the next run does it.
     if (!result.ok && interrupt.interrupted() && (result.error.code === 'aborted' || result.error.code === 'closed')) return;
     counts.done++;
