@@ -1,8 +1,7 @@
 import type { Context } from 'hono';
-import { imagesAnswerJson } from '../images-json.js';
 import { invalidRequest } from '../openai-error.js';
 import type { GatewayEnv } from '../request-context.js';
-import { completedEvents, type GenerationsDeps, parseRequest, runGeneration } from './generations.js';
+import { answerImages, type GenerationsDeps, parseRequest } from './generations.js';
 
 // Multipart fields are text: these are read back as numbers or booleans for the schema.
 const NUMBER_FIELDS = ['n', 'seed', 'width', 'height', 'steps', 'guidance', 'strength', 'partial_images'];
@@ -52,21 +51,5 @@ async function parseEdit(context: Context) {
  * answers as generations; a stream's events are `image_edit.completed`.
  */
 export function editsHandler(deps: GenerationsDeps) {
-  return async (context: Context<GatewayEnv>) => {
-    const parsed = await parseEdit(context);
-    const answer = await runGeneration(deps, parsed, {
-      signal: context.req.raw.signal,
-      reqId: context.get('requestId'),
-      logger: context.get('logger'),
-      publicBase: deps.publicUrl(context),
-    });
-    context.header('x-imagegen-attempts', answer.attempts.join(','));
-    if (parsed.request.stream) {
-      return context.body(completedEvents(answer, parsed.request.size, 'image_edit.completed'), 200, {
-        'content-type': 'text/event-stream',
-        'cache-control': 'no-store',
-      });
-    }
-    return context.body(imagesAnswerJson(answer.body), 200, { 'content-type': 'application/json' });
-  };
+  return async (context: Context<GatewayEnv>) => answerImages(context, deps, await parseEdit(context), 'image_edit.completed');
 }

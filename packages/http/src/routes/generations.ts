@@ -178,25 +178,36 @@ export async function runGeneration(deps: GenerationsDeps, parsed: ParsedGenerat
   };
 }
 
+/**
+ * Runs a parsed request and answers it as OpenAI does: JSON, or with `stream: true` one
+ * `eventType` event per image (generations and edits share this).
+ */
+export async function answerImages(
+  context: Context<GatewayEnv>,
+  deps: GenerationsDeps,
+  parsed: ParsedGeneration,
+  eventType: 'image_generation.completed' | 'image_edit.completed',
+): Promise<Response> {
+  const answer = await runGeneration(deps, parsed, {
+    signal: context.req.raw.signal,
+    reqId: context.get('requestId'),
+    logger: context.get('logger'),
+    publicBase: deps.publicUrl(context),
+  });
+  // Not part of OpenAI's answer: a header that clients who care can read (the demo shows it).
+  context.header('x-imagegen-attempts', answer.attempts.join(','));
+  if (parsed.request.stream) {
+    return context.body(completedEvents(answer, parsed.request.size, eventType), 200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+    });
+  }
+  return context.body(imagesAnswerJson(answer.body), 200, { 'content-type': 'application/json' });
+}
+
 /** `POST /v1/images/generations` in OpenAI's shape. */
 export function generationsHandler(deps: GenerationsDeps) {
-  return async (context: Context<GatewayEnv>) => {
-    const parsed = await parseGeneration(context);
-    const answer = await runGeneration(deps, parsed, {
-      signal: context.req.raw.signal,
-      reqId: context.get('requestId'),
-      logger: context.get('logger'),
-      publicBase: deps.publicUrl(context),
-    });
-    // Not part of OpenAI's answer: a header that clients who care can read (the demo shows it).
-    context.header('x-imagegen-attempts', answer.attempts.join(','));
-    if (parsed.request.stream)
-      return context.body(completedEvents(answer, parsed.request.size), 200, {
-        'content-type': 'text/event-stream',
-        'cache-control': 'no-store',
-      });
-    return context.body(imagesAnswerJson(answer.body), 200, { 'content-type': 'application/json' });
-  };
+  return async (context: Context<GatewayEnv>) => answerImages(context, deps, await parseGeneration(context), 'image_generation.completed');
 }
 
 /**
@@ -204,7 +215,7 @@ export function generationsHandler(deps: GenerationsDeps) {
  * image, as OpenAI sends them (the `openai` client yields each event's data). Workers AI does not
  * stream, so no `partial_image` event precedes it.
  */
-export function completedEvents(answer: GenerationAnswer, size: string | undefined, type = 'image_generation.completed'): string {
+function completedEvents(answer: GenerationAnswer, size: string | undefined, type: string): string {
   const created = answer.body.created;
   return answer.body.data
     .map((image, index) => {
