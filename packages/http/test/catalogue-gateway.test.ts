@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { catalogue } from '@imagegen/core';
 import { startLocalWorkers, type LocalWorkers } from '@imagegen/workers';
-import OpenAI, { BadRequestError } from 'openai';
+import OpenAI, { BadRequestError, toFile } from 'openai';
 import { pino } from 'pino';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,28 @@ describe('every catalogue model through the gateway, the REST route, the officia
       const meta = await sharp(Buffer.from(response.data![0]!.b64_json!, 'base64')).metadata();
       expect(meta.format).toBe(model.answer.format);
       expect([meta.width, meta.height]).toEqual(sized ? [320, 256] : [model.defaultSize.width, model.defaultSize.height]);
+    },
+  );
+
+  it.each(catalogue.filter((model) => model.imageInput?.required).map((model) => [model.alias, model] as const))(
+    '%s (needs an input image) by images.edit: a real image of its format and size',
+    async (_alias, model) => {
+      const start = await sharp({ create: { width: 64, height: 64, channels: 3, background: 'blue' } })
+        .png()
+        .toBuffer();
+      const mask = await sharp({ create: { width: 64, height: 64, channels: 3, background: 'white' } })
+        .png()
+        .toBuffer();
+      const response = await client().images.edit({
+        model: model.id,
+        prompt: 'a red fox',
+        image: await toFile(start, 'start.png', { type: 'image/png' }),
+        ...(model.imageInput?.mask ? { mask: await toFile(mask, 'mask.png', { type: 'image/png' }) } : {}),
+        response_format: 'b64_json',
+        size: '320x256' as '256x256',
+      });
+      const meta = await sharp(Buffer.from(response.data![0]!.b64_json!, 'base64')).metadata();
+      expect([meta.format, meta.width, meta.height]).toEqual([model.answer.format, 320, 256]);
     },
   );
 
