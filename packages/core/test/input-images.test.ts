@@ -66,5 +66,21 @@ describe('input images', () => {
     const refused = await seed.generator.generate('sdxl', 'a fox', { image });
     expect(refused).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect(!refused.ok && refused.error.message).toContain('SDXL worker (SDXL_WORKER_URL) takes no input image');
+    // With another route configured, the image call goes there instead.
+    server.use(
+      http.post(
+        `${REST}/@cf/stabilityai/stable-diffusion-xl-base-1.0`,
+        () => new HttpResponse(PNG_BYTES, { headers: { 'content-type': 'image/png' } }),
+      ),
+    );
+    const both = makeGenerator({
+      settings: loadSettings({
+        SDXL_WORKER_URL: 'https://sdxl.test.workers.dev/',
+        SDXL_API_KEY: 'k',
+        CLOUDFLARE_ACCOUNT_ID: 'acc',
+        CLOUDFLARE_API_TOKEN: 'tok',
+      }),
+    });
+    expect(await both.generator.generate('sdxl', 'a fox', { image })).toMatchObject({ ok: true, route: 'rest' });
   });
 });

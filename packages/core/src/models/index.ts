@@ -21,6 +21,8 @@ export type ModelName =
   | 'sdxl'
   | 'sdxl-lightning'
   | 'dreamshaper-8-lcm'
+  | 'sd15-img2img'
+  | 'sd15-inpainting'
   | 'phoenix'
   | 'lucid-origin';
 

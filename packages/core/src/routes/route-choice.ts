@@ -29,10 +29,13 @@ export function chooseRoute(
   cache?: CacheOptions,
 ): ModelRequest | ModelNotConfigured | ModelRequestRefused {
   if (model.alias === 'flux' && settings.fluxWorkerUrl) return fluxWorkerRequest(settings.fluxWorkerUrl, prompt, params);
-  if (model.alias === 'sdxl' && settings.sdxlWorkerUrl) {
+  // The seed's SDXL worker predates input images: such a call goes by the next route there is,
+  // or is refused, never sent with the image silently dropped.
+  const imageCall = params.image !== undefined || params.strength !== undefined;
+  const elsewhere = Boolean(settings.workerUrl || settings.accountId || settings.localPreviewUrl);
+  if (model.alias === 'sdxl' && settings.sdxlWorkerUrl && !(imageCall && elsewhere)) {
     if (!settings.sdxlApiKey) return { notConfigured: 'SDXL API key not configured' };
-    // The seed's SDXL worker predates input images: refused, not silently dropped.
-    if (params.image !== undefined || params.strength !== undefined) {
+    if (imageCall) {
       return {
         refused: 'the SDXL worker (SDXL_WORKER_URL) takes no input image or strength: use IMAGEGEN_WORKER_URL or the Workers AI REST API',
       };
