@@ -33,6 +33,7 @@ export { catalogue, findModel } from './catalogue/catalogue.js';
 export { CATALOGUE_CHECKED } from './catalogue/model-spec.js';
 export type { AnswerSpec, CatalogueModel, ImageInputSpec, InputName, InputSpec } from './catalogue/model-spec.js';
 export { chooseRoute } from './routes/route-choice.js';
+export { randomSeed } from './routes/random-seed.js';
 export { cloudflareMeaning } from './cloudflare-errors.js';
 export type { CloudflareFailure } from './cloudflare-errors.js';
 export { sniffImage, isCompleteImage } from './sniff.js';

@@ -1,6 +1,7 @@
-import { type CatalogueModel, catalogueImageModel, findModel, workersAiImages, workersAiInputs } from '@imagegen/core';
+import { type CatalogueModel, findModel, randomSeed, workersAiImages, workersAiInputs } from '@imagegen/core';
 import type { AiBinding } from './ai-binding.js';
 import { readModelInputs } from './model-inputs.js';
+import { answerContentType } from './preview-run.js';
 import { aiFailure, base64Bytes, bearerRefusal, imageContentType, readJsonObject, textResponse } from './worker-responses.js';
 
 /** The generic worker's environment: the AI binding and the `API_KEY` secret clients send as Bearer. */
@@ -43,8 +44,8 @@ const imagegenWorker = {
     const read = readModelInputs(model, fields);
     if ('problem' in read) return textResponse(400, read.problem);
     const takesSeed = model.inputs.some((input) => input.name === 'seed');
-    const params = takesSeed ? { ...read.params, seed: read.params.seed ?? crypto.getRandomValues(new Uint32Array(1))[0]! } : read.params;
-    const inputs = { prompt: read.prompt, ...workersAiInputs(catalogueImageModel(model), params), ...workersAiImages(params) };
+    const params = takesSeed ? { ...read.params, seed: read.params.seed ?? randomSeed() } : read.params;
+    const inputs = { prompt: read.prompt, ...workersAiInputs(model, params), ...workersAiImages(params) };
 
     let output: unknown;
     try {
@@ -57,7 +58,7 @@ const imagegenWorker = {
       ...(params.seed === undefined ? {} : { 'x-imagegen-seed': String(params.seed) }),
     };
     if (output instanceof ReadableStream) {
-      return new Response(output, { headers: { ...headers, 'content-type': model.answer.format === 'jpeg' ? 'image/jpeg' : 'image/png' } });
+      return new Response(output, { headers: { ...headers, 'content-type': answerContentType(model) } });
     }
     const image = (output as { image?: unknown } | null)?.image;
     if (typeof image !== 'string' || image === '') return textResponse(502, 'The image model returned no image');

@@ -1,7 +1,7 @@
 import { findModel } from '@imagegen/core';
 import type { AiBinding } from './ai-binding.js';
 import { readModelInputs } from './model-inputs.js';
-import { previewRun } from './preview-run.js';
+import { answerContentType, previewRun } from './preview-run.js';
 
 /** A local stand-in for `env.AI`, plus a fetch handler for miniflare's service bindings. */
 export interface LocalAi extends AiBinding {
@@ -46,7 +46,7 @@ export function createLocalAi(): LocalAi {
       try {
         const output = await run(model, inputs);
         return output instanceof ReadableStream
-          ? new Response(output, { headers: { 'content-type': findModel(model)?.answer.format === 'jpeg' ? 'image/jpeg' : 'image/png' } })
+          ? new Response(output, { headers: { 'content-type': answerContentType(findModel(model)!) } })
           : Response.json(output);
       } catch (error) {
         return new Response(error instanceof Error ? error.message : String(error), { status: 500 });

@@ -1,5 +1,6 @@
 import { catalogue, findModel } from '@imagegen/core';
 import type { AiBinding } from './ai-binding.js';
+import { answerContentType } from './preview-run.js';
 
 /** Cloudflare's envelope around a failure, with one of its error codes. */
 const failure = (status: number, code: number, message: string): Response =>
@@ -60,7 +61,7 @@ export async function restRun(request: Request, ai: AiBinding, token?: string): 
     return failure(code ? 400 : 500, code ? Number(code) : 3000, code ? text.slice(code.length + 1).trim() : 'Internal server error');
   }
   if (output instanceof ReadableStream) {
-    return new Response(output, { headers: { 'content-type': model.answer.format === 'jpeg' ? 'image/jpeg' : 'image/png' } });
+    return new Response(output, { headers: { 'content-type': answerContentType(model) } });
   }
   return Response.json({ result: output, success: true, errors: [], messages: [] });
 }

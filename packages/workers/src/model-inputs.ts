@@ -2,6 +2,7 @@ import {
   type CatalogueModel,
   catalogueImageModel,
   decodeBase64,
+  defaultModels,
   type GenerationParams,
   inputImagesProblem,
   paramsProblem,
@@ -52,7 +53,8 @@ export function readModelInputs(model: CatalogueModel, fields: Record<string, un
     if (!spec) return { problem: `${model.id} does not take ${field}` };
     params[spec.name] = asValue(raw, spec.type);
   }
-  const imageModel = catalogueImageModel(model);
+  // The built-in model of this entry: made once, not per request.
+  const imageModel = defaultModels[model.alias] ?? catalogueImageModel(model);
   const problem = paramsProblem(imageModel, params) ?? inputImagesProblem(imageModel, params);
   return problem ? { problem } : { prompt, params: params };
 }

@@ -1,10 +1,11 @@
-import type { CatalogueModel, GenerationParams } from '@imagegen/core';
+import { type CatalogueModel, type GenerationParams, randomSeed } from '@imagegen/core';
 import { renderPreview } from './preview-image.js';
 
 /** What a model answers for one run, as Workers AI does: `{ image: base64 }` or a byte stream. */
 export type RunOutput = { image: string } | ReadableStream<Uint8Array>;
 
-const randomSeed = (): number => crypto.getRandomValues(new Uint32Array(1))[0]!;
+/** The content type of a model's byte answer (its catalogue format). */
+export const answerContentType = (model: CatalogueModel): string => (model.answer.format === 'jpeg' ? 'image/jpeg' : 'image/png');
 
 /**
  * Draws a catalogue model's answer offline: its own format (PNG or JPEG) and answer kind

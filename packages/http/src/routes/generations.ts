@@ -80,9 +80,10 @@ export function parseRequest(body: unknown, images: { image?: Uint8Array; mask?:
     params.width = width;
     params.height = height;
   }
-  if (request.output_format && request.output_format !== findModel(model)?.answer.format) {
+  const answers = findModel(model)?.answer.format ?? 'png';
+  if (request.output_format && request.output_format !== answers) {
     throw invalidRequest(
-      `output_format ${request.output_format} is not what ${model} answers (${findModel(model)?.answer.format ?? 'png'}); converting is not supported yet`,
+      `output_format ${request.output_format} is not what ${model} answers (${answers}); converting is not supported yet`,
       'output_format',
       'unsupported_parameter',
     );
