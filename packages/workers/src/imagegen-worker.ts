@@ -1,7 +1,7 @@
 import { type CatalogueModel, findModel, randomSeed, workersAiImages, workersAiInputs } from '@imagegen/core';
 import type { AiBinding } from './ai-binding.js';
 import { readModelInputs } from './model-inputs.js';
-import { answerContentType } from './preview-run.js';
+import { answerContentType } from './worker-responses.js';
 import { aiFailure, base64Bytes, bearerRefusal, imageContentType, readJsonObject, textResponse } from './worker-responses.js';
 
 /** The generic worker's environment: the AI binding and the `API_KEY` secret clients send as Bearer. */

@@ -1,7 +1,8 @@
 import { findModel } from '@imagegen/core';
 import type { AiBinding } from './ai-binding.js';
 import { readModelInputs } from './model-inputs.js';
-import { answerContentType, previewRun } from './preview-run.js';
+import { previewRun } from './preview-run.js';
+import { answerContentType } from './worker-responses.js';
 
 /** A local stand-in for `env.AI`, plus a fetch handler for miniflare's service bindings. */
 export interface LocalAi extends AiBinding {

@@ -1,6 +1,6 @@
 import { catalogue, findModel } from '@imagegen/core';
 import type { AiBinding } from './ai-binding.js';
-import { answerContentType } from './preview-run.js';
+import { answerContentType } from './worker-responses.js';
 
 /** Cloudflare's envelope around a failure, with one of its error codes. */
 const failure = (status: number, code: number, message: string): Response =>

@@ -4,9 +4,6 @@ import { renderPreview } from './preview-image.js';
 /** What a model answers for one run, as Workers AI does: `{ image: base64 }` or a byte stream. */
 export type RunOutput = { image: string } | ReadableStream<Uint8Array>;
 
-/** The content type of a model's byte answer (its catalogue format). */
-export const answerContentType = (model: CatalogueModel): string => (model.answer.format === 'jpeg' ? 'image/jpeg' : 'image/png');
-
 /**
  * Draws a catalogue model's answer offline: its own format (PNG or JPEG) and answer kind
  * (base64 JSON or bytes), at its default size unless width and height are given. Without a seed

@@ -1,3 +1,5 @@
+import type { CatalogueModel } from '@imagegen/core';
+
 /** A plain-text answer: the workers never send a stack or an HTML page. */
 export function textResponse(status: number, text: string, headers: Record<string, string> = {}): Response {
   return new Response(`${text}\n`, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } });
@@ -85,3 +87,6 @@ export function bearerRefusal(request: Request, key: string | undefined): Respon
   if (!secretsEqual(given, key)) return textResponse(401, 'Unauthorized: missing or invalid API key', { 'www-authenticate': 'Bearer' });
   return undefined;
 }
+
+/** The content type of a model's byte answer (its catalogue format). */
+export const answerContentType = (model: CatalogueModel): string => (model.answer.format === 'jpeg' ? 'image/jpeg' : 'image/png');
