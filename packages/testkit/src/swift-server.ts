@@ -28,6 +28,10 @@ swift_dir = ${dir}
 user = root
 workers = 0
 log_level = WARNING
+# Swift's defaults (0.5 s to connect, 10 s per backend answer) make the proxy answer
+# 503 "Please reduce your request rate" when a loaded 2-core CI machine is slow to accept.
+conn_timeout = 5
+node_timeout = 30
 
 [pipeline:main]
 pipeline = ${app}-server
@@ -56,6 +60,10 @@ swift_dir = ${dir}
 user = root
 workers = 0
 log_level = WARNING
+# Swift's defaults (0.5 s to connect, 10 s per backend answer) make the proxy answer
+# 503 "Please reduce your request rate" when a loaded 2-core CI machine is slow to accept.
+conn_timeout = 5
+node_timeout = 30
 
 [pipeline:main]
 pipeline = catch_errors gatekeeper healthcheck proxy-logging cache listing_formats s3api tempauth copy slo dlo proxy-logging proxy-server
