@@ -15,8 +15,8 @@ export interface BatchItem {
   guidance?: number;
   negativePrompt?: string;
   strength?: number;
-  /** Paths of an input image and a mask, relative to the current directory. */
-  image?: string;
+  /** Paths of the input image (several: FLUX.2 references) and a mask, relative to the current directory. */
+  image?: string | string[];
   mask?: string;
   /** Stable identity across runs of the same input: line number plus content. */
   key: string;
@@ -29,7 +29,8 @@ const optionalInteger = (value: unknown): number | undefined | false =>
 
 /**
  * Reads one line: a plain prompt, or JSON `{ "prompt", "model"?, "seed"?, "width"?, "height"?,
- * "steps"?, "guidance"?, "negative_prompt"?, "strength"?, "image"?, "mask"? }` (image and mask: file paths).
+ * "steps"?, "guidance"?, "negative_prompt"?, "strength"?, "image"?, "mask"? }` (image and mask: file paths;
+ * image may be a list of paths for the models that take several).
  */
 function parseLine(text: string, line: number, defaultModel: string): Omit<BatchItem, 'key'> {
   if (!text.trimStart().startsWith('{')) return { line, prompt: text, model: defaultModel };
@@ -54,12 +55,12 @@ function parseLine(text: string, line: number, defaultModel: string): Omit<Batch
     if (typeof value === 'number' && Number.isFinite(value)) item[name] = value;
     else item.problem = `"${name}" must be a number`;
   }
-  for (const name of ['image', 'mask'] as const) {
-    const value = record[name];
-    if (value === undefined || value === null) continue;
-    if (typeof value === 'string' && value !== '') item[name] = value;
-    else item.problem = `"${name}" must be a file path`;
-  }
+  const isPath = (value: unknown): value is string => typeof value === 'string' && value !== '';
+  const { image, mask } = record;
+  if (isPath(image) || (Array.isArray(image) && image.length > 0 && image.every(isPath))) item.image = image;
+  else if (image !== undefined && image !== null) item.problem = '"image" must be a file path (or a list of them)';
+  if (isPath(mask)) item.mask = mask;
+  else if (mask !== undefined && mask !== null) item.problem = '"mask" must be a file path';
   const negative = record.negative_prompt ?? record.negativePrompt;
   if (negative !== undefined && negative !== null) {
     if (typeof negative === 'string') item.negativePrompt = negative;

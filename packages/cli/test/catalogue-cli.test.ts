@@ -201,7 +201,7 @@ describe('batch with input images', () => {
     const [r, g, b] = (await sharp(await readFile(first.path!)).stats()).channels.map((channel) => channel.mean);
     expect(g! - Math.max(r!, b!)).toBeGreaterThan(20);
     expect(second).toMatchObject({ ok: false, error: { code: 'bad_request' } });
-    expect(second.error!.message).toContain('cannot read the image');
+    expect(second.error!.message).toContain('missing.png does not exist');
   });
 });
 
@@ -247,5 +247,56 @@ describe('imagegen edit', () => {
     const flux = await runCli(['edit', red, 'a fox', '--model', 'flux'], { cwd });
     expect(flux.code).toBe(2);
     expect(flux.stderr).toContain('flux takes no input image');
+  });
+});
+
+describe('imagegen edit with FLUX.2 references and --format', () => {
+  it('sends every --image (a large one shrunk), writes the format asked for, and refuses a bad --format / --quality', async () => {
+    const solid = async (name: string, width: number, background: string) => {
+      const path = join(cwd, name);
+      await writeFile(
+        path,
+        await sharp({ create: { width, height: width, channels: 3, background } })
+          .png()
+          .toBuffer(),
+      );
+      return path;
+    };
+    const [red, blue] = [await solid('ref-red.png', 1400, 'red'), await solid('ref-blue.png', 64, 'blue')];
+    const run = await runCli(
+      [
+        'edit',
+        red,
+        'a fox',
+        '--image',
+        blue,
+        '--model',
+        'flux-2-klein-4b',
+        '--width',
+        '256',
+        '--height',
+        '256',
+        '--format',
+        'webp',
+        '--quality',
+        '70',
+        '--json',
+      ],
+      { cwd },
+    );
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as { path: string; contentType: string };
+    expect(result.path.endsWith('.webp')).toBe(true);
+    expect(result.contentType).toBe('image/webp');
+    expect(await sharp(await readFile(result.path)).metadata()).toMatchObject({ format: 'webp', width: 256, height: 256 });
+    const format = await runCli(['generate', 'a fox', '--format', 'gif'], { cwd });
+    expect(format.code).toBe(2);
+    expect(format.stderr).toContain("'gif' is invalid");
+    const quality = await runCli(['generate', 'a fox', '--format', 'png', '--quality', '50'], { cwd });
+    expect(quality.code).toBe(2);
+    expect(quality.stderr).toContain('outputQuality applies to jpeg and webp, not png');
+    const five = await runCli(['edit', red, 'a fox', '--model', 'flux-2-dev', ...[1, 2, 3, 4].flatMap(() => ['--image', blue])], { cwd });
+    expect(five.code).toBe(2);
+    expect(five.stderr).toContain('flux-2-dev takes at most 4 input images (5 were given)');
   });
 });

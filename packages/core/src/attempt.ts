@@ -2,10 +2,12 @@ import type { CallStop } from './call-stop.js';
 import { readCloudflareFailure } from './cloudflare-errors.js';
 import { errorSnippet } from './error-body.js';
 import type { ErrorFactory } from './error-factory.js';
+import { ImageGenerationError } from './errors.js';
 import { imageFileName } from './file-name.js';
 import { DEFAULT_TIMEOUT_MS, type Timeouts } from './generator-options.js';
 import { readImageBody } from './image-body.js';
 import type { ImageModel, ModelRequest } from './models/model.js';
+import { convertedImage, type OutputRequest } from './output-format.js';
 import type { Clock, FileStore, Transport, TransportResponse } from './ports.js';
 import type { RequestIds } from './request-ids.js';
 import type { GenerationSuccess } from './result.js';
@@ -28,6 +30,8 @@ export interface AttemptContext {
   timeouts: Timeouts;
   maxImageBytes: number;
   errors: ErrorFactory;
+  /** The format the file must be in, when the call asked for one. */
+  output?: OutputRequest | undefined;
 }
 
 /** What a successful attempt stored. */
@@ -78,13 +82,25 @@ export async function attemptOnce(context: AttemptContext): Promise<StoredImage>
       throw errors.forStatus(model.name, response, clock.now(), detail, request.messages);
     }
 
-    const image = await readImageBody(response, {
+    const answered = await readImageBody(response, {
       model: model.name,
       maxBytes: context.maxImageBytes,
       errors,
       signal: attemptSignal,
       onChunk: () => watchdog.touch(),
     }).catch(fail);
+    const { output } = context;
+    const image = output
+      ? await convertedImage(answered, output).catch((error: unknown) =>
+          fail(
+            error instanceof ImageGenerationError
+              ? error
+              : errors.make('invalid_response', model.name, {
+                  detail: `the image could not be converted to ${output.format}: ${messageOf(error)}`,
+                }),
+          ),
+        )
+      : answered;
     const name = (): string => imageFileName(model.name, context.requestIds.current, clock.now(), image.format.extension);
     try {
       const path = await context.store.write(name(), image.body, {

@@ -1,5 +1,5 @@
 import type { CacheOptions, GenerationParams, ImageModel } from './models/model.js';
-import type { Clock, Fetch, FileStore, Logger, Transport } from './ports.js';
+import type { Clock, Fetch, FileStore, ImageCodec, ImageFileReader, Logger, OutputFormat, Transport } from './ports.js';
 import type { RetryEvent, RetryOptions } from './retry.js';
 import type { Settings } from './settings.js';
 
@@ -61,14 +61,32 @@ export interface ImageGeneratorOptions extends GenerationHooks {
    * @default 10485760 (10 MiB)
    */
   maxInputImageBytes?: number;
+  /**
+   * Converts answers to `outputFormat` and shrinks input images to what a model takes (FLUX.2:
+   * 512x512). The Node entry passes one built on sharp; without one, such calls are refused.
+   */
+  codec?: ImageCodec;
+  /** Reads input images given as paths (the Node entry reads files); without one, paths are refused. */
+  readImageFile?: ImageFileReader;
   /** The models by alias (their Workers AI ids are accepted too). @default the whole catalogue */
   models?: Readonly<Record<string, ImageModel>>;
   /** Called once by `close()`, after in-flight generations have settled (the Node runtime closes its Agent). */
   onClose?: () => void | Promise<void>;
 }
 
+/** An input image: its bytes, or the path of a file (read by the generator's `readImageFile`). */
+export type ImageSource = Uint8Array | string;
+
 /** Options of one generation: an abort signal, the model's inputs, AI Gateway's cache, hooks. */
-export interface GenerateOptions extends GenerationParams, CacheOptions, GenerationHooks {
+export interface GenerateOptions extends Omit<GenerationParams, 'image' | 'mask'>, CacheOptions, GenerationHooks {
+  /** An image to start from (bytes or a path), or several reference images (FLUX.2: up to 4). */
+  image?: ImageSource | readonly ImageSource[];
+  /** Where to redraw (white) in the image, of its size (bytes or a path). */
+  mask?: ImageSource;
+  /** The format of the file written; converted (by the codec) when the model answers another. */
+  outputFormat?: OutputFormat;
+  /** JPEG or WebP quality of the converted image, 1-100 (100: best). Needs `outputFormat` jpeg or webp. */
+  outputQuality?: number;
   signal?: AbortSignal;
   /** Where this image goes, instead of the generator's store (the gateway keeps `b64_json` images in memory). */
   store?: FileStore;

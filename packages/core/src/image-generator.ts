@@ -5,8 +5,10 @@ import type { ErrorCode } from './errors.js';
 import { DEFAULT_MAX_IMAGE_BYTES, type GenerateOptions, type ImageGeneratorOptions } from './generator-options.js';
 import { silentLogger } from './logger.js';
 import { defaultModels } from './models/index.js';
-import type { ImageModel, ModelRequest } from './models/model.js';
-import { inputImagesProblem } from './input-image.js';
+import type { GenerationParams, ImageModel, ModelRequest } from './models/model.js';
+import { DEFAULT_MAX_INPUT_IMAGE_BYTES, inputImagesProblem } from './input-image.js';
+import { prepareInputImages } from './input-preparation.js';
+import { outputProblem } from './output-format.js';
 import { cacheProblem, paramsProblem } from './params.js';
 import { fetchTransport } from './fetch-transport.js';
 import type { Clock, Logger, Transport } from './ports.js';
@@ -19,7 +21,7 @@ import { SignalLinks } from './signal-links.js';
 import { CallStop } from './call-stop.js';
 
 /**
- * Sends a prompt to a Flux or SDXL worker and saves the image it answers. Every call resolves
+ * Sends a prompt to a Workers AI image model by the first configured route and saves the image it answers. Every call resolves
  * to a {@link GenerationResult}; expected failures never throw.
  *
  * @example
@@ -114,11 +116,24 @@ export class ImageGenerator {
     if (!spec) return fail('bad_request', `unknown model "${String(model)}" (known: ${this.modelNames.join(', ')})`);
     const promptIssue = promptProblem(prompt, this.options.maxPromptLength ?? DEFAULT_MAX_PROMPT_LENGTH);
     if (promptIssue) return fail('invalid_prompt', promptIssue);
-    const paramsIssue = paramsProblem(spec, options) ?? inputImagesProblem(spec, options, this.options.maxInputImageBytes);
+    const paramsIssue = paramsProblem(spec, options) ?? cacheProblem(options) ?? outputProblem(options, this.options.codec !== undefined);
     if (paramsIssue) return fail('bad_request', paramsIssue);
-    const cacheIssue = cacheProblem(options);
-    if (cacheIssue) return fail('bad_request', cacheIssue);
-    const request = spec.buildRequest(this.options.settings, prompt, options, options);
+    const { image, mask, ...plain } = options;
+    let params: GenerationParams = plain;
+    if (image === undefined && mask === undefined) {
+      const imageIssue = inputImagesProblem(spec, {});
+      if (imageIssue) return fail('bad_request', imageIssue);
+    } else {
+      const prepared = await prepareInputImages(spec, options, {
+        readImageFile: this.options.readImageFile,
+        codec: this.options.codec,
+        maxBytes: this.options.maxInputImageBytes ?? DEFAULT_MAX_INPUT_IMAGE_BYTES,
+      });
+      if ('problem' in prepared) return fail('bad_request', prepared.problem);
+      if (this.closing) return fail('closed');
+      params = { ...plain, ...prepared.images };
+    }
+    const request = spec.buildRequest(this.options.settings, prompt, params, options);
     if ('notConfigured' in request) return fail('not_configured', request.notConfigured);
     if ('refused' in request) return fail('bad_request', request.refused);
     if (options.signal?.aborted) return fail('aborted');
@@ -174,6 +189,14 @@ export class ImageGenerator {
       timeouts: this.options.timeouts ?? {},
       maxImageBytes: this.options.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES,
       errors: this.errors,
+      output:
+        options.outputFormat && this.options.codec
+          ? {
+              format: options.outputFormat,
+              codec: this.options.codec,
+              ...(options.outputQuality === undefined ? {} : { quality: options.outputQuality }),
+            }
+          : undefined,
     };
     try {
       const { value: saved, attempts } = await withRetry(

@@ -6,6 +6,7 @@ export type {
   GenerationHooks,
   GeneratorRetryEvent,
   ImageGeneratorOptions,
+  ImageSource,
   Timeouts,
 } from './generator-options.js';
 export { ImageGenerationError, ERROR_CODES } from './errors.js';
@@ -33,6 +34,7 @@ export { catalogue, findModel } from './catalogue/catalogue.js';
 export { CATALOGUE_CHECKED } from './catalogue/model-spec.js';
 export type { AnswerSpec, CatalogueModel, ImageInputSpec, InputName, InputSpec } from './catalogue/model-spec.js';
 export { chooseRoute } from './routes/route-choice.js';
+export { workersAiForm } from './routes/workers-ai-form.js';
 export { randomSeed } from './routes/random-seed.js';
 export { cloudflareMeaning } from './cloudflare-errors.js';
 export type { CloudflareFailure } from './cloudflare-errors.js';
@@ -41,7 +43,10 @@ export type { ImageFormat } from './sniff.js';
 export { imageFileName, newRequestId } from './file-name.js';
 export { promptProblem, DEFAULT_MAX_PROMPT_LENGTH } from './prompt.js';
 export { cacheProblem, paramsIssue, paramsProblem, rangeText, takesInput, workersAiImages, workersAiInputs } from './params.js';
-export { DEFAULT_MAX_INPUT_IMAGE_BYTES, inputImagesProblem, MAX_INPUT_IMAGE_SIDE } from './input-image.js';
+export { DEFAULT_MAX_INPUT_IMAGE_BYTES, inputImageList, inputImagesProblem, MAX_INPUT_IMAGE_SIDE } from './input-image.js';
+export { prepareInputImages } from './input-preparation.js';
+export type { Prepared, PreparationPorts } from './input-preparation.js';
+export { outputProblem } from './output-format.js';
 export type { InputImages } from './input-image.js';
 export { imageSize } from './image-size.js';
 export type { ImageSize } from './image-size.js';
@@ -50,5 +55,17 @@ export type { ParamIssue } from './params.js';
 export { systemClock } from './clock.js';
 export { silentLogger } from './logger.js';
 export { MemoryStore } from './memory-store.js';
-export type { Clock, Fetch, FileStore, FileStoreWriteOptions, Logger, Transport, TransportRequest, TransportResponse } from './ports.js';
+export type {
+  Clock,
+  Fetch,
+  FileStore,
+  FileStoreWriteOptions,
+  ImageCodec,
+  ImageFileReader,
+  Logger,
+  OutputFormat,
+  Transport,
+  TransportRequest,
+  TransportResponse,
+} from './ports.js';
 export { fetchTransport } from './fetch-transport.js';

@@ -7,11 +7,20 @@ export const DEFAULT_MAX_INPUT_IMAGE_BYTES = 10 * 1024 * 1024;
 /** Largest side of an input image, in pixels. */
 export const MAX_INPUT_IMAGE_SIDE = 4096;
 
-/** What a call may send beside its prompt: an image to start from, a mask, how far to move away. */
+/** What a call may send beside its prompt: an image to start from (or several references), a mask. */
 export interface InputImages {
-  image?: Uint8Array;
+  image?: Uint8Array | readonly Uint8Array[];
   mask?: Uint8Array;
 }
+
+/**
+ * The input images as a list: none, one, or several.
+ *
+ * @example
+ * inputImageList(png); // [png]
+ */
+export const inputImageList = (image: InputImages['image']): readonly Uint8Array[] =>
+  image === undefined ? [] : image instanceof Uint8Array ? [image] : image;
 
 /** Why `bytes` can't be sent as `name`, or undefined: a whole PNG, JPEG or WebP, not too big. */
 function oneImageProblem(name: string, bytes: unknown, maxBytes: number): string | undefined {
@@ -38,16 +47,23 @@ function oneImageProblem(name: string, bytes: unknown, maxBytes: number): string
  */
 export function inputImagesProblem(model: ImageModel, images: InputImages, maxBytes = DEFAULT_MAX_INPUT_IMAGE_BYTES): string | undefined {
   const spec = model.imageInput;
-  const { image, mask } = images;
-  if (image === undefined && mask === undefined) return spec?.required ? `${model.name} needs an input image (image)` : undefined;
+  const { mask } = images;
+  const list = inputImageList(images.image);
+  if (list.length === 0 && mask === undefined) return spec?.required ? `${model.name} needs an input image (image)` : undefined;
   if (!spec) return `${model.name} takes no input image`;
-  if (image === undefined) return 'mask needs an image to go with it';
+  if (list.length === 0) return 'mask needs an image to go with it';
   if (mask !== undefined && !spec.mask) return `${model.name} takes no mask`;
-  const problem = oneImageProblem('image', image, maxBytes) ?? (mask === undefined ? undefined : oneImageProblem('mask', mask, maxBytes));
-  if (problem) return problem;
-  if (mask !== undefined) {
-    const [a, b] = [imageSize(image)!, imageSize(mask)!];
-    if (a.width !== b.width || a.height !== b.height) return `mask is ${b.width}x${b.height} but the image is ${a.width}x${a.height}`;
+  const most = spec.maxImages ?? 1;
+  if (list.length > most)
+    return `${model.name} takes ${most === 1 ? 'one input image' : `at most ${most} input images`} (${list.length} were given)`;
+  for (const [index, image] of list.entries()) {
+    const problem = oneImageProblem(list.length === 1 ? 'image' : `image ${index + 1}`, image, maxBytes);
+    if (problem) return problem;
   }
+  if (mask === undefined) return undefined;
+  const problem = oneImageProblem('mask', mask, maxBytes);
+  if (problem) return problem;
+  const [a, b] = [imageSize(list[0]!)!, imageSize(mask)!];
+  if (a.width !== b.width || a.height !== b.height) return `mask is ${b.width}x${b.height} but the image is ${a.width}x${a.height}`;
   return undefined;
 }

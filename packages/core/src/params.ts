@@ -1,5 +1,6 @@
 import { encodeBase64 } from './bytes.js';
-import type { InputSpec } from './catalogue/model-spec.js';
+import type { CatalogueModel, InputSpec } from './catalogue/model-spec.js';
+import { inputImageList } from './input-image.js';
 import type { CacheOptions, GenerationParams, ImageModel } from './models/model.js';
 
 const INPUT_NAMES = ['steps', 'guidance', 'width', 'height', 'seed', 'negativePrompt', 'strength'] as const;
@@ -36,7 +37,7 @@ export interface ParamIssue {
  * @example
  * paramsIssue(sdxl, { width: 5000 }); // { name: 'width', message: 'width must be an integer from 256 to 2048 for sdxl' }
  */
-export function paramsIssue(model: ImageModel, params: GenerationParams): ParamIssue | undefined {
+export function paramsIssue(model: ImageModel, params: Omit<GenerationParams, 'image' | 'mask'>): ParamIssue | undefined {
   for (const name of INPUT_NAMES) {
     const value = params[name];
     if (value === undefined) continue;
@@ -63,7 +64,8 @@ export function paramsIssue(model: ImageModel, params: GenerationParams): ParamI
  * @example
  * paramsProblem(flux, { width: 512 }); // 'flux does not take width (it takes steps, seed)'
  */
-export const paramsProblem = (model: ImageModel, params: GenerationParams): string | undefined => paramsIssue(model, params)?.message;
+export const paramsProblem = (model: ImageModel, params: Omit<GenerationParams, 'image' | 'mask'>): string | undefined =>
+  paramsIssue(model, params)?.message;
 
 /**
  * The set parameters under their Workers AI field names (`steps` -> `num_steps`), for a request.
@@ -81,15 +83,18 @@ export function workersAiInputs(model: Pick<ImageModel, 'inputs'>, params: Gener
 }
 
 /**
- * The input image and mask as Workers AI's JSON takes them: `image_b64` (base64 text) and `mask`
- * (an array of byte values, the only form its schema has for a mask).
+ * The input images as JSON fields, under Workers AI's names: `image_b64` (base64 text) and `mask`
+ * (an array of byte values, the only form its schema has for a mask); for the models sent as
+ * multipart (FLUX.2), `input_image_0`... as base64 text (the generic worker turns them into file parts).
  *
  * @example
- * workersAiImages({ image: png }); // { image_b64: 'iVBORw0...' }
+ * workersAiImages(sdxlBase, { image: png }); // { image_b64: 'iVBORw0...' }
  */
-export function workersAiImages(params: GenerationParams): { image_b64?: string; mask?: number[] } {
+export function workersAiImages(model: Pick<CatalogueModel, 'send'>, params: GenerationParams): Record<string, string | number[]> {
+  const images = inputImageList(params.image);
+  if (model.send === 'multipart') return Object.fromEntries(images.map((image, index) => [`input_image_${index}`, encodeBase64(image)]));
   return {
-    ...(params.image === undefined ? {} : { image_b64: encodeBase64(params.image) }),
+    ...(images[0] === undefined ? {} : { image_b64: encodeBase64(images[0]) }),
     ...(params.mask === undefined ? {} : { mask: Array.from(params.mask) }),
   };
 }

@@ -79,3 +79,21 @@ export interface Logger {
   warn(fields: object, message?: string): void;
   error(fields: object, message?: string): void;
 }
+
+/** An image format imagegen can write: what `outputFormat` takes. */
+export type OutputFormat = 'png' | 'jpeg' | 'webp';
+
+/**
+ * Decodes and re-encodes images: converting an answer to the format asked for, shrinking an
+ * input image to what a model takes. The Node entry provides one built on sharp; the portable
+ * core has none (bytes then pass as they are, and a call that needs one is refused).
+ */
+export interface ImageCodec {
+  /** The image re-encoded as `format`; `quality` 1-100 for JPEG and WebP (100: best). */
+  convert(bytes: Uint8Array, format: OutputFormat, quality?: number): Promise<Uint8Array>;
+  /** The image scaled down, keeping its proportions, so neither side is over `maxSide`, in its own format. */
+  fit(bytes: Uint8Array, maxSide: number): Promise<Uint8Array>;
+}
+
+/** Reads an input image named by a path, refusing one over `maxBytes` before reading it. */
+export type ImageFileReader = (path: string, maxBytes: number) => Promise<Uint8Array>;

@@ -43,10 +43,18 @@ export const generationRequestSchema = z
     output_format: z
       .enum(['png', 'jpeg', 'webp'])
       .optional()
-      .describe(
-        "The model's own format only (flux, lucid-origin, phoenix: jpeg; the others: png); another is refused, never silently ignored.",
-      ),
-    user: z.string().max(256).optional(),
+      .describe("The image's format; converted when the model answers another (flux, lucid-origin, phoenix: jpeg; the others: png)."),
+    output_compression: z
+      .int()
+      .min(0)
+      .max(100)
+      .optional()
+      .describe('JPEG or WebP quality, 0-100 (100: best); only with output_format jpeg or webp.'),
+    quality: z.string().optional().describe('Accepted and ignored: Workers AI models have no quality tiers (steps is the knob).'),
+    style: z.string().optional().describe('Accepted and ignored (a DALL-E 3 field).'),
+    background: z.string().optional().describe('Accepted and ignored: Workers AI models draw no transparent background.'),
+    moderation: z.string().optional().describe('Accepted and ignored: Workers AI applies its own.'),
+    user: z.string().max(256).optional().describe('Accepted and ignored (logged nowhere).'),
   })
   .meta({ id: 'ImageGenerationRequest' });
 

@@ -150,14 +150,27 @@ describe('every catalogue model through the gateway, the REST route, the officia
     }
   });
 
-  it('an output_format the model does not answer is refused, never silently ignored', async () => {
-    const refused = await client()
-      .images.generate({ model: 'flux', prompt: 'a fox', output_format: 'png' })
-      .catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(BadRequestError);
-    expect((refused as BadRequestError).param).toBe('output_format');
+  it('output_format converts what the model answers: the bytes, the stored file and its content type match', async () => {
+    const png = await client().images.generate({ model: 'flux', prompt: 'a fox', output_format: 'png', response_format: 'b64_json' });
+    expect(await sharp(Buffer.from(png.data![0]!.b64_json!, 'base64')).metadata()).toMatchObject({ format: 'png' });
+    const webp = await client().images.generate({
+      model: 'sdxl',
+      prompt: 'a fox',
+      size: '256x256',
+      output_format: 'webp',
+      output_compression: 60,
+    });
+    const file = await fetch(webp.data![0]!.url!, { headers: { authorization: `Bearer ${GATEWAY_KEY}` } });
+    expect(file.headers.get('content-type')).toBe('image/webp');
+    expect(webp.data![0]!.url).toMatch(/\.webp$/);
+    expect(await sharp(Buffer.from(await file.arrayBuffer())).metadata()).toMatchObject({ format: 'webp', width: 256 });
     const same = await client().images.generate({ model: 'flux', prompt: 'a fox', output_format: 'jpeg', response_format: 'b64_json' });
     expect(await sharp(Buffer.from(same.data![0]!.b64_json!, 'base64')).metadata()).toMatchObject({ format: 'jpeg' });
+    const wrong = await client()
+      .images.generate({ model: 'flux', prompt: 'a fox', output_format: 'gif' as 'png' })
+      .catch((error: unknown) => error);
+    expect(wrong).toBeInstanceOf(BadRequestError);
+    expect((wrong as BadRequestError).param).toBe('output_format');
   });
 
   it('/v1/models lists the catalogue, aliases and ids', async () => {

@@ -12,7 +12,7 @@ const KEY = 'edits-key';
 let dir: string;
 let local: LocalWorkers;
 let gateway: RunningGateway;
-const calls: Array<{ model: string; inputs: Record<string, unknown> }> = [];
+const calls: Array<{ model: string; inputs: Record<string, unknown>; form?: FormData }> = [];
 
 const client = () => new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: KEY, maxRetries: 0 });
 const solid = async (width: number, height: number, background: string) =>
@@ -22,14 +22,33 @@ const solid = async (width: number, height: number, background: string) =>
       .toBuffer(),
   );
 
+/** The APIError an edit that must fail answers. */
+async function failedEdit(body: Parameters<OpenAI['images']['edit']>[0]): Promise<APIError> {
+  try {
+    await client().images.edit(body);
+  } catch (error) {
+    if (error instanceof APIError) return error;
+    throw error;
+  }
+  throw new Error('the edit was expected to fail');
+}
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'imagegen-edits-'));
   const ai = createLocalAi();
   local = await startLocalWorkers({
     ai: {
-      run: (model, inputs) => {
-        calls.push({ model, inputs });
-        return ai.run(model, inputs);
+      run: async (model, inputs) => {
+        const multipart = inputs.multipart as { body: BodyInit; contentType: string } | undefined;
+        if (!multipart) {
+          calls.push({ model, inputs });
+          return ai.run(model, inputs);
+        }
+        // A multipart body is read once: kept as a form for the test, sent on re-encoded.
+        const form = await new Response(multipart.body, { headers: { 'content-type': multipart.contentType } }).formData();
+        calls.push({ model, inputs, form });
+        const encoded = new Response(form);
+        return ai.run(model, { multipart: { body: encoded.body, contentType: encoded.headers.get('content-type') } });
       },
     },
   });
@@ -98,43 +117,34 @@ describe('POST /v1/images/edits with the official openai client', () => {
 
   it('bad uploads are OpenAI-shaped 4xx, with no upstream call and nothing left on disk', async () => {
     const image = await solid(64, 64, 'red');
-    const attempt = async (body: Parameters<OpenAI['images']['edit']>[0]): Promise<APIError> => {
-      try {
-        await client().images.edit(body);
-      } catch (error) {
-        if (error instanceof APIError) return error;
-        throw error;
-      }
-      throw new Error('the edit was expected to fail');
-    };
     calls.length = 0;
     const before = await readdir(dir);
-    const text = await attempt({
+    const text = await failedEdit({
       model: 'sd15-img2img',
       prompt: 'x',
       image: await toFile(Buffer.from('just some words, not a picture'), 'a.png', { type: 'image/png' }),
     });
     expect([text.status, (text as BadRequestError).param]).toEqual([400, 'image']);
-    const truncated = await attempt({
+    const truncated = await failedEdit({
       model: 'sd15-img2img',
       prompt: 'x',
       image: await toFile(image.subarray(0, image.length - 20), 'a.png', { type: 'image/png' }),
     });
     expect(truncated.message).toContain('image is truncated');
-    const mask = await attempt({
+    const mask = await failedEdit({
       model: 'sd15-inpainting',
       prompt: 'x',
       image: await toFile(image, 'a.png', { type: 'image/png' }),
       mask: await toFile(await solid(32, 32, 'white'), 'm.png', { type: 'image/png' }),
     });
     expect([mask.status, (mask as BadRequestError).param]).toEqual([400, 'mask']);
-    const five = await attempt({
+    const five = await failedEdit({
       model: 'sd15-img2img',
       prompt: 'x',
       image: await Promise.all([1, 2, 3, 4, 5].map((index) => toFile(image, `${index}.png`, { type: 'image/png' }))),
     });
     expect([five.status, (five as BadRequestError).param]).toEqual([400, 'image']);
-    const huge = await attempt({
+    const huge = await failedEdit({
       model: 'sd15-img2img',
       prompt: 'x',
       image: await toFile(Buffer.alloc(30 * 1024 * 1024), 'big.png', { type: 'image/png' }),
@@ -142,6 +152,63 @@ describe('POST /v1/images/edits with the official openai client', () => {
     expect(huge.status).toBe(413);
     expect(calls).toHaveLength(0);
     expect(await readdir(dir)).toEqual(before);
+  });
+
+  it('several images go to FLUX.2 as input_image_0..n file parts, one over 512x512 shrunk; a model of one image says which take more', async () => {
+    const [red, blue, big] = [await solid(64, 64, 'red'), await solid(48, 80, 'blue'), await solid(1200, 900, 'green')];
+    calls.length = 0;
+    const response = await client().images.edit({
+      model: 'flux-2-klein-9b',
+      image: [
+        await toFile(red, 'red.png', { type: 'image/png' }),
+        await toFile(blue, 'blue.png', { type: 'image/png' }),
+        await toFile(big, 'big.png', { type: 'image/png' }),
+      ],
+      prompt: 'the three of them together',
+      size: '256x256',
+      response_format: 'b64_json',
+      output_format: 'jpeg',
+    });
+    expect(await sharp(Buffer.from(response.data![0]!.b64_json!, 'base64')).metadata()).toMatchObject({ format: 'jpeg', width: 256 });
+    expect(calls).toHaveLength(1);
+    const form = calls[0]!.form!;
+    expect(calls[0]!.model).toBe('@cf/black-forest-labs/flux-2-klein-9b');
+    expect([...form.keys()].sort()).toEqual(['height', 'input_image_0', 'input_image_1', 'input_image_2', 'prompt', 'width']);
+    const part = async (name: string) => Buffer.from(await (form.get(name) as File).arrayBuffer());
+    expect(await part('input_image_0')).toEqual(Buffer.from(red));
+    expect(await part('input_image_1')).toEqual(Buffer.from(blue));
+    expect(await sharp(await part('input_image_2')).metadata()).toMatchObject({ width: 512, height: 384 });
+
+    const one = await failedEdit({
+      model: 'sd15-img2img',
+      image: [await toFile(red, 'a.png', { type: 'image/png' }), await toFile(blue, 'b.png', { type: 'image/png' })],
+      prompt: 'x',
+    });
+    expect([one.status, (one as BadRequestError).param]).toEqual([400, 'image']);
+    expect(one.message).toContain(
+      'sd15-img2img takes one input image (2 were given); flux-2-dev, flux-2-klein-4b, flux-2-klein-9b take up to 4',
+    );
+    expect(calls).toHaveLength(1);
+  });
+
+  it('output_format converts on edits too, stream included; output_compression only with jpeg or webp', async () => {
+    const image = await toFile(await solid(64, 64, 'red'), 'in.png', { type: 'image/png' });
+    const stream = await client().images.edit({
+      model: 'sd15-img2img',
+      image,
+      prompt: 'a whale',
+      size: '256x256',
+      stream: true,
+      output_format: 'webp',
+      output_compression: 40,
+    });
+    const events: Array<{ type: string; b64_json: string; output_format: string }> = [];
+    for await (const event of stream) events.push(event);
+    expect(events.map((event) => [event.type, event.output_format])).toEqual([['image_edit.completed', 'webp']]);
+    expect(await sharp(Buffer.from(events[0]!.b64_json, 'base64')).metadata()).toMatchObject({ format: 'webp', width: 256 });
+    const png = await failedEdit({ model: 'sd15-img2img', image, prompt: 'x', output_format: 'png', output_compression: 50 });
+    expect([png.status, (png as BadRequestError).param]).toEqual([400, 'output_compression']);
+    expect(png.message).toContain('output_compression applies to jpeg and webp, not png');
   });
 
   it('variations answer a 400 that points at edits', async () => {

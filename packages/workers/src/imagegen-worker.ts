@@ -1,4 +1,12 @@
-import { type CatalogueModel, findModel, randomSeed, workersAiImages, workersAiInputs } from '@imagegen/core';
+import {
+  type CatalogueModel,
+  findModel,
+  type GenerationParams,
+  randomSeed,
+  workersAiForm,
+  workersAiImages,
+  workersAiInputs,
+} from '@imagegen/core';
 import type { AiBinding } from './ai-binding.js';
 import { readModelInputs } from './model-inputs.js';
 import { answerContentType } from './worker-responses.js';
@@ -11,18 +19,17 @@ export interface ImagegenWorkerEnv {
 }
 
 /** The binding's input: JSON fields, or a multipart form for the models that take only that (FLUX.2). */
-function aiInputs(model: CatalogueModel, fields: Record<string, unknown>): Record<string, unknown> {
-  if (model.send === 'json') return fields;
-  const form = new FormData();
-  for (const [name, value] of Object.entries(fields)) form.append(name, String(value));
+function aiInputs(model: CatalogueModel, prompt: string, params: GenerationParams): Record<string, unknown> {
+  if (model.send === 'json') return { prompt, ...workersAiInputs(model, params), ...workersAiImages(model, params) };
   // FormData has no serialised body of its own: a Response gives it one, with its boundary.
-  const encoded = new Response(form);
+  const encoded = new Response(workersAiForm(model, prompt, params));
   return { multipart: { body: encoded.body, contentType: encoded.headers.get('content-type') } };
 }
 
 /**
  * The generic imagegen worker: `POST /` with JSON `{ "model": "<alias or id>", "prompt": "...",
- * ...inputs }` (Workers AI field names: `num_steps`, `guidance`, `width`...) and
+ * ...inputs }` (Workers AI field names: `num_steps`, `guidance`, `width`...; images as base64 in
+ * `image_b64`, or `input_image_0`... for FLUX.2) and
  * `Authorization: Bearer <API_KEY>` runs any catalogue model, checked against the same catalogue
  * as the library, and answers the image bytes with their content type and the seed used
  * (`x-imagegen-seed`). Anything not in the catalogue is a 400.
@@ -45,11 +52,9 @@ const imagegenWorker = {
     if ('problem' in read) return textResponse(400, read.problem);
     const takesSeed = model.inputs.some((input) => input.name === 'seed');
     const params = takesSeed ? { ...read.params, seed: read.params.seed ?? randomSeed() } : read.params;
-    const inputs = { prompt: read.prompt, ...workersAiInputs(model, params), ...workersAiImages(params) };
-
     let output: unknown;
     try {
-      output = await env.AI.run(model.id, aiInputs(model, inputs));
+      output = await env.AI.run(model.id, aiInputs(model, read.prompt, params));
     } catch (error) {
       return aiFailure(error);
     }

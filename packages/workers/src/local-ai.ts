@@ -7,8 +7,8 @@ import { answerContentType } from './worker-responses.js';
 /** A local stand-in for `env.AI`, plus a fetch handler for miniflare's service bindings. */
 export interface LocalAi extends AiBinding {
   /**
-   * The same binding over HTTP: `POST` JSON `{ model, inputs }` answers what `run` returns
-   * (JSON `{ image }` or image bytes). Hand it to miniflare as a service binding, so the worker
+   * The same binding over HTTP: `POST` JSON `{ model, inputs }` (or a multipart input as the body,
+   * the model in `x-workers-ai-model`) answers what `run` returns (JSON `{ image }` or image bytes). Hand it to miniflare as a service binding, so the worker
    * code inside workerd calls the very same renderer.
    */
   fetch(request: Request): Promise<Response>;
@@ -19,7 +19,10 @@ async function plainFields(inputs: Record<string, unknown>): Promise<Record<stri
   const multipart = inputs.multipart as { body?: BodyInit; contentType?: string } | undefined;
   if (!multipart) return inputs;
   const form = await new Response(multipart.body, { headers: { 'content-type': multipart.contentType ?? '' } }).formData();
-  return Object.fromEntries([...form.entries()].filter(([, value]) => typeof value === 'string'));
+  const fields: Record<string, unknown> = {};
+  // File parts (FLUX.2's input_image_0...) are read as bytes.
+  for (const [name, value] of form.entries()) fields[name] = typeof value === 'string' ? value : new Uint8Array(await value.arrayBuffer());
+  return fields;
 }
 
 /**
@@ -43,7 +46,11 @@ export function createLocalAi(): LocalAi {
   return {
     run,
     async fetch(request) {
-      const { model, inputs } = (await request.json()) as { model: string; inputs: Record<string, unknown> };
+      // A multipart input (FLUX.2) comes as the body itself, its model in a header: bytes stay bytes.
+      const type = request.headers.get('content-type') ?? '';
+      const { model, inputs } = type.startsWith('multipart/form-data')
+        ? { model: request.headers.get('x-workers-ai-model') ?? '', inputs: { multipart: { body: request.body, contentType: type } } }
+        : ((await request.json()) as { model: string; inputs: Record<string, unknown> });
       try {
         const output = await run(model, inputs);
         return output instanceof ReadableStream

@@ -7,8 +7,8 @@ export interface PreviewRequest {
   width?: number;
   height?: number;
   format: 'png' | 'jpeg';
-  /** An image to start from: drawn under the shapes, the more visible the lower `strength`. */
-  image?: Uint8Array;
+  /** Images to start from: drawn side by side under the shapes, the more visible the lower `strength`. */
+  images?: readonly Uint8Array[];
   /** 0-1, as Workers AI's: how far from the input image. @default 1 */
   strength?: number;
 }
@@ -35,7 +35,7 @@ function random(seed: number): () => number {
 }
 
 /** The SVG of a preview: a gradient and shapes whose colours and places come from the prompt's hash. */
-export function previewSvg(request: Omit<PreviewRequest, 'format' | 'image'>, width: number, height: number, under = ''): string {
+export function previewSvg(request: Omit<PreviewRequest, 'format' | 'images'>, width: number, height: number, under = ''): string {
   const next = random(hash(`${request.prompt}\u0000${request.seed ?? 0}`));
   const hue = Math.floor(next() * 360);
   const colour = (shift: number, light: number) => `hsl(${(hue + shift) % 360},${55 + Math.floor(next() * 35)}%,${light}%)`;
@@ -68,11 +68,19 @@ export function previewSvg(request: Omit<PreviewRequest, 'format' | 'image'>, wi
 export async function renderPreview(request: PreviewRequest): Promise<Uint8Array> {
   const width = request.width ?? 512;
   const height = request.height ?? 512;
-  // An input image is drawn over the gradient and under the shapes, at an opacity that falls as
-  // strength rises: the preview visibly starts from it, as image-to-image models do.
-  const under = request.image
-    ? `<image href="data:image/png;base64,${(await sharp(request.image).resize(width, height, { fit: 'fill' }).png().toBuffer()).toString('base64')}" width="${width}" height="${height}" opacity="${(0.95 - 0.6 * (request.strength ?? 1)).toFixed(2)}"/>`
-    : '';
+  // Input images are drawn over the gradient and under the shapes (several: side by side), at an
+  // opacity that falls as strength rises: the preview visibly starts from them, as image-to-image models do.
+  const images = request.images ?? [];
+  const opacity = (0.95 - 0.6 * (request.strength ?? 1)).toFixed(2);
+  const strips = await Promise.all(
+    images.map(async (image, index) => {
+      const left = Math.round((index * width) / images.length);
+      const strip = Math.round(((index + 1) * width) / images.length) - left;
+      const png = await sharp(image).resize(strip, height, { fit: 'fill' }).png().toBuffer();
+      return `<image href="data:image/png;base64,${png.toString('base64')}" x="${left}" width="${strip}" height="${height}" opacity="${opacity}"/>`;
+    }),
+  );
+  const under = strips.join('');
   const image = sharp(Buffer.from(previewSvg(request, width, height, under)));
   const encoded = request.format === 'png' ? image.png({ compressionLevel: 4 }) : image.jpeg({ quality: 85 });
   return new Uint8Array(await encoded.toBuffer());

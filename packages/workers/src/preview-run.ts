@@ -1,4 +1,4 @@
-import { type CatalogueModel, type GenerationParams, randomSeed } from '@imagegen/core';
+import { type CatalogueModel, type GenerationParams, inputImageList, randomSeed } from '@imagegen/core';
 import { renderPreview } from './preview-image.js';
 
 /** What a model answers for one run, as Workers AI does: `{ image: base64 }` or a byte stream. */
@@ -19,7 +19,7 @@ export async function previewRun(model: CatalogueModel, prompt: string, params: 
     width: params.width ?? model.defaultSize.width,
     height: params.height ?? model.defaultSize.height,
     format: model.answer.format,
-    ...(params.image === undefined ? {} : { image: params.image }),
+    ...(params.image === undefined ? {} : { images: inputImageList(params.image) }),
     ...(params.strength === undefined ? {} : { strength: params.strength }),
   });
   if (model.answer.encoding === 'base64-json') return { image: Buffer.from(bytes).toString('base64') };

@@ -111,6 +111,58 @@ describe('the REST route against the local workers, every catalogue model', () =
     }
   });
 
+  it('FLUX.2 reference images: sent as file parts, shrunk to 512, drawn side by side; a WebP answer when asked', async () => {
+    const solid = async (width: number, height: number, background: { r: number; g: number; b: number }) =>
+      new Uint8Array(
+        await sharp({ create: { width, height, channels: 3, background } })
+          .png()
+          .toBuffer(),
+      );
+    const red = await solid(1024, 1024, { r: 230, g: 20, b: 20 });
+    const blue = await solid(200, 300, { r: 20, g: 20, b: 230 });
+    const generator = createImageGenerator({ env: restEnv() });
+    try {
+      const result = await generator.generate('flux-2-klein-4b', 'a fox', {
+        image: [red, blue],
+        width: 256,
+        height: 256,
+        outputFormat: 'webp',
+      });
+      if (!result.ok) throw result.error;
+      expect(result).toMatchObject({ route: 'rest', contentType: 'image/webp' });
+      expect(result.path.endsWith('.webp')).toBe(true);
+      const halves = await Promise.all(
+        [0, 128].map(async (left) =>
+          // stats() reads its input, not the pipeline: the half is cut out first.
+          (
+            await sharp(
+              await sharp(await readFile(result.path))
+                .extract({ left, top: 0, width: 128, height: 256 })
+                .toBuffer(),
+            ).stats()
+          ).channels.map((c) => c.mean),
+        ),
+      );
+      // The left half starts from the red image, the right from the blue one.
+      const blueness = halves.map(([r, , b]) => b! - r!);
+      expect(blueness[1]!).toBeGreaterThan(blueness[0]! + 40);
+    } finally {
+      await generator.close();
+    }
+    // Workers AI's own limit, as the local endpoint keeps it: a part over 512x512 sent as is is refused.
+    const form = new FormData();
+    form.append('prompt', 'a fox');
+    form.append('input_image_0', new Blob([red], { type: 'image/png' }), 'red.png');
+    const refused = await fetch(`${workers.restBaseUrl}/accounts/a/ai/run/@cf/black-forest-labs/flux-2-dev`, {
+      method: 'POST',
+      body: form,
+    });
+    expect(await refused.json()).toMatchObject({
+      success: false,
+      errors: [{ code: 5006, message: 'input_image_0 is 1024x1024: at most 512x512' }],
+    });
+  });
+
   it('a value out of range fails before any request, naming the parameter and its range', async () => {
     const generator = createImageGenerator({ env: restEnv() });
     try {

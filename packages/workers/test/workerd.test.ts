@@ -11,9 +11,10 @@ const aiBindingScript = `
 export default function (env) {
   return {
     async run(model, inputs) {
-      // A multipart body is a stream: sent on as its text, which the local renderer reads back.
-      if (inputs.multipart) inputs = { multipart: { body: await new Response(inputs.multipart.body).text(), contentType: inputs.multipart.contentType } };
-      const response = await env.RENDER.fetch('http://local-ai/run', { method: 'POST', body: JSON.stringify({ model, inputs }) });
+      // A multipart body is a stream: sent on as the request body itself, its bytes untouched.
+      const response = inputs.multipart
+        ? await env.RENDER.fetch('http://local-ai/run', { method: 'POST', headers: { 'content-type': inputs.multipart.contentType, 'x-workers-ai-model': model }, body: inputs.multipart.body })
+        : await env.RENDER.fetch('http://local-ai/run', { method: 'POST', body: JSON.stringify({ model, inputs }) });
       if (!response.ok) throw new Error(await response.text());
       return (response.headers.get('content-type') ?? '').includes('json') ? response.json() : response.body;
     },
@@ -112,6 +113,17 @@ describe('the worker modules inside workerd (miniflare)', () => {
     const klein = await run({ model: '@cf/black-forest-labs/flux-2-klein-4b', prompt: 'a whale', width: 256, height: 320 });
     expect(klein.status).toBe(200);
     expect(await sharp(Buffer.from(await klein.arrayBuffer())).metadata()).toMatchObject({ format: 'png', width: 256, height: 320 });
+    // FLUX.2 reference images as base64 JSON fields: the worker sends them on as file parts.
+    const blue = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 20, g: 20, b: 230 } } })
+      .png()
+      .toBuffer();
+    const blueness = async (extra: Record<string, string>) => {
+      const answer = await run({ model: 'flux-2-dev', prompt: 'a whale', width: 256, height: 256, seed: 9, ...extra });
+      expect(answer.status).toBe(200);
+      const [r, , b] = (await sharp(Buffer.from(await answer.arrayBuffer())).stats()).channels.map((channel) => channel.mean);
+      return b! - r!;
+    };
+    expect(await blueness({ input_image_0: blue.toString('base64') })).toBeGreaterThan((await blueness({})) + 20);
     const phoenix = await run({ model: 'phoenix', prompt: 'a crab', width: 256, height: 256, seed: 3 });
     expect([phoenix.status, phoenix.headers.get('content-type'), phoenix.headers.get('x-imagegen-seed')]).toEqual([200, 'image/jpeg', '3']);
     await phoenix.arrayBuffer();

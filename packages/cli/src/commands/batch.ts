@@ -1,4 +1,4 @@
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type GenerationResult, imageError } from '@imagegen/core';
 import type { Command } from 'commander';
@@ -11,11 +11,19 @@ import { type BatchCounts, createProgress } from '../progress.js';
 import { failureLine, resultJson } from '../result-output.js';
 import { openRuntime } from '../runtime.js';
 import { resolveSettings } from '../settings-sources.js';
-import { type CommandRunner, addRetryFlags, addSettingFlags, integerIn } from './shared-options.js';
+import {
+  type CommandRunner,
+  addOutputFlags,
+  addRetryFlags,
+  addSettingFlags,
+  integerIn,
+  type OutputFlags,
+  outputParams,
+} from './shared-options.js';
 import { modelOption, retryFromFlags, settingFlags } from './shared-options.js';
 import { printConfigError, say, writeJson } from './terminal.js';
 
-interface BatchFlags {
+interface BatchFlags extends OutputFlags {
   model: string;
   concurrency: number;
   json?: boolean;
@@ -25,21 +33,6 @@ interface BatchFlags {
   out?: string;
   fluxUrl?: string;
   sdxlUrl?: string;
-}
-
-/** A line's input image and mask, read from their paths, or why they can't be. */
-async function readItemImages(item: BatchItem): Promise<{ image?: Uint8Array; mask?: Uint8Array } | { problem: string }> {
-  const images: { image?: Uint8Array; mask?: Uint8Array } = {};
-  for (const name of ['image', 'mask'] as const) {
-    const path = item[name];
-    if (path === undefined) continue;
-    try {
-      images[name] = new Uint8Array(await readFile(path));
-    } catch (error) {
-      return { problem: `cannot read the ${name} '${path}' (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
-    }
-  }
-  return images;
 }
 
 async function batch(source: string, flags: BatchFlags, command: Command): Promise<number> {
@@ -80,25 +73,25 @@ async function batch(source: string, flags: BatchFlags, command: Command): Promi
       progress.update(counts);
       return;
     }
-    const images = await readItemImages(item);
     const result: GenerationResult = item.problem
       ? {
           ok: false,
           error: imageError('invalid_prompt', item.model, { detail: item.problem }),
         }
-      : 'problem' in images
-        ? { ok: false, error: imageError('bad_request', item.model, { detail: images.problem }) }
-        : await runtime.generator.generate(item.model, item.prompt, {
-            ...images,
-            ...(item.seed === undefined ? {} : { seed: item.seed }),
-            ...(item.width === undefined ? {} : { width: item.width }),
-            ...(item.height === undefined ? {} : { height: item.height }),
-            ...(item.steps === undefined ? {} : { steps: item.steps }),
-            ...(item.guidance === undefined ? {} : { guidance: item.guidance }),
-            ...(item.negativePrompt === undefined ? {} : { negativePrompt: item.negativePrompt }),
-            ...(item.strength === undefined ? {} : { strength: item.strength }),
-            signal: interrupt.signal,
-          });
+      : await runtime.generator.generate(item.model, item.prompt, {
+          // Paths: the core reads them (a missing one is this line's bad_request).
+          ...(item.image === undefined ? {} : { image: item.image }),
+          ...(item.mask === undefined ? {} : { mask: item.mask }),
+          ...outputParams(flags),
+          ...(item.seed === undefined ? {} : { seed: item.seed }),
+          ...(item.width === undefined ? {} : { width: item.width }),
+          ...(item.height === undefined ? {} : { height: item.height }),
+          ...(item.steps === undefined ? {} : { steps: item.steps }),
+          ...(item.guidance === undefined ? {} : { guidance: item.guidance }),
+          ...(item.negativePrompt === undefined ? {} : { negativePrompt: item.negativePrompt }),
+          ...(item.strength === undefined ? {} : { strength: item.strength }),
+          signal: interrupt.signal,
+        });
     // An interrupted prompt is neither done nor failed: the next run does it.
     if (!result.ok && interrupt.interrupted() && (result.error.code === 'aborted' || result.error.code === 'closed')) return;
     counts.done++;
@@ -162,13 +155,13 @@ export function registerBatch(program: Command, run: CommandRunner): void {
     .description('generate one image per line of a file (or - for stdin); re-running skips what succeeded')
     .argument(
       '<file>',
-      'prompts, one a line, or JSON lines {"prompt", "model", "seed", "width", "height", "steps", "guidance", "negative_prompt"}; - reads stdin',
+      'prompts, one a line, or JSON lines {"prompt", "model", "seed", "width", "height", "steps", "guidance", "negative_prompt", "strength", "image", "mask"}; - reads stdin',
     )
     .addOption(modelOption())
     .option('-c, --concurrency <n>', 'generations at once', integerIn(1, 256), 4)
     .option('--json', 'print one JSON line per prompt on stdout (the summary goes to stderr)')
     .option('--no-progress', 'no progress bar, even on a terminal');
-  addSettingFlags(addRetryFlags(command)).action((source: string, flags: BatchFlags, self: Command) =>
+  addSettingFlags(addRetryFlags(addOutputFlags(command))).action((source: string, flags: BatchFlags, self: Command) =>
     run(() => batch(source, flags, self)),
   );
 }

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { defaultModels, type GenerateOptions, type GenerationResult, ImageGenerationError } from '@imagegen/core';
 import { type Command, Option } from 'commander';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
@@ -10,9 +11,13 @@ import {
   type CommandRunner,
   addRetryFlags,
   addInputFlags,
+  addOutputFlags,
   addSettingFlags,
+  collect,
   type InputFlags,
   inputParams,
+  type OutputFlags,
+  outputParams,
   modelName,
   modelOption,
   retryFromFlags,
@@ -20,10 +25,10 @@ import {
 } from './shared-options.js';
 import { printConfigError, say, writeJson } from './terminal.js';
 
-interface GenerateFlags extends InputFlags {
+interface GenerateFlags extends InputFlags, OutputFlags {
   model: string;
-  /** Paths of an input image and a mask. */
-  image?: string;
+  /** Paths of the input images (several: reference images for FLUX.2) and a mask. */
+  image?: string[];
   mask?: string;
   json?: boolean;
   retry429?: boolean;
@@ -46,19 +51,17 @@ async function generate(words: string[], flags: GenerateFlags, command: Command)
   if (flags.fallback && flags.fallback === flags.model)
     command.error('error: --fallback must name the other model', { exitCode: EXIT.usage });
   const prompt = words.join(' ');
-  // Input images are read before anything starts: a missing file is a usage error.
-  const images: { image?: Uint8Array; mask?: Uint8Array } = {};
-  for (const name of ['image', 'mask'] as const) {
-    const path = flags[name];
+  // Input images are looked at before anything starts: a missing file is a usage error (the core reads them).
+  for (const [name, path] of [...(flags.image ?? []).map((path) => ['image', path] as const), ['mask', flags.mask] as const]) {
     if (path === undefined) continue;
-    try {
-      images[name] = new Uint8Array(await readFile(path));
-    } catch (error) {
-      command.error(`error: cannot read the ${name} '${path}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-        exitCode: EXIT.usage,
-      });
-    }
+    await access(path, constants.R_OK).catch((error: NodeJS.ErrnoException) =>
+      command.error(`error: cannot read the ${name} '${path}': ${error.code ?? error.message}`, { exitCode: EXIT.usage }),
+    );
   }
+  const images: Pick<GenerateOptions, 'image' | 'mask'> = {
+    ...(flags.image === undefined ? {} : { image: flags.image.length === 1 ? flags.image[0]! : flags.image }),
+    ...(flags.mask === undefined ? {} : { mask: flags.mask }),
+  };
   const resolved = await resolveSettings(settingFlags(flags), process.env, process.cwd());
   let runtime;
   try {
@@ -69,7 +72,7 @@ async function generate(words: string[], flags: GenerateFlags, command: Command)
   const interrupt = abortOnInterrupt();
   try {
     const { generator } = runtime;
-    const params: GenerateOptions = { ...inputParams(flags), ...images };
+    const params: GenerateOptions = { ...inputParams(flags), ...outputParams(flags), ...images };
     let result: GenerationResult = await generator.generate(flags.model, prompt, { ...params, signal: interrupt.signal });
     let fallbackFrom: ImageGenerationError | undefined;
     if (!result.ok && flags.fallback && result.error.retryable && !interrupt.interrupted()) {
@@ -77,6 +80,7 @@ async function generate(words: string[], flags: GenerateFlags, command: Command)
       say(`${flags.model} failed (${result.error.code}): trying ${flags.fallback}`);
       result = await generator.generate(flags.fallback, prompt, {
         ...paramsFor(flags.fallback, flags),
+        ...outputParams(flags),
         ...images,
         signal: interrupt.signal,
       });
@@ -107,9 +111,11 @@ export function registerEdit(program: Command, run: CommandRunner): void {
     .argument('<prompt...>', 'the prompt (quote it, or pass several words)')
     .addOption(modelOption('sd15-img2img'))
     .option('--json', 'print the result as one JSON object')
+    .option('--image <file>', 'another reference image (FLUX.2 takes up to 4 in all); repeat for more', collect)
     .option('--mask <file>', 'where to redraw: white on black, the size of the image (sd15-inpainting, the SDXL family)');
-  addSettingFlags(addRetryFlags(addInputFlags(command))).action((image: string, words: string[], flags: GenerateFlags, self: Command) =>
-    run(() => generate(words, { ...flags, image }, self)),
+  addSettingFlags(addRetryFlags(addOutputFlags(addInputFlags(command)))).action(
+    (image: string, words: string[], flags: GenerateFlags, self: Command) =>
+      run(() => generate(words, { ...flags, image: [image, ...(flags.image ?? [])] }, self)),
   );
 }
 
@@ -122,10 +128,10 @@ export function registerGenerate(program: Command, run: CommandRunner): void {
     .argument('<prompt...>', 'the prompt (quote it, or pass several words)')
     .addOption(modelOption())
     .option('--json', 'print the result as one JSON object')
-    .option('--image <file>', 'an input image to start from (models that take one: imagegen models)')
+    .option('--image <file>', 'an input image to start from (models that take one: imagegen models); repeat for FLUX.2 references', collect)
     .option('--mask <file>', 'where to redraw in --image: white on black, of its size')
     .addOption(new Option('--fallback <model>', 'try this model when the first fails with a retryable error').argParser(modelName));
-  addSettingFlags(addRetryFlags(addInputFlags(command))).action((words: string[], flags: GenerateFlags, self: Command) =>
+  addSettingFlags(addRetryFlags(addOutputFlags(addInputFlags(command)))).action((words: string[], flags: GenerateFlags, self: Command) =>
     run(() => generate(words, flags, self)),
   );
 }

@@ -55,9 +55,11 @@ async function models(flags: ModelsFlags): Promise<number> {
     process.stdout.write(`${row.alias.padEnd(18)} ${row.id}\n`);
     process.stdout.write(`  ${row.description}; ${row.output.format.toUpperCase()} ${size} by default; route now: ${row.route}\n`);
     if (row.imageInput) {
-      const need = row.imageInput.required ? 'needs' : 'takes';
+      const { required, mask, maxImages = 1, maxSide } = row.imageInput;
+      const what = maxImages > 1 ? `up to ${maxImages} reference images` : 'an input image';
+      const shrunk = maxSide === undefined ? '' : `, shrunk to ${maxSide}x${maxSide}`;
       process.stdout.write(
-        `    ${'--image'.padEnd(18)} ${need} an input image (PNG, JPEG or WebP)${row.imageInput.mask ? '; --mask too' : ''}\n`,
+        `    ${'--image'.padEnd(18)} ${required ? 'needs' : 'takes'} ${what} (PNG, JPEG or WebP${shrunk})${mask ? '; --mask too' : ''}\n`,
       );
     }
     for (const input of row.inputs) {

@@ -1,4 +1,4 @@
-import { catalogue, findModel, type GenerationParams } from '@imagegen/core';
+import { catalogue, findModel, type GenerateOptions, type GenerationParams, type OutputFormat } from '@imagegen/core';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { SettingName } from '../settings-sources.js';
 
@@ -55,11 +55,20 @@ export function finiteNumber(text: string): number {
   return value;
 }
 
+/** Collects a repeatable flag's values in order (`--image a.png --image b.png`). */
+export const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
 /** Parses a whole number flag whose range depends on the model (width, steps): the core checks it. */
 export const wholeNumber = integerIn(0, Number.MAX_SAFE_INTEGER);
 
-/** The model input flags as commander parses them: the core's generation parameters but the images (files here). */
+/** The model input flags as commander parses them: the core's parameters but the images (files here). */
 export type InputFlags = Omit<GenerationParams, 'image' | 'mask'>;
+
+/** `--format` and `--quality` as commander parses them. */
+export interface OutputFlags {
+  format?: OutputFormat;
+  quality?: number;
+}
 
 /** The set input flags as the core's options (unset ones left out). */
 export function inputParams(flags: InputFlags): InputFlags {
@@ -68,6 +77,28 @@ export function inputParams(flags: InputFlags): InputFlags {
     if (flags[name] !== undefined) (params as Record<string, unknown>)[name] = flags[name];
   }
   return params;
+}
+
+/** `--format` / `--quality` as the core's `outputFormat` / `outputQuality` (unset ones left out). */
+export const outputParams = (flags: OutputFlags): Pick<GenerateOptions, 'outputFormat' | 'outputQuality'> => ({
+  ...(flags.format === undefined ? {} : { outputFormat: flags.format }),
+  ...(flags.quality === undefined ? {} : { outputQuality: flags.quality }),
+});
+
+/**
+ * `--format` and `--quality`: the file's format, converted when the model answers another.
+ * Both generate and batch take them.
+ */
+export function addOutputFlags(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--format <format>', "the file's format, converted when the model answers another (default: the model's own)").choices([
+        'png',
+        'jpeg',
+        'webp',
+      ]),
+    )
+    .option('--quality <n>', 'JPEG or WebP quality, 1-100 (with --format jpeg or webp)', integerIn(1, 100));
 }
 
 /**

@@ -1,9 +1,13 @@
-import { type CatalogueModel, type InputSpec, SEED_INPUT } from './model-spec.js';
+import { type CatalogueModel, type ImageInputSpec, type InputSpec, SEED_INPUT } from './model-spec.js';
+
+/** FLUX.2's reference images: optional, up to 4, each shrunk to 512x512 at most. */
+const REFERENCE_IMAGES: ImageInputSpec = { maxImages: 4, maxSide: 512 };
 
 // developers.cloudflare.com/workers-ai/models/flux-2-dev (and the 2025-11-25 changelog): multipart
 // only; prompt, steps, guidance, width (default 1024) and height (default 768) 256-1920, seed,
-// up to 4 input images; answers {"image": base64}. The klein models (changelogs of 2026-01-15 and
-// 2026-01-28) run a fixed 4 steps: prompt, width, height.
+// up to 4 input images (file parts input_image_0..3, at most 512x512 each); answers {"image": base64}.
+// The klein models (changelogs of 2026-01-15 and 2026-01-28) run a fixed 4 steps: prompt, width,
+// height, and take up to 4 input images too.
 
 const size = (name: 'width' | 'height', fallback: number): InputSpec => ({
   name,
@@ -27,6 +31,7 @@ export const flux2Dev: CatalogueModel = {
     SEED_INPUT,
   ],
   send: 'multipart',
+  imageInput: REFERENCE_IMAGES,
   answer: { encoding: 'base64-json', format: 'png' },
   defaultSize: { width: 1024, height: 768 },
   maxPromptLength: 2048,
@@ -38,6 +43,7 @@ const klein = (variant: '4b' | '9b', description: string): CatalogueModel => ({
   description,
   inputs: [size('width', 1024), size('height', 1024)],
   send: 'multipart',
+  imageInput: REFERENCE_IMAGES,
   answer: { encoding: 'base64-json', format: 'png' },
   defaultSize: { width: 1024, height: 1024 },
   maxPromptLength: 2048,

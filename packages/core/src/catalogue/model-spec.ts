@@ -42,10 +42,14 @@ export interface CatalogueModel {
   maxPromptLength: number;
 }
 
-/** A model's input image: whether it must have one, whether it takes a mask too. */
+/** A model's input image: whether it must have one, whether it takes a mask too, how many, how big. */
 export interface ImageInputSpec {
   required?: boolean;
   mask?: boolean;
+  /** How many input images it takes at once. @default 1 */
+  maxImages?: number;
+  /** The longest side it takes, in pixels: imagegen shrinks larger images to it before sending. */
+  maxSide?: number;
 }
 
 /** When the catalogue's schemas were last compared with Cloudflare's model pages. */

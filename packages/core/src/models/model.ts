@@ -12,8 +12,11 @@ export interface GenerationParams {
   negativePrompt?: string;
   /** How far to move from the input image, 0-1 (image-to-image models). */
   strength?: number;
-  /** An image to start from: PNG, JPEG or WebP bytes (models that take one). */
-  image?: Uint8Array;
+  /**
+   * An image to start from, PNG, JPEG or WebP bytes (models that take one), or several
+   * reference images for the models that take them (FLUX.2: up to 4).
+   */
+  image?: Uint8Array | readonly Uint8Array[];
   /** Where to redraw (white) in `image`, of its size (models that take a mask). */
   mask?: Uint8Array;
 }

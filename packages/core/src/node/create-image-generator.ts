@@ -3,6 +3,8 @@ import { ImageGenerator } from '../image-generator.js';
 import { loadSettings, type Settings } from '../settings.js';
 import { createConsoleLogger, parseLogLevel } from './console-logger.js';
 import { NodeFileStore } from './file-store.js';
+import { readImageFile } from './read-image-file.js';
+import { sharpCodec } from './sharp-codec.js';
 import type { AgentOptions } from './undici-agent.js';
 import { createUndiciTransport } from './undici-transport.js';
 
@@ -21,7 +23,8 @@ export interface NodeImageGeneratorOptions extends Partial<Omit<ImageGeneratorOp
 /**
  * An `ImageGenerator` wired for Node: an undici Agent (connect 30 s, headers and body 120 s,
  * 10 connections, keep-alive), a file store that writes atomically into the output directory,
- * the real clock, and a stderr logger at `IMAGEGEN_LOG_LEVEL` (default `warn`). Settings come
+ * the real clock, a stderr logger at `IMAGEGEN_LOG_LEVEL` (default `warn`), input images read from
+ * paths, and sharp to convert answers (`outputFormat`) and shrink input images. Settings come
  * from `process.env` unless given. `close()` also closes the Agent.
  *
  * @example
@@ -41,6 +44,8 @@ export function createImageGenerator(options: NodeImageGeneratorOptions = {}): I
   return new ImageGenerator({
     logger: createConsoleLogger(parseLogLevel(env.IMAGEGEN_LOG_LEVEL)),
     store: new NodeFileStore(outputDir ?? settings.outputDir),
+    codec: sharpCodec(),
+    readImageFile,
     ...rest,
     settings,
     ...(undici ? { transport: undici.transport } : {}),

@@ -11,3 +11,5 @@ export { cleanTempFiles, tempFileName } from './temp-files.js';
 export { createConsoleLogger, parseLogLevel } from './console-logger.js';
 export type { LogLevel } from './console-logger.js';
 export { ensureDir } from './ensure-dir.js';
+export { sharpCodec } from './sharp-codec.js';
+export { readImageFile } from './read-image-file.js';

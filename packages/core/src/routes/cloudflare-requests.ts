@@ -1,17 +1,16 @@
 import type { CatalogueModel } from '../catalogue/model-spec.js';
 import type { CacheOptions, GenerationParams, ModelRequest, Route } from '../models/model.js';
 import { workersAiImages, workersAiInputs } from '../params.js';
+import { workersAiForm } from './workers-ai-form.js';
 
 /** The input of one Workers AI run: JSON, or multipart/form-data for the models that take only that. */
 function runBody(model: CatalogueModel, prompt: string, params: GenerationParams): Pick<ModelRequest, 'body' | 'headers'> {
-  const fields = { prompt, ...workersAiInputs(model, params) };
   if (model.send === 'json') {
-    return { body: JSON.stringify({ ...fields, ...workersAiImages(params) }), headers: { 'content-type': 'application/json' } };
+    const fields = { prompt, ...workersAiInputs(model, params), ...workersAiImages(model, params) };
+    return { body: JSON.stringify(fields), headers: { 'content-type': 'application/json' } };
   }
-  const form = new FormData();
-  for (const [name, value] of Object.entries(fields)) form.append(name, String(value));
   // No content-type header: the transport sets multipart/form-data with the form's boundary.
-  return { body: form, headers: {} };
+  return { body: workersAiForm(model, prompt, params), headers: {} };
 }
 
 /** What a Cloudflare-shaped request needs: where, with which token, by which route. */
@@ -73,7 +72,7 @@ export function genericWorkerRequest(
     url: workerUrl,
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(workerKey ? { authorization: `Bearer ${workerKey}` } : {}) },
-    body: JSON.stringify({ model: model.id, prompt, ...workersAiInputs(model, params), ...workersAiImages(params) }),
+    body: JSON.stringify({ model: model.id, prompt, ...workersAiInputs(model, params), ...workersAiImages(model, params) }),
     route: 'worker',
     messages: { unauthorized: 'The imagegen worker refused the key (IMAGEGEN_WORKER_KEY must equal its API_KEY secret)' },
   };

@@ -16,8 +16,8 @@ export interface ImageWork {
   model: string;
   prompt: string;
   params: Omit<GenerationParams, 'image' | 'mask'>;
-  /** Input images as base64 (a queue job crosses processes as JSON). */
-  images?: { image: string; mask?: string };
+  /** Input images as base64 (a queue job crosses processes as JSON): one, or several references. */
+  images?: { image: string[]; mask?: string };
   /** `url`: into the image storage; `b64_json`: bytes back in the answer, never stored. */
   format: 'url' | 'b64_json';
   /** The request that asked for it, for logs. */
@@ -64,7 +64,7 @@ export async function performWork(
   const store = memory ?? (options.rename ? renamed(storage.store, options.rename) : storage.store);
   const { signal, rename: _, ...hooks } = options;
   const images = work.images
-    ? { image: decodeBase64(work.images.image), ...(work.images.mask === undefined ? {} : { mask: decodeBase64(work.images.mask) }) }
+    ? { image: work.images.image.map(decodeBase64), ...(work.images.mask === undefined ? {} : { mask: decodeBase64(work.images.mask) }) }
     : {};
   const result = await generator.generate(work.model, work.prompt, {
     ...work.params,

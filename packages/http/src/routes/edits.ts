@@ -1,10 +1,13 @@
+import { catalogue } from '@imagegen/core';
 import type { Context } from 'hono';
 import { invalidRequest } from '../openai-error.js';
 import type { GatewayEnv } from '../request-context.js';
 import { answerImages, type GenerationsDeps, parseRequest } from './generations.js';
 
 // Multipart fields are text: these are read back as numbers or booleans for the schema.
-const NUMBER_FIELDS = ['n', 'seed', 'width', 'height', 'steps', 'guidance', 'strength', 'partial_images'];
+const NUMBER_FIELDS = ['n', 'seed', 'width', 'height', 'steps', 'guidance', 'strength', 'partial_images', 'output_compression'];
+// The most input images any model takes (FLUX.2: 4); each model's own limit is checked after.
+const MAX_IMAGES = Math.max(...catalogue.map((entry) => entry.imageInput?.maxImages ?? 1));
 
 /** The file parts named `name` (or `name[]`, as the openai client sends several). */
 function files(form: Record<string, unknown>, name: string): File[] {
@@ -28,8 +31,8 @@ async function parseEdit(context: Context) {
   }
   const images = files(form, 'image');
   if (images.length === 0) throw invalidRequest('Invalid request: image is required (a PNG, JPEG or WebP file part)', 'image');
-  if (images.length > 1) {
-    throw invalidRequest(`Invalid request: one input image at a time (${images.length} were sent)`, 'image', 'invalid_image');
+  if (images.length > MAX_IMAGES) {
+    throw invalidRequest(`Invalid request: at most ${MAX_IMAGES} input images (${images.length} were sent)`, 'image', 'invalid_image');
   }
   const masks = files(form, 'mask');
   const body: Record<string, unknown> = { model: 'sd15-img2img' };
@@ -39,14 +42,14 @@ async function parseEdit(context: Context) {
     else if (name === 'stream') body[name] = value === 'true' ? true : value === 'false' ? false : value;
     else body[name] = value;
   }
-  const image = (await bytesOf(images[0]))!;
+  const image = await Promise.all(images.map(async (file) => (await bytesOf(file))!));
   const mask = await bytesOf(masks[0]);
-  return parseRequest(body, { image, ...(mask ? { mask } : {}) });
+  return parseRequest(body, { image: image.length === 1 ? image[0]! : image, ...(mask ? { mask } : {}) });
 }
 
 /**
- * `POST /v1/images/edits` in OpenAI's shape: multipart/form-data with `image` (one file), an
- * optional `mask`, `prompt`, `model` (default `sd15-img2img`), `n`, `size`, `response_format`,
+ * `POST /v1/images/edits` in OpenAI's shape: multipart/form-data with `image` (one file, or
+ * `image[]` with up to 4 for FLUX.2), an optional `mask`, `prompt`, `model` (default `sd15-img2img`), `n`, `size`, `response_format`,
  * `stream`, and the model's inputs (`strength`, `steps`, ...). The same queue, checks and
  * answers as generations; a stream's events are `image_edit.completed`.
  */

@@ -1,10 +1,13 @@
 import {
+  catalogue,
   DEFAULT_MAX_PROMPT_LENGTH,
   defaultModels,
   encodeBase64,
-  findModel,
   type GenerateOptions,
+  inputImageList,
+  type InputImages,
   inputImagesProblem,
+  outputProblem,
   paramsIssue,
   promptProblem,
   takesInput,
@@ -29,6 +32,12 @@ export interface GenerationsDeps {
   publicUrl: (context: Context) => string;
 }
 
+// Said when several images go to a model that takes one: which models take several.
+const SEVERAL_IMAGES_HINT = `; ${catalogue
+  .filter((entry) => (entry.imageInput?.maxImages ?? 1) > 1)
+  .map((entry) => entry.alias)
+  .join(', ')} take up to 4`;
+
 /** 503 queue_full: the client may retry in 2 s. */
 const busy = (message: string): GatewayError =>
   new GatewayError({ status: 503, message, type: 'server_error', code: 'queue_full', headers: { 'retry-after': '2' } });
@@ -46,7 +55,7 @@ async function readBody(context: Context): Promise<unknown> {
  * Validates the body and turns it into a model name and the core's options (the edits route
  * passes its input images along, checked here with the rest).
  */
-export function parseRequest(body: unknown, images: { image?: Uint8Array; mask?: Uint8Array } = {}) {
+export function parseRequest(body: unknown, images: InputImages = {}) {
   const parsed = generationRequestSchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -80,13 +89,14 @@ export function parseRequest(body: unknown, images: { image?: Uint8Array; mask?:
     params.width = width;
     params.height = height;
   }
-  const answers = findModel(model)?.answer.format ?? 'png';
-  if (request.output_format && request.output_format !== answers) {
-    throw invalidRequest(
-      `output_format ${request.output_format} is not what ${model} answers (${answers}); converting is not supported yet`,
-      'output_format',
-      'unsupported_parameter',
-    );
+  if (request.output_format) params.outputFormat = request.output_format;
+  // OpenAI's output_compression is a quality (100: best); sharp's lowest quality is 1.
+  if (request.output_compression !== undefined) params.outputQuality = Math.max(1, request.output_compression);
+  const outputIssue = outputProblem(params);
+  if (outputIssue) {
+    const param = outputIssue.startsWith('outputQuality') ? 'output_compression' : 'output_format';
+    const message = outputIssue.replace('outputQuality', 'output_compression').replace('outputFormat', 'output_format');
+    throw invalidRequest(`Invalid request: ${message}`, param, 'invalid_value');
   }
   // The model's own ranges, checked here too: an asynchronous request is refused at once.
   const issue = paramsIssue(spec, { ...params, ...(request.seed === undefined ? {} : { seed: request.seed }) });
@@ -96,9 +106,11 @@ export function parseRequest(body: unknown, images: { image?: Uint8Array; mask?:
     throw invalidRequest(`Invalid request: ${issue.message}`, param, 'invalid_value');
   }
   const imageIssue = inputImagesProblem(spec, images);
-  if (imageIssue) throw invalidRequest(`Invalid request: ${imageIssue}`, imageIssue.startsWith('mask') ? 'mask' : 'image', 'invalid_image');
-  Object.assign(params, images);
-  return { request, model, params };
+  if (imageIssue) {
+    const hint = inputImageList(images.image).length > 1 && (spec.imageInput?.maxImages ?? 1) === 1 ? SEVERAL_IMAGES_HINT : '';
+    throw invalidRequest(`Invalid request: ${imageIssue}${hint}`, imageIssue.startsWith('mask') ? 'mask' : 'image', 'invalid_image');
+  }
+  return { request, model, params, images };
 }
 
 /** A validated request: the model's name, the OpenAI fields and the core's parameters. */
@@ -139,14 +151,16 @@ export async function runGeneration(deps: GenerationsDeps, parsed: ParsedGenerat
     { reqId, model, n: request.n, prompt: promptForLog(request.prompt), format: request.response_format },
     'generation requested',
   );
+  const { image, mask } = parsed.images;
+  const encoded =
+    image === undefined
+      ? {}
+      : { images: { image: inputImageList(image).map(encodeBase64), ...(mask === undefined ? {} : { mask: encodeBase64(mask) }) } };
   const one = async (index: number): Promise<WorkOutcome> => {
     const seed = request.seed === undefined ? {} : { seed: (request.seed + index) % 4_294_967_296 };
     const started = performance.now();
-    const { image, mask, ...rest } = params;
-    const images =
-      image === undefined ? {} : { images: { image: encodeBase64(image), ...(mask === undefined ? {} : { mask: encodeBase64(mask) }) } };
     const submitted = deps.queue.submit(
-      { model, prompt: request.prompt, params: { ...rest, ...seed }, ...images, format: request.response_format, reqId },
+      { model, prompt: request.prompt, params: { ...params, ...seed }, ...encoded, format: request.response_format, reqId },
       run.signal,
     );
     if (!submitted) throw busy('The gateway is busy, retry shortly');

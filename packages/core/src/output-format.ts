@@ -1,0 +1,56 @@
+import type { ImageBody } from './image-body.js';
+import type { ImageCodec, OutputFormat } from './ports.js';
+import { sniffImage } from './sniff.js';
+
+const FORMATS: readonly OutputFormat[] = ['png', 'jpeg', 'webp'];
+
+/** The format and quality a call asked for, with the codec that makes them. */
+export interface OutputRequest {
+  format: OutputFormat;
+  quality?: number;
+  codec: ImageCodec;
+}
+
+/**
+ * Why `outputFormat` / `outputQuality` can't be honoured, or undefined: png, jpeg or webp; a
+ * quality 1-100 only for jpeg and webp (PNG is lossless); a codec to convert with (`canConvert`).
+ *
+ * @example
+ * outputProblem({ outputFormat: 'png', outputQuality: 80 }); // 'outputQuality applies to jpeg and webp, not png'
+ */
+export function outputProblem(options: { outputFormat?: unknown; outputQuality?: unknown }, canConvert = true): string | undefined {
+  const { outputFormat: format, outputQuality: quality } = options;
+  if (format === undefined) return quality === undefined ? undefined : 'outputQuality needs an outputFormat (jpeg or webp)';
+  if (!FORMATS.includes(format as OutputFormat)) return `outputFormat must be one of ${FORMATS.join(', ')}`;
+  if (quality !== undefined) {
+    if (format === 'png') return 'outputQuality applies to jpeg and webp, not png';
+    if (typeof quality !== 'number' || !Number.isInteger(quality) || quality < 1 || quality > 100) {
+      return 'outputQuality must be an integer from 1 to 100';
+    }
+  }
+  if (!canConvert) return 'outputFormat needs an image codec to convert with (@imagegen/core/node has one)';
+  return undefined;
+}
+
+/**
+ * The image as asked: the same body when it already is in that format and no quality was
+ * asked, else the whole image converted by the codec (an answer is at most `maxImageBytes`).
+ * Throws the body's own failure when it broke while being read.
+ *
+ * @example
+ * const webp = await convertedImage(image, { format: 'webp', quality: 80, codec });
+ */
+export async function convertedImage(image: ImageBody, output: OutputRequest): Promise<ImageBody> {
+  const wanted = output.format === 'jpeg' ? 'jpg' : output.format;
+  if (image.format.extension === wanted && output.quality === undefined) return image;
+  let bytes: Uint8Array;
+  try {
+    bytes = image.body instanceof Uint8Array ? image.body : new Uint8Array(await new Response(image.body).arrayBuffer());
+  } catch (error) {
+    throw image.failure() ?? error;
+  }
+  const converted = await output.codec.convert(bytes, output.format, output.quality);
+  const format = sniffImage(converted);
+  if (!format || format.extension !== wanted) throw new Error(`the codec did not produce ${output.format}`);
+  return { format, body: converted, bytes: () => converted.length, failure: () => undefined };
+}
