@@ -39,16 +39,12 @@ function titleFor(status: number, retryAfter: string | null): string {
   return `Request failed (HTTP ${status})`;
 }
 
-/** Calls the gateway's OpenAI-compatible endpoint (`url` answers) and measures the time. */
-export async function generateImage(request: GenerateRequest, baseUrl = ''): Promise<GeneratedImage> {
+/** Sends one request to the gateway and reads its OpenAI-shaped answer (`url`), timed. */
+async function imageAnswer(path: string, init: RequestInit, model: string, baseUrl: string): Promise<GeneratedImage> {
   const started = performance.now();
   let response: Response;
   try {
-    response = await fetch(`${baseUrl}/v1/images/generations`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...request, n: 1, response_format: 'url' }),
-    });
+    response = await fetch(`${baseUrl}${path}`, { method: 'POST', ...init });
   } catch {
     throw new GatewayFailure('The gateway cannot be reached', 'Is `pnpm demo` still running?', 0);
   }
@@ -64,8 +60,29 @@ export async function generateImage(request: GenerateRequest, baseUrl = ''): Pro
   const attempts = Number(response.headers.get('x-imagegen-attempts') ?? Number.NaN);
   return {
     url: body.data[0].url,
-    model: request.model,
+    model,
     attempts: Number.isFinite(attempts) ? attempts : undefined,
     ms: Math.round(performance.now() - started),
   };
+}
+
+/** Calls the gateway's OpenAI-compatible generations endpoint (`url` answers) and measures the time. */
+export function generateImage(request: GenerateRequest, baseUrl = ''): Promise<GeneratedImage> {
+  const init = { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...request, n: 1, response_format: 'url' }) };
+  return imageAnswer('/v1/images/generations', init, request.model, baseUrl);
+}
+
+/**
+ * Calls the gateway's edits endpoint as OpenAI's clients do: multipart/form-data, the image as
+ * `image` (several as `image[]`), the other fields as text.
+ */
+export function editImage(
+  request: GenerateRequest & { strength?: number },
+  images: readonly File[],
+  baseUrl = '',
+): Promise<GeneratedImage> {
+  const form = new FormData();
+  for (const image of images) form.append(images.length === 1 ? 'image' : 'image[]', image, image.name);
+  for (const [name, value] of Object.entries({ ...request, n: 1, response_format: 'url' })) form.append(name, String(value));
+  return imageAnswer('/v1/images/edits', { body: form }, request.model, baseUrl);
 }

@@ -7,6 +7,8 @@ export interface HistoryItem {
   ms: number;
   attempts: number | undefined;
   at: number;
+  /** Thumbnails (data URLs) of the start images an edit began from. */
+  sources?: string[];
 }
 
 const KEY = 'imagegen-demo-history';

@@ -1,6 +1,7 @@
-import { GatewayFailure, type GenerateRequest, generateImage } from './gateway-client.js';
+import { editImage, GatewayFailure, type GenerateRequest, generateImage } from './gateway-client.js';
 import { type HistoryItem, loadHistory, saveHistory } from './history.js';
 import { fillModelMenu, type ModelControls, selectedModel, showModelControls } from './model-controls.js';
+import { startImagePicker } from './start-images.js';
 import './styles.css';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -20,9 +21,22 @@ const controls: ModelControls = {
   steps: $<HTMLInputElement>('steps'),
   guidance: $<HTMLInputElement>('guidance'),
   negativePrompt: $<HTMLInputElement>('negative'),
+  strength: $<HTMLInputElement>('strength'),
 };
 fillModelMenu(model);
 showModelControls(controls);
+const start = startImagePicker({
+  input: $<HTMLInputElement>('start'),
+  drop: $<HTMLElement>('drop'),
+  list: $<HTMLUListElement>('start-list'),
+  clear: $<HTMLButtonElement>('start-clear'),
+  onChange: (count) => {
+    errorBox.hidden = true;
+    fillModelMenu(model, count);
+    showModelControls(controls, count);
+  },
+  onRefused: (message) => showError('That file was not taken', message),
+});
 
 let history = loadHistory();
 
@@ -50,6 +64,17 @@ function card(item: HistoryItem): HTMLLIElement {
   link.setAttribute('aria-label', `Download the image for: ${item.prompt}`);
   caption.append(text, meta, link);
   figure.append(img, caption);
+  if (item.sources?.length) {
+    // The start images beside the result: what the edit began from.
+    const from = document.createElement('div');
+    from.className = 'sources';
+    from.append(
+      ...item.sources.map((source, index) =>
+        Object.assign(document.createElement('img'), { src: source, alt: `Started from image ${index + 1} for: ${item.prompt}` }),
+      ),
+    );
+    figure.prepend(from);
+  }
   li.append(figure);
   return li;
 }
@@ -92,6 +117,8 @@ async function onSubmit(event: SubmitEvent): Promise<void> {
   if (!controls.guidance.disabled && controls.guidance.value !== '') request.guidance = Number(controls.guidance.value);
   if (!controls.negativePrompt.disabled && controls.negativePrompt.value.trim() !== '')
     request.negative_prompt = controls.negativePrompt.value;
+  const images = start.files();
+  const strength = !controls.strength.disabled && controls.strength.value !== '' ? { strength: Number(controls.strength.value) } : {};
   setBusy(true);
   const started = performance.now();
   const tick = (): void =>
@@ -99,8 +126,9 @@ async function onSubmit(event: SubmitEvent): Promise<void> {
   tick();
   const timer = setInterval(tick, 100);
   try {
-    const image = await generateImage(request);
-    history = [{ id: crypto.randomUUID(), prompt: text, ...image, at: Date.now() }, ...history];
+    const image = images.length > 0 ? await editImage({ ...request, ...strength }, images) : await generateImage(request);
+    const sources = images.length > 0 ? { sources: await start.thumbnails() } : {};
+    history = [{ id: crypto.randomUUID(), prompt: text, ...image, at: Date.now(), ...sources }, ...history];
     saveHistory(history);
     render();
     status.textContent = `Done in ${(image.ms / 1000).toFixed(1)} s.`;

@@ -7,6 +7,7 @@ export interface ModelControls {
   steps: HTMLInputElement;
   guidance: HTMLInputElement;
   negativePrompt: HTMLInputElement;
+  strength: HTMLInputElement;
 }
 
 const SIZES = ['512x512', '768x512', '512x768', '1024x1024', '1024x768', '1280x720'];
@@ -36,7 +37,7 @@ function bound(field: HTMLInputElement, spec: InputSpec | undefined): void {
  * Shows the controls the selected model takes, within its ranges: sizes it can draw, steps and
  * guidance bounded, a negative prompt only where there is one. Called on every model change.
  */
-export function showModelControls(controls: ModelControls): void {
+export function showModelControls(controls: ModelControls, imageCount = 0): void {
   const model = selectedModel(controls);
   const width = inputOf(model, 'width');
   const height = inputOf(model, 'height');
@@ -53,15 +54,25 @@ export function showModelControls(controls: ModelControls): void {
   const negative = inputOf(model, 'negativePrompt');
   controls.negativePrompt.disabled = negative === undefined;
   controls.negativePrompt.closest('.field')?.toggleAttribute('hidden', negative === undefined);
+  // Strength says how far to move from a start image: shown only when there is one.
+  bound(controls.strength, imageCount > 0 ? inputOf(model, 'strength') : undefined);
 }
 
-/** Fills the model menu from the catalogue: each alias, with what it is as its tooltip. */
-export function fillModelMenu(select: HTMLSelectElement): void {
-  // The page has no image to start from yet: the models that need one are left out.
+/** The models that can run with `imageCount` start images: none needs one, or all take that many. */
+const runsWith = (model: CatalogueModel, imageCount: number): boolean =>
+  imageCount === 0 ? !model.imageInput?.required : (model.imageInput?.maxImages ?? (model.imageInput ? 1 : 0)) >= imageCount;
+
+/**
+ * Fills the model menu from the catalogue: each alias, with what it is as its tooltip; only the
+ * models that can run with the start images chosen (none: those that need none). The selection
+ * stays when it still can.
+ */
+export function fillModelMenu(select: HTMLSelectElement, imageCount = 0): void {
+  const current = select.value;
+  const models = catalogue.filter((model) => runsWith(model, imageCount));
   select.replaceChildren(
-    ...catalogue
-      .filter((model) => !model.imageInput?.required)
-      .map((model) => Object.assign(new Option(model.alias, model.alias), { title: `${model.description} (${model.id})` })),
+    ...models.map((model) => Object.assign(new Option(model.alias, model.alias), { title: `${model.description} (${model.id})` })),
   );
-  select.value = 'flux';
+  const fallback = imageCount === 0 ? 'flux' : imageCount === 1 ? 'sd15-img2img' : 'flux-2-dev';
+  select.value = models.some((model) => model.alias === current) && current !== '' ? current : fallback;
 }

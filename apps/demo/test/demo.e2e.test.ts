@@ -88,6 +88,76 @@ describe('the demo page in Chromium', () => {
     await context.close();
   });
 
+  it('a start image, picked or dropped, is edited by an image-to-image model and shown beside the result', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(demo.url);
+    // A red PNG drawn by the browser itself.
+    const red = await page.evaluate(async () => {
+      const canvas = new OffscreenCanvas(96, 96);
+      const draw = canvas.getContext('2d')!;
+      draw.fillStyle = 'rgb(230, 20, 20)';
+      draw.fillRect(0, 0, 96, 96);
+      return [...new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer())];
+    });
+    const picture = (name: string) => ({ name, mimeType: 'image/png', buffer: Buffer.from(red) });
+    await page.getByLabel('Start image').setInputFiles(picture('red.png'));
+    await page.getByRole('img', { name: 'Start image 1: red.png' }).waitFor({ state: 'visible' });
+    // Only the models that take a start image are offered; strength appears.
+    expect(await page.getByLabel('Model').inputValue()).toBe('sd15-img2img');
+    const offered = await page.locator('#model option').allTextContents();
+    expect(offered).toEqual(catalogue.filter((model) => model.imageInput).map((model) => model.alias));
+    await page.getByLabel(/Strength/).fill('0.1');
+    await page.getByLabel('Prompt').fill('a red barn');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    const result = page.getByRole('img', { name: 'a red barn', exact: true });
+    await result.waitFor({ state: 'visible' });
+    await expect.poll(() => result.evaluate((element) => (element as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    // The preview starts from the picture: the result is mostly red.
+    const [r, g, b] = await result.evaluate((element) => {
+      const image = element as HTMLImageElement;
+      const canvas = new OffscreenCanvas(image.naturalWidth, image.naturalHeight);
+      const draw = canvas.getContext('2d')!;
+      draw.drawImage(image, 0, 0);
+      const pixels = draw.getImageData(0, 0, canvas.width, canvas.height).data;
+      const sums = [0, 0, 0];
+      for (let at = 0; at < pixels.length; at += 4) for (let channel = 0; channel < 3; channel++) sums[channel]! += pixels[at + channel]!;
+      return sums.map((sum) => sum / (pixels.length / 4));
+    });
+    expect(r! - Math.max(g!, b!)).toBeGreaterThan(60);
+    await page.getByRole('img', { name: 'Started from image 1 for: a red barn' }).waitFor({ state: 'visible' });
+    expect(await page.locator('.card .meta').first().textContent()).toMatch(/^sd15-img2img · /);
+
+    // Dropping a text file is refused, and the picture chosen before stays.
+    await page.locator('#drop').evaluate((zone) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['just words'], 'notes.txt', { type: 'text/plain' }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    });
+    expect(await page.getByRole('alert').textContent()).toContain('notes.txt is not a PNG, JPEG or WebP image');
+    expect(await page.getByRole('img', { name: 'Start image 1: red.png' }).isVisible()).toBe(true);
+
+    // Two pictures dropped: only FLUX.2 takes several; it runs with both.
+    await page.locator('#drop').evaluate((zone, bytes) => {
+      const transfer = new DataTransfer();
+      for (const name of ['one.png', 'two.png']) transfer.items.add(new File([new Uint8Array(bytes)], name, { type: 'image/png' }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, red);
+    await page.getByRole('img', { name: 'Start image 2: two.png' }).waitFor({ state: 'visible' });
+    expect(await page.locator('#model option').allTextContents()).toEqual(['flux-2-dev', 'flux-2-klein-4b', 'flux-2-klein-9b']);
+    await page.getByLabel('Prompt').fill('two of them');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await page.getByRole('img', { name: 'Started from image 2 for: two of them' }).waitFor({ state: 'visible' });
+    await page.screenshot({ path: `${output}demo-edit.png`, fullPage: true });
+
+    // Removing them brings back the text-to-image menu (FLUX.2 stays chosen: it draws from a prompt alone too).
+    await page.getByRole('button', { name: 'Remove the start images' }).click();
+    expect(await page.getByLabel('Model').inputValue()).toBe('flux-2-dev');
+    expect(await page.locator('#model option').allTextContents()).not.toContain('sd15-img2img');
+    expect(await page.getByLabel(/Strength/).isVisible()).toBe(false);
+    await context.close();
+  });
+
   it("a prompt the worker rejects shows the gateway's error text", async () => {
     const context = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true });
     const page = await context.newPage();

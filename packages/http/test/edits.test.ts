@@ -2,7 +2,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalAi, startLocalWorkers, type LocalWorkers } from '@imagegen/workers';
-import OpenAI, { APIError, BadRequestError, toFile } from 'openai';
+import OpenAI, { toFile } from 'openai';
+import OpenAIv7 from 'openai-v7';
 import { pino } from 'pino';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +15,21 @@ let local: LocalWorkers;
 let gateway: RunningGateway;
 const calls: Array<{ model: string; inputs: Record<string, unknown>; form?: FormData }> = [];
 
-const client = () => new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: KEY, maxRetries: 0 });
+// Both majors of the official client: the one the gateway's other tests use, and v7 (CI runs
+// every test on Node 20 and on Node 24). v7's calls have the same shape; typed as v6 here.
+const CLIENTS = [
+  ['6', OpenAI],
+  ['7', OpenAIv7 as unknown as typeof OpenAI],
+] as const;
+let Client: typeof OpenAI = OpenAI;
+const client = () => new Client({ baseURL: `${gateway.url}/v1`, apiKey: KEY, maxRetries: 0 });
+
+/** An error of either client major: its HTTP status and OpenAI's error fields. */
+interface ClientError {
+  status: number;
+  param?: string | null;
+  message: string;
+}
 const solid = async (width: number, height: number, background: string) =>
   new Uint8Array(
     await sharp({ create: { width, height, channels: 3, background } })
@@ -23,11 +38,12 @@ const solid = async (width: number, height: number, background: string) =>
   );
 
 /** The APIError an edit that must fail answers. */
-async function failedEdit(body: Parameters<OpenAI['images']['edit']>[0]): Promise<APIError> {
+async function failedEdit(body: Parameters<OpenAI['images']['edit']>[0]): Promise<ClientError> {
   try {
     await client().images.edit(body);
   } catch (error) {
-    if (error instanceof APIError) return error;
+    // Each major has its own APIError class: recognised by its status.
+    if (typeof (error as ClientError).status === 'number') return error as ClientError;
     throw error;
   }
   throw new Error('the edit was expected to fail');
@@ -72,7 +88,11 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('POST /v1/images/edits with the official openai client', () => {
+describe.each(CLIENTS)('POST /v1/images/edits with the official openai client v%s', (_major, Class) => {
+  beforeAll(() => {
+    Client = Class;
+  });
+
   it('an image and a mask reach the model as Workers AI takes them, with strength; the answer is an image', async () => {
     const image = await solid(128, 96, 'red');
     const mask = await solid(128, 96, 'white');
@@ -124,7 +144,7 @@ describe('POST /v1/images/edits with the official openai client', () => {
       prompt: 'x',
       image: await toFile(Buffer.from('just some words, not a picture'), 'a.png', { type: 'image/png' }),
     });
-    expect([text.status, (text as BadRequestError).param]).toEqual([400, 'image']);
+    expect([text.status, text.param]).toEqual([400, 'image']);
     const truncated = await failedEdit({
       model: 'sd15-img2img',
       prompt: 'x',
@@ -137,13 +157,13 @@ describe('POST /v1/images/edits with the official openai client', () => {
       image: await toFile(image, 'a.png', { type: 'image/png' }),
       mask: await toFile(await solid(32, 32, 'white'), 'm.png', { type: 'image/png' }),
     });
-    expect([mask.status, (mask as BadRequestError).param]).toEqual([400, 'mask']);
+    expect([mask.status, mask.param]).toEqual([400, 'mask']);
     const five = await failedEdit({
       model: 'sd15-img2img',
       prompt: 'x',
       image: await Promise.all([1, 2, 3, 4, 5].map((index) => toFile(image, `${index}.png`, { type: 'image/png' }))),
     });
-    expect([five.status, (five as BadRequestError).param]).toEqual([400, 'image']);
+    expect([five.status, five.param]).toEqual([400, 'image']);
     const huge = await failedEdit({
       model: 'sd15-img2img',
       prompt: 'x',
@@ -184,7 +204,7 @@ describe('POST /v1/images/edits with the official openai client', () => {
       image: [await toFile(red, 'a.png', { type: 'image/png' }), await toFile(blue, 'b.png', { type: 'image/png' })],
       prompt: 'x',
     });
-    expect([one.status, (one as BadRequestError).param]).toEqual([400, 'image']);
+    expect([one.status, one.param]).toEqual([400, 'image']);
     expect(one.message).toContain(
       'sd15-img2img takes one input image (2 were given); flux-2-dev, flux-2-klein-4b, flux-2-klein-9b take up to 4',
     );
@@ -207,8 +227,34 @@ describe('POST /v1/images/edits with the official openai client', () => {
     expect(events.map((event) => [event.type, event.output_format])).toEqual([['image_edit.completed', 'webp']]);
     expect(await sharp(Buffer.from(events[0]!.b64_json, 'base64')).metadata()).toMatchObject({ format: 'webp', width: 256 });
     const png = await failedEdit({ model: 'sd15-img2img', image, prompt: 'x', output_format: 'png', output_compression: 50 });
-    expect([png.status, (png as BadRequestError).param]).toEqual([400, 'output_compression']);
+    expect([png.status, png.param]).toEqual([400, 'output_compression']);
     expect(png.message).toContain('output_compression applies to jpeg and webp, not png');
+  });
+
+  it('generations: stream events decode, output_format converts, n: 3 gives three different images with their seeds', async () => {
+    const stream = await client().images.generate({
+      model: 'sdxl',
+      prompt: 'a lake',
+      size: '256x256',
+      stream: true,
+      output_format: 'jpeg',
+    });
+    const events: Array<{ type: string; b64_json: string; output_format: string }> = [];
+    for await (const event of stream) events.push(event);
+    expect(events.map((event) => [event.type, event.output_format])).toEqual([['image_generation.completed', 'jpeg']]);
+    expect(await sharp(Buffer.from(events[0]!.b64_json, 'base64')).metadata()).toMatchObject({ format: 'jpeg', width: 256 });
+    const three = await client().images.generate({
+      model: 'flux',
+      prompt: 'a lake',
+      n: 3,
+      response_format: 'b64_json',
+      output_format: 'webp',
+    });
+    const images = three.data!.map((image) => image.b64_json!);
+    expect(new Set(images).size).toBe(3);
+    for (const image of images) expect(await sharp(Buffer.from(image, 'base64')).metadata()).toMatchObject({ format: 'webp' });
+    const seeds = three.data!.map((image) => (image as { seed?: number }).seed);
+    expect(new Set(seeds).size).toBe(3);
   });
 
   it('variations answer a 400 that points at edits', async () => {

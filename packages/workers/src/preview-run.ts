@@ -20,7 +20,8 @@ export async function previewRun(model: CatalogueModel, prompt: string, params: 
     height: params.height ?? model.defaultSize.height,
     format: model.answer.format,
     ...(params.image === undefined ? {} : { images: inputImageList(params.image) }),
-    ...(params.strength === undefined ? {} : { strength: params.strength }),
+    // FLUX.2 has no strength: its reference images are drawn half-way, clearly there.
+    strength: params.strength ?? (model.inputs.some((input) => input.name === 'strength') ? 1 : 0.5),
   });
   if (model.answer.encoding === 'base64-json') return { image: Buffer.from(bytes).toString('base64') };
   return new ReadableStream<Uint8Array>({
