@@ -6,6 +6,29 @@ const json = (ref: z.ZodType) => ({ content: { 'application/json': { schema: sch
 const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((status) => [String(status), { description: 'Error', ...json(errorSchema) }]));
 
+/** The edits form: the generations fields (as form fields), plus the image files and the mask. */
+function editSchema(): object {
+  // The schema has an id: its JSON Schema is a $ref into $defs.
+  const generated = schema(generationRequestSchema) as { $defs?: Record<string, { properties: Record<string, object> }> };
+  const base = generated.$defs?.ImageGenerationRequest ?? (generated as unknown as { properties: Record<string, object> });
+  const file = { type: 'string', format: 'binary' };
+  return {
+    type: 'object',
+    required: ['image', 'prompt'],
+    properties: {
+      ...base.properties,
+      model: {
+        type: 'string',
+        default: 'sd15-img2img',
+        description: 'A model that takes an input image (GET /v1/models; imagegen models).',
+      },
+      image: { oneOf: [file, { type: 'array', items: file, maxItems: 4 }], description: 'The input image, or up to 4 (FLUX.2).' },
+      'image[]': { type: 'array', items: file, maxItems: 4, description: 'Several input images, as the openai client sends them.' },
+      mask: { ...file, description: 'Where to redraw (white), of the image size (sd15-inpainting, the SDXL family).' },
+    },
+  };
+}
+
 /**
  * The OpenAPI 3.1 document of the gateway, generated from the very zod schemas that validate
  * its requests, so the two cannot drift apart.
@@ -36,32 +59,10 @@ export function openApiDocument(version: string): object {
       },
       '/v1/images/edits': {
         post: {
-          summary: 'Create images from an input image and a prompt (image to image, inpainting)',
+          summary: 'Create images from input images and a prompt (image to image, inpainting, FLUX.2 references)',
           description:
-            'multipart/form-data as OpenAI: `image` (one PNG, JPEG or WebP file; `image[]` accepted), optional `mask` of its size, `prompt`, `model` (default sd15-img2img: a model that takes an input image), `n`, `size`, `response_format`, `stream` (events `image_edit.completed`), and the model inputs (`strength`, `steps`, `guidance`, `negative_prompt`, `seed`). Body limit 25 MiB (413 past it).',
-          requestBody: {
-            required: true,
-            content: {
-              'multipart/form-data': {
-                schema: {
-                  type: 'object',
-                  required: ['image', 'prompt'],
-                  properties: {
-                    image: { type: 'string', format: 'binary' },
-                    mask: { type: 'string', format: 'binary' },
-                    prompt: { type: 'string' },
-                    model: { type: 'string', default: 'sd15-img2img' },
-                    n: { type: 'integer', minimum: 1, maximum: 4 },
-                    size: { type: 'string' },
-                    response_format: { type: 'string', enum: ['url', 'b64_json'] },
-                    stream: { type: 'boolean' },
-                    strength: { type: 'number', minimum: 0, maximum: 1 },
-                    seed: { type: 'integer' },
-                  },
-                },
-              },
-            },
-          },
+            'multipart/form-data as OpenAI: `image` (a PNG, JPEG or WebP file; several as `image[]`, up to 4 for the FLUX.2 models, each shrunk to 512x512), optional `mask` of its size, `prompt`, `model` (default sd15-img2img), and every field of generations (`output_format` converts, `stream` sends `image_edit.completed`). Each file part is sniffed; body limit 25 MiB (413 past it).',
+          requestBody: { required: true, content: { 'multipart/form-data': { schema: editSchema() } } },
           responses: {
             '200': { description: 'The images', ...json(generationResponseSchema) },
             ...errors(400, 401, 413, 429, 502, 503, 504),

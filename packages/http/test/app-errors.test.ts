@@ -197,6 +197,10 @@ describe('auth, limits and routes', () => {
     const openapi = (await (await app.request('/openapi.json')).json()) as { paths: Record<string, unknown> };
     expect(JSON.stringify(openapi.paths['/v1/images/generations'])).toContain('response_format');
     expect(Object.keys(openapi.paths)).toContain('/v1/jobs/{id}');
+    const edits = JSON.stringify(openapi.paths['/v1/images/edits']);
+    for (const field of ['"image[]"', '"mask"', '"output_format"', '"output_compression"', '"strength"', '"stream"'])
+      expect(edits).toContain(field);
+    expect(JSON.stringify(openapi.paths['/v1/images/generations'])).toContain('Accepted and ignored');
   });
 
   it('honours a sane x-request-id and generates one otherwise', async () => {
