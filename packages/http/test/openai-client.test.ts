@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestWorker, type TestWorker } from '@imagegen/testkit';
+import { NEVER, startTestWorker, type TestWorker } from '@imagegen/testkit';
 import { startLocalWorkers, type LocalWorkers } from '@imagegen/workers';
 import OpenAI, { BadRequestError, InternalServerError, RateLimitError } from 'openai';
 import { pino } from 'pino';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningGateway, serve } from '../src/index.js';
 
 const GATEWAY_KEY = 'openai-client-test-key';
@@ -92,6 +92,25 @@ describe('the official openai client, unmodified, against the gateway', () => {
     expect(error).toBeInstanceOf(InternalServerError);
     expect((error as InternalServerError).status).toBe(502);
     expect((error as InternalServerError).message).toContain('Service error');
+  });
+
+  it('a streaming client that disconnects cancels its generation: the upstream request is given up', async () => {
+    testkit.script([{ holdUntil: NEVER }]);
+    const before = testkit.requests.length;
+    const controller = new AbortController();
+    const pending = fetch(`${overTestkit.url}/v1/images/generations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${GATEWAY_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'flux', prompt: 'a slow fox', stream: true }),
+      signal: controller.signal,
+    }).catch((error: unknown) => error);
+    await vi.waitFor(() => expect(testkit.requests.length).toBe(before + 1));
+    controller.abort();
+    await pending;
+    const aborted = /imagegen_generation_duration_seconds_count\{model="flux",outcome="aborted"\} 1/;
+    await vi.waitFor(async () => expect(await (await fetch(`${overTestkit.url}/metrics`)).text()).toMatch(aborted), { timeout: 5000 });
+    const active = await (await fetch(`${overTestkit.url}/metrics`)).text();
+    expect(active).toMatch(/imagegen_generations_active(\{[^}]*\})? 0/);
   });
 
   it('models.list works', async () => {
