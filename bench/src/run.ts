@@ -8,12 +8,13 @@ import { here, log, PNG_64K, QUICK, rows } from './bench-context.js';
 import { localRendering, scaling } from './batch-bench.js';
 import { sequentialLatency, throughput } from './core-bench.js';
 import { gateway } from './gateway-bench.js';
+import { upstreamBudget } from './budget-bench.js';
 import { bigImageMemory } from './memory-bench.js';
 import { peer } from './peer-bench.js';
 import { restRoute } from './rest-bench.js';
 import { since } from './stats.js';
 
-// `--only=core,gateway`: some groups of rows (core, gateway, peer, rest, memory, batch, local).
+// `--only=core,gateway`: some groups of rows (core, gateway, peer, rest, memory, batch, local, budget).
 const only = process.argv
   .find((argument) => argument.startsWith('--only='))
   ?.slice('--only='.length)
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
   if (wanted('memory')) await bigImageMemory();
   if (wanted('batch')) await scaling();
   if (wanted('local')) await localRendering();
+  if (wanted('budget')) await upstreamBudget();
 
   process.stdout.write(`\n${table()}\n\n`);
   const resultsDir = here('../results');

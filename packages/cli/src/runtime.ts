@@ -1,4 +1,4 @@
-import { hasRemoteRoute, type ImageGenerator, loadSettings, type RetryOptions, type Settings } from '@imagegen/core';
+import { hasRemoteRoute, type ImageGenerator, loadSettings, type RetryOptions, type Settings, type UpstreamLimiter } from '@imagegen/core';
 import { cleanTempFiles, createImageGenerator } from '@imagegen/core/node';
 import type { ResolvedSettings } from './settings-sources.js';
 
@@ -17,6 +17,8 @@ export interface RuntimeOptions {
   retry?: RetryOptions;
   /** Connections in the pool (grow it with concurrency). */
   connections?: number;
+  /** Paces the HTTP attempts to each upstream (the batch's adaptive limiter). */
+  limiter?: UpstreamLimiter;
   /** Where to say that the local workers are used. */
   say: (line: string) => void;
 }
@@ -51,6 +53,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     env,
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.connections ? { agent: { connections: options.connections } } : {}),
+    ...(options.limiter ? { limiter: options.limiter } : {}),
   });
   return {
     generator,

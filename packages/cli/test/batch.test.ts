@@ -1,5 +1,6 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { startSimulatedWorkersAi } from '@imagegen/testkit';
 import { useTestWorker } from '@imagegen/testkit/vitest';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './support/run-cli.js';
@@ -96,5 +97,44 @@ describe('imagegen batch', () => {
     const run = await runCli(['batch', 'nope.txt'], { env: env(), cwd: fixture.path });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("cannot read the batch file 'nope.txt'");
+  });
+});
+
+describe('imagegen batch, adaptive to the upstream (the default)', () => {
+  it('against a simulated account at its limit: every prompt made once, the 429s retried, the pace reported', async () => {
+    const ai = await startSimulatedWorkersAi({ limitPerMinute: 1200, burstSeconds: 0.5, latencyMs: [20, 60] });
+    try {
+      await writeFile(join(fixture.path, 'paced.txt'), Array.from({ length: 40 }, (_, index) => `a paced prompt ${index}`).join('\n'));
+      const run = await runCli(['batch', 'paced.txt', '--json', '--model', 'lucid-origin', '--out', join(fixture.path, 'paced')], {
+        env: { ...ai.env, IMAGEGEN_LOG_LEVEL: 'silent' },
+        cwd: fixture.path,
+      });
+      expect(run.code).toBe(0);
+      const lines = run.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as BatchLine);
+      expect(lines.filter((line) => line.ok)).toHaveLength(40);
+      // Paid once per prompt: as many 200s as prompts, whatever 429s came between.
+      expect(ai.requests.filter((request) => request.status === 200)).toHaveLength(40);
+      expect(run.stderr).toMatch(/40 prompts: 40 ok, 0 failed, 0 skipped \(done before\) in [\d.]+ s \(adaptive: \d+ at once/);
+    } finally {
+      await ai.close();
+    }
+  });
+
+  it('--max-rate and IMAGEGEN_MAX_RATE are checked; --concurrency still pins a fixed number', async () => {
+    await writeFile(join(fixture.path, 'two.txt'), 'one\ntwo\n');
+    const bad = await runCli(['batch', 'two.txt', '--max-rate', 'fast'], { env: env(), cwd: fixture.path });
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('a whole number of requests a minute')]);
+    const badEnv = await runCli(['batch', 'two.txt'], { env: { ...env(), IMAGEGEN_MAX_RATE: '-3' }, cwd: fixture.path });
+    expect([badEnv.code, badEnv.stderr]).toEqual([2, expect.stringContaining('IMAGEGEN_MAX_RATE must be a whole number')]);
+    const fixed = await runCli(['batch', 'two.txt', '--concurrency', '3'], { env: env(), cwd: fixture.path });
+    expect(fixed.stderr).toContain('(3 at once)');
+    const capped = await runCli(['batch', 'two.txt', '--max-rate', '600/min', '--out', join(fixture.path, 'capped')], {
+      env: env(),
+      cwd: fixture.path,
+    });
+    expect(capped.stderr).toMatch(/adaptive: \d+ at once, \d+\/min/);
   });
 });

@@ -31,3 +31,11 @@ export const systemClock: Clock = {
     return () => clearTimeout(handle);
   },
 };
+
+/** A timer that can be cancelled: the clock's own, or one built on its `sleep`. */
+export function startTimer(clock: Clock, ms: number, onFire: () => void): () => void {
+  if (clock.timer) return clock.timer(ms, onFire);
+  const cancel = new AbortController();
+  clock.sleep(ms, cancel.signal).then(onFire, () => {});
+  return () => cancel.abort();
+}

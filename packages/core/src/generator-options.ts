@@ -1,5 +1,6 @@
 import type { CacheOptions, GenerationParams, ImageModel } from './models/model.js';
 import type { Clock, Fetch, FileStore, ImageCodec, ImageFileReader, Logger, OutputFormat, Transport } from './ports.js';
+import type { UpstreamLimiter } from './limiter/upstream-limiter.js';
 import type { RetryEvent, RetryOptions } from './retry.js';
 import type { Settings } from './settings.js';
 
@@ -68,6 +69,11 @@ export interface ImageGeneratorOptions extends GenerationHooks {
   codec?: ImageCodec;
   /** Reads input images given as paths (the Node entry reads files); without one, paths are refused. */
   readImageFile?: ImageFileReader;
+  /**
+   * Paces the HTTP attempts to each upstream (a route and a model): `AdaptiveLimiters` finds the
+   * account's rate by itself. Without one, every call goes at once (the caller bounds concurrency).
+   */
+  limiter?: UpstreamLimiter;
   /** The models by alias (their Workers AI ids are accepted too). @default the whole catalogue */
   models?: Readonly<Record<string, ImageModel>>;
   /** Called once by `close()`, after in-flight generations have settled (the Node runtime closes its Agent). */

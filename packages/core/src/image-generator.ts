@@ -19,6 +19,7 @@ import { resolveRetryPolicy, withRetry } from './retry.js';
 import type { Settings } from './settings.js';
 import { SignalLinks } from './signal-links.js';
 import { CallStop } from './call-stop.js';
+import { limitedAttempt } from './limiter/limited-attempt.js';
 
 /**
  * Sends a prompt to a Workers AI image model by the first configured route and saves the image it answers. Every call resolves
@@ -205,7 +206,7 @@ export class ImageGenerator {
           this.logger.debug(event, 'image generation attempt');
           this.options.onAttempt?.(event);
           options.onAttempt?.(event);
-          return attemptOnce(context);
+          return limitedAttempt(this.options.limiter, `${request.route}:${spec.name}`, stop, this.clock, () => attemptOnce(context));
         },
         {
           policy,

@@ -69,3 +69,7 @@ export type {
   TransportResponse,
 } from './ports.js';
 export { fetchTransport } from './fetch-transport.js';
+export { AdaptiveLimiter } from './limiter/adaptive-limiter.js';
+export type { AdaptiveLimiterOptions } from './limiter/adaptive-limiter.js';
+export { AdaptiveLimiters } from './limiter/adaptive-limiters.js';
+export type { AttemptOutcome, LimiterState, UpstreamLimiter, UpstreamPermit } from './limiter/upstream-limiter.js';

@@ -1,12 +1,5 @@
+import { startTimer } from './clock.js';
 import type { Clock } from './ports.js';
-
-/** A timer that can be cancelled: the clock's own, or one built on its `sleep`. */
-function startTimer(clock: Clock, ms: number, onFire: () => void): () => void {
-  if (clock.timer) return clock.timer(ms, onFire);
-  const cancel = new AbortController();
-  clock.sleep(ms, cancel.signal).then(onFire, () => {});
-  return () => cancel.abort();
-}
 
 /**
  * One timer at a time per attempt for every time limit of it: it fires when nothing happened

@@ -10,3 +10,5 @@ export type { TestRedis } from './redis-server.js';
 export { startSwift } from './swift-server.js';
 export type { TestS3 } from './swift-server.js';
 export { freePort } from './free-port.js';
+export { startSimulatedWorkersAi } from './simulated-workers-ai.js';
+export type { SimulatedRequest, SimulatedWorkersAi, SimulatedWorkersAiOptions } from './simulated-workers-ai.js';

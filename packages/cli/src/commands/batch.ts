@@ -1,9 +1,10 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type GenerationResult, imageError } from '@imagegen/core';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import PQueue from 'p-queue';
 import { type BatchItem, countPrompts, readBatch } from '../batch-input.js';
+import { batchPace, parseMaxRate } from '../batch-pace.js';
 import { EXIT } from '../exit-codes.js';
 import { abortOnInterrupt } from '../interrupt.js';
 import { MANIFEST_NAME, ManifestWriter, readSucceeded } from '../manifest.js';
@@ -20,12 +21,13 @@ import {
   type OutputFlags,
   outputParams,
 } from './shared-options.js';
-import { modelOption, retryFromFlags, settingFlags } from './shared-options.js';
+import { modelOption, settingFlags } from './shared-options.js';
 import { printConfigError, say, writeJson } from './terminal.js';
 
 interface BatchFlags extends OutputFlags {
   model: string;
-  concurrency: number;
+  concurrency?: number;
+  maxRate?: number;
   json?: boolean;
   progress: boolean;
   retry429?: boolean;
@@ -40,9 +42,21 @@ async function batch(source: string, flags: BatchFlags, command: Command): Promi
     await access(source).catch(() => command.error(`error: cannot read the batch file '${source}'`, { exitCode: EXIT.usage }));
   }
   const resolved = await resolveSettings(settingFlags(flags), process.env, process.cwd());
+  const envRate = resolved.env.IMAGEGEN_MAX_RATE;
+  const envMaxRate = envRate === undefined || envRate === '' ? undefined : parseMaxRate(envRate);
+  if (envRate && envMaxRate === undefined) {
+    command.error(`error: IMAGEGEN_MAX_RATE must be a whole number of requests a minute (got '${envRate}')`, { exitCode: EXIT.usage });
+  }
+  const pace = batchPace(flags, envMaxRate);
   let runtime;
   try {
-    runtime = await openRuntime({ resolved, retry: retryFromFlags(flags), connections: Math.max(10, flags.concurrency), say });
+    runtime = await openRuntime({
+      resolved,
+      retry: pace.retry,
+      connections: Math.max(10, pace.queueConcurrency),
+      ...(pace.limiter ? { limiter: pace.limiter } : {}),
+      say,
+    });
   } catch (error) {
     return printConfigError(error, Boolean(flags.json));
   }
@@ -116,12 +130,12 @@ async function batch(source: string, flags: BatchFlags, command: Command): Promi
     if (flags.json) writeJson(resultJson(result, { prompt: item.prompt, line: item.line }));
     else if (result.ok) process.stdout.write(`${result.path}\n`);
     if (!result.ok) progress.log(`line ${item.line}: ${failureLine(result.error)}`);
-    progress.update(counts);
+    progress.update(counts, pace.describe());
   };
 
   // p-queue, not Promise.race over the running tasks: each race leaves a reaction on every
   // task still running, garbage that grew the heap with the batch's length.
-  const queue = new PQueue({ concurrency: flags.concurrency });
+  const queue = new PQueue({ concurrency: pace.queueConcurrency });
   let failure: unknown;
   try {
     for await (const item of readBatch(source, flags.model)) {
@@ -141,7 +155,7 @@ async function batch(source: string, flags: BatchFlags, command: Command): Promi
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   say(
-    `${counts.done} prompts: ${counts.ok} ok, ${counts.failed} failed, ${counts.skipped} skipped (done before) in ${seconds} s; manifest ${manifestPath}` +
+    `${counts.done} prompts: ${counts.ok} ok, ${counts.failed} failed, ${counts.skipped} skipped (done before) in ${seconds} s (${pace.describe()}); manifest ${manifestPath}` +
       (interrupt.interrupted() ? ' (interrupted: run again to finish)' : ''),
   );
   if (interrupt.interrupted()) return EXIT.interrupted;
@@ -158,7 +172,16 @@ export function registerBatch(program: Command, run: CommandRunner): void {
       'prompts, one a line, or JSON lines {"prompt", "model", "seed", "width", "height", "steps", "guidance", "negative_prompt", "strength", "image", "mask"}; - reads stdin',
     )
     .addOption(modelOption())
-    .option('-c, --concurrency <n>', 'generations at once', integerIn(1, 256), 4)
+    .option(
+      '-c, --concurrency <n>',
+      'a fixed number of generations at once (default: adaptive to the upstream, see --max-rate)',
+      integerIn(1, 256),
+    )
+    .option('--max-rate <n>', "at most n requests a minute to each model (your account's limit; IMAGEGEN_MAX_RATE)", (value: string) => {
+      const rate = parseMaxRate(value);
+      if (rate === undefined) throw new InvalidArgumentError('a whole number of requests a minute, e.g. 600 or 600/min');
+      return rate;
+    })
     .option('--json', 'print one JSON line per prompt on stdout (the summary goes to stderr)')
     .option('--no-progress', 'no progress bar, even on a terminal');
   addSettingFlags(addRetryFlags(addOutputFlags(command))).action((source: string, flags: BatchFlags, self: Command) =>
