@@ -11,8 +11,10 @@ const sizeText = (bytes: number): string =>
 
 /** The short human line on stderr after a success: model, route, seed, size, attempts, time. */
 export function successLine(result: GenerationSuccess): string {
-  const attempts = `${result.attempts} attempt${result.attempts === 1 ? '' : 's'}`;
-  const route = `via ${result.route}${result.cacheStatus ? ` (cache ${result.cacheStatus})` : ''}`;
+  const attempts = result.cached ? 'no upstream call' : `${result.attempts} attempt${result.attempts === 1 ? '' : 's'}`;
+  const route = result.cached
+    ? 'from the result cache'
+    : `via ${result.route}${result.cacheStatus ? ` (cache ${result.cacheStatus})` : ''}`;
   const seed = result.seed === undefined ? '' : ` · seed ${result.seed}`;
   return `${pc.green('✔')} ${result.model} ${route}${seed} · ${sizeText(result.bytes)} · ${attempts} · ${(result.durationMs / 1000).toFixed(2)} s`;
 }

@@ -156,3 +156,23 @@ describe('imagegen generate', () => {
     expect(run.stdout.startsWith(fixture.out)).toBe(true);
   });
 });
+
+describe('the result cache from the CLI (IMAGEGEN_CACHE_DIR)', () => {
+  it('the same seeded prompt twice is one upstream call; --no-cache and an unseeded call go upstream', async () => {
+    const cached = { ...env(), IMAGEGEN_CACHE_DIR: join(fixture.path, 'cache') };
+    const first = await runCli(['generate', 'a cached fox', '--model', 'sdxl', '--seed', '11'], { env: cached, cwd: fixture.path });
+    const second = await runCli(['generate', 'a cached fox', '--model', 'sdxl', '--seed', '11', '--json'], {
+      env: cached,
+      cwd: fixture.path,
+    });
+    expect([first.code, second.code]).toEqual([0, 0]);
+    expect(fixture.worker.requests).toHaveLength(1);
+    expect(JSON.parse(second.stdout)).toMatchObject({ ok: true, cached: true, attempts: 0, seed: 11 });
+    expect(second.stderr).toContain('sdxl from the result cache · seed 11');
+    expect(await readFile((JSON.parse(second.stdout) as { path: string }).path)).toEqual(await readFile(first.stdout.trim()));
+    await runCli(['generate', 'a cached fox', '--model', 'sdxl', '--seed', '11', '--no-cache'], { env: cached, cwd: fixture.path });
+    await runCli(['generate', 'a cached fox', '--model', 'sdxl'], { env: cached, cwd: fixture.path });
+    await runCli(['generate', 'a cached fox', '--model', 'sdxl'], { env: cached, cwd: fixture.path });
+    expect(fixture.worker.requests).toHaveLength(4);
+  });
+});

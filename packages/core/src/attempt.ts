@@ -5,7 +5,7 @@ import type { ErrorFactory } from './error-factory.js';
 import { ImageGenerationError } from './errors.js';
 import { imageFileName } from './file-name.js';
 import { DEFAULT_TIMEOUT_MS, type Timeouts } from './generator-options.js';
-import { readImageBody } from './image-body.js';
+import { bufferedImage, readImageBody } from './image-body.js';
 import type { ImageModel, ModelRequest } from './models/model.js';
 import { convertedImage, type OutputRequest } from './output-format.js';
 import type { Clock, FileStore, Transport, TransportResponse } from './ports.js';
@@ -32,10 +32,12 @@ export interface AttemptContext {
   errors: ErrorFactory;
   /** The format the file must be in, when the call asked for one. */
   output?: OutputRequest | undefined;
+  /** Hand the image's bytes back too (the result cache keeps them). */
+  keepBytes?: boolean;
 }
 
 /** What a successful attempt stored. */
-export type StoredImage = Pick<GenerationSuccess, 'path' | 'contentType' | 'bytes' | 'cacheStatus'>;
+export type StoredImage = Pick<GenerationSuccess, 'path' | 'contentType' | 'bytes' | 'cacheStatus'> & { data?: Uint8Array };
 
 /**
  * One HTTP attempt, from request to stored file: the watchdog bounds the wait for headers and
@@ -90,7 +92,7 @@ export async function attemptOnce(context: AttemptContext): Promise<StoredImage>
       onChunk: () => watchdog.touch(),
     }).catch(fail);
     const { output } = context;
-    const image = output
+    const shaped = output
       ? await convertedImage(answered, output).catch((error: unknown) =>
           fail(
             error instanceof ImageGenerationError
@@ -101,6 +103,7 @@ export async function attemptOnce(context: AttemptContext): Promise<StoredImage>
           ),
         )
       : answered;
+    const image = context.keepBytes ? await bufferedImage(shaped).catch(fail) : shaped;
     const name = (): string => imageFileName(model.name, context.requestIds.current, clock.now(), image.format.extension);
     try {
       const path = await context.store.write(name(), image.body, {
@@ -108,7 +111,8 @@ export async function attemptOnce(context: AttemptContext): Promise<StoredImage>
         nextName: () => (context.requestIds.renew(), name()),
       });
       const cacheStatus = response.headers.get('cf-aig-cache-status') ?? undefined;
-      return { path, contentType: image.format.contentType, bytes: image.bytes(), ...(cacheStatus ? { cacheStatus } : {}) };
+      const data = context.keepBytes && image.body instanceof Uint8Array ? { data: image.body } : {};
+      return { path, contentType: image.format.contentType, bytes: image.bytes(), ...(cacheStatus ? { cacheStatus } : {}), ...data };
     } catch (error) {
       const failure = image.failure() ?? stopReason();
       attemptController.abort(DONE);

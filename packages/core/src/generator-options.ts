@@ -1,5 +1,5 @@
 import type { CacheOptions, GenerationParams, ImageModel } from './models/model.js';
-import type { Clock, Fetch, FileStore, ImageCodec, ImageFileReader, Logger, OutputFormat, Transport } from './ports.js';
+import type { Clock, Fetch, FileStore, ImageCodec, ImageFileReader, Logger, OutputFormat, ResultCache, Transport } from './ports.js';
 import type { UpstreamLimiter } from './limiter/upstream-limiter.js';
 import type { RetryEvent, RetryOptions } from './retry.js';
 import type { Settings } from './settings.js';
@@ -74,6 +74,11 @@ export interface ImageGeneratorOptions extends GenerationHooks {
    * account's rate by itself. Without one, every call goes at once (the caller bounds concurrency).
    */
   limiter?: UpstreamLimiter;
+  /**
+   * Keeps the images of seeded calls: the same model, prompt, inputs and seed again is answered
+   * from it (`cached: true`), not paid for twice. Calls without a seed are never cached.
+   */
+  resultCache?: ResultCache;
   /** The models by alias (their Workers AI ids are accepted too). @default the whole catalogue */
   models?: Readonly<Record<string, ImageModel>>;
   /** Called once by `close()`, after in-flight generations have settled (the Node runtime closes its Agent). */
@@ -93,6 +98,8 @@ export interface GenerateOptions extends Omit<GenerationParams, 'image' | 'mask'
   outputFormat?: OutputFormat;
   /** JPEG or WebP quality of the converted image, 1-100 (100: best). Needs `outputFormat` jpeg or webp. */
   outputQuality?: number;
+  /** False: neither read nor fill the generator's result cache for this call. @default true */
+  cache?: boolean;
   signal?: AbortSignal;
   /** Where this image goes, instead of the generator's store (the gateway keeps `b64_json` images in memory). */
   store?: FileStore;

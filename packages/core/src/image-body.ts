@@ -192,3 +192,19 @@ export async function readImageBody(response: TransportResponse, options: ImageB
   });
   return { format, body, bytes: () => source.bytes, failure: () => failure };
 }
+
+/**
+ * The image with its whole body in memory (a streamed one read to its end: an answer is at most
+ * `maxBytes`), for a step that needs the bytes (converting, caching). Throws the body's own failure
+ * when it broke while being read.
+ */
+export async function bufferedImage(image: ImageBody): Promise<ImageBody & { body: Uint8Array }> {
+  if (image.body instanceof Uint8Array) return image as ImageBody & { body: Uint8Array };
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await new Response(image.body).arrayBuffer());
+  } catch (error) {
+    throw image.failure() ?? error;
+  }
+  return { format: image.format, body: bytes, bytes: () => bytes.length, failure: () => undefined };
+}

@@ -5,10 +5,10 @@ import type { ErrorCode } from './errors.js';
 import { DEFAULT_MAX_IMAGE_BYTES, type GenerateOptions, type ImageGeneratorOptions } from './generator-options.js';
 import { silentLogger } from './logger.js';
 import { defaultModels } from './models/index.js';
-import type { GenerationParams, ImageModel, ModelRequest } from './models/model.js';
-import { DEFAULT_MAX_INPUT_IMAGE_BYTES, inputImagesProblem } from './input-image.js';
-import { prepareInputImages } from './input-preparation.js';
-import { outputProblem } from './output-format.js';
+import type { ImageModel, ModelRequest } from './models/model.js';
+import { DEFAULT_MAX_INPUT_IMAGE_BYTES } from './input-image.js';
+import { callParams } from './input-preparation.js';
+import { outputProblem, outputRequest } from './output-format.js';
 import { cacheProblem, paramsProblem } from './params.js';
 import { fetchTransport } from './fetch-transport.js';
 import type { Clock, Logger, Transport } from './ports.js';
@@ -19,6 +19,8 @@ import { resolveRetryPolicy, withRetry } from './retry.js';
 import type { Settings } from './settings.js';
 import { SignalLinks } from './signal-links.js';
 import { CallStop } from './call-stop.js';
+import { answerFromCache, cacheKeyFor } from './cached-generation.js';
+import { messageOf } from './transport-errors.js';
 import { limitedAttempt } from './limiter/limited-attempt.js';
 
 /**
@@ -119,29 +121,30 @@ export class ImageGenerator {
     if (promptIssue) return fail('invalid_prompt', promptIssue);
     const paramsIssue = paramsProblem(spec, options) ?? cacheProblem(options) ?? outputProblem(options, this.options.codec !== undefined);
     if (paramsIssue) return fail('bad_request', paramsIssue);
-    const { image, mask, ...plain } = options;
-    let params: GenerationParams = plain;
-    if (image === undefined && mask === undefined) {
-      const imageIssue = inputImagesProblem(spec, {});
-      if (imageIssue) return fail('bad_request', imageIssue);
-    } else {
-      const prepared = await prepareInputImages(spec, options, {
-        readImageFile: this.options.readImageFile,
-        codec: this.options.codec,
-        maxBytes: this.options.maxInputImageBytes ?? DEFAULT_MAX_INPUT_IMAGE_BYTES,
-      });
-      if ('problem' in prepared) return fail('bad_request', prepared.problem);
-      if (this.closing) return fail('closed');
-      params = { ...plain, ...prepared.images };
-    }
+    const prepared = await callParams(spec, options, {
+      readImageFile: this.options.readImageFile,
+      codec: this.options.codec,
+      maxBytes: this.options.maxInputImageBytes ?? DEFAULT_MAX_INPUT_IMAGE_BYTES,
+    });
+    if ('problem' in prepared) return fail('bad_request', prepared.problem);
+    if (this.closing) return fail('closed');
+    const { params } = prepared;
     const request = spec.buildRequest(this.options.settings, prompt, params, options);
     if ('notConfigured' in request) return fail('not_configured', request.notConfigured);
     if ('refused' in request) return fail('bad_request', request.refused);
     if (options.signal?.aborted) return fail('aborted');
+    const cacheKey = await cacheKeyFor(this.options.resultCache, spec, prompt, params, options);
+    if (cacheKey) {
+      const store = options.store ?? this.options.store;
+      const context = { cache: this.options.resultCache!, key: cacheKey, store, model: spec.name, started, route: request.route };
+      const at = { requestId: new RequestIds().current, now: this.clock.now(), seed: request.seed ?? options.seed };
+      const hit = await answerFromCache({ ...context, ...at }).catch((error: unknown) => fail('io', messageOf(error)));
+      if (hit) return hit;
+    }
 
     const stop = new CallStop();
     const unlink = options.signal ? this.signals.link(options.signal, stop) : undefined;
-    const done = this.run(spec, request, stop, options, started);
+    const done = this.run(spec, request, stop, options, started, cacheKey);
     const entry = { stop, done };
     this.inFlight.add(entry);
     try {
@@ -176,6 +179,7 @@ export class ImageGenerator {
     stop: CallStop,
     options: GenerateOptions,
     started: number,
+    cacheKey?: string,
   ): Promise<GenerationResult> {
     const requestIds = new RequestIds();
     const policy = resolveRetryPolicy({ ...this.options.retry, ...options.retry });
@@ -190,17 +194,11 @@ export class ImageGenerator {
       timeouts: this.options.timeouts ?? {},
       maxImageBytes: this.options.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES,
       errors: this.errors,
-      output:
-        options.outputFormat && this.options.codec
-          ? {
-              format: options.outputFormat,
-              codec: this.options.codec,
-              ...(options.outputQuality === undefined ? {} : { quality: options.outputQuality }),
-            }
-          : undefined,
+      output: outputRequest(options, this.options.codec),
+      keepBytes: cacheKey !== undefined,
     };
     try {
-      const { value: saved, attempts } = await withRetry(
+      const { value: stored, attempts } = await withRetry(
         (attempt) => {
           const event = { model: spec.name, attempt, requestId: requestIds.current };
           this.logger.debug(event, 'image generation attempt');
@@ -222,6 +220,12 @@ export class ImageGenerator {
           },
         },
       );
+      const { data, ...saved } = stored;
+      // A cache that can't be written costs the next call, never this one.
+      if (cacheKey && data)
+        await this.options
+          .resultCache!.put(cacheKey, data)
+          .catch((error: unknown) => this.logger.warn({ error: messageOf(error) }, 'result cache not written'));
       const durationMs = Math.max(0, this.clock.now() - started);
       const result: GenerationSuccess = {
         ok: true,

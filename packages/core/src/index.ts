@@ -62,6 +62,8 @@ export type {
   FileStoreWriteOptions,
   ImageCodec,
   ImageFileReader,
+  CachedImage,
+  ResultCache,
   Logger,
   OutputFormat,
   Transport,

@@ -1,7 +1,7 @@
 import type { ImageSource } from './generator-options.js';
 import { imageSize } from './image-size.js';
 import { inputImageList, type InputImages, inputImagesProblem } from './input-image.js';
-import type { ImageModel } from './models/model.js';
+import type { GenerationParams, ImageModel } from './models/model.js';
 import type { ImageCodec, ImageFileReader } from './ports.js';
 import { messageOf } from './transport-errors.js';
 
@@ -83,3 +83,30 @@ export async function prepareInputImages(
   if (typeof shrunk === 'string') return { problem: shrunk };
   return { images: { ...checked, image: shrunk.length === 1 ? shrunk[0]! : shrunk } };
 }
+
+/**
+ * A call's options as the model's parameters: its input images read, checked and shrunk
+ * ({@link prepareInputImages}) when it has any; without any, checked that the model needs none.
+ *
+ * @example
+ * const prepared = await callParams(model, { seed: 7, image: 'in.png' }, ports);
+ */
+export async function callParams(
+  model: ImageModel,
+  options: GenerationParamsWithSources,
+  ports: PreparationPorts,
+): Promise<{ params: GenerationParams } | { problem: string }> {
+  const { image, mask, ...plain } = options;
+  if (image === undefined && mask === undefined) {
+    const problem = inputImagesProblem(model, {});
+    return problem ? { problem } : { params: plain };
+  }
+  const prepared = await prepareInputImages(model, { image, mask }, ports);
+  return 'problem' in prepared ? prepared : { params: { ...plain, ...prepared.images } };
+}
+
+/** The model's parameters with images as sources (bytes or paths), as a call gives them. */
+export type GenerationParamsWithSources = Omit<GenerationParams, 'image' | 'mask'> & {
+  image?: ImageSource | readonly ImageSource[] | undefined;
+  mask?: ImageSource | undefined;
+};

@@ -1,4 +1,4 @@
-import type { ImageBody } from './image-body.js';
+import { bufferedImage, type ImageBody } from './image-body.js';
 import type { ImageCodec, OutputFormat } from './ports.js';
 import { sniffImage } from './sniff.js';
 
@@ -33,6 +33,21 @@ export function outputProblem(options: { outputFormat?: unknown; outputQuality?:
 }
 
 /**
+ * The output a call asked for, with the codec to make it, or undefined (none asked, or no codec:
+ * such a call was refused before).
+ *
+ * @example
+ * outputRequest({ outputFormat: 'webp', outputQuality: 80 }, codec); // { format: 'webp', quality: 80, codec }
+ */
+export function outputRequest(
+  options: { outputFormat?: OutputFormat | undefined; outputQuality?: number | undefined },
+  codec: ImageCodec | undefined,
+): OutputRequest | undefined {
+  if (!options.outputFormat || !codec) return undefined;
+  return { format: options.outputFormat, codec, ...(options.outputQuality === undefined ? {} : { quality: options.outputQuality }) };
+}
+
+/**
  * The image as asked: the same body when it already is in that format and no quality was
  * asked, else the whole image converted by the codec (an answer is at most `maxImageBytes`).
  * Throws the body's own failure when it broke while being read.
@@ -43,13 +58,8 @@ export function outputProblem(options: { outputFormat?: unknown; outputQuality?:
 export async function convertedImage(image: ImageBody, output: OutputRequest): Promise<ImageBody> {
   const wanted = output.format === 'jpeg' ? 'jpg' : output.format;
   if (image.format.extension === wanted && output.quality === undefined) return image;
-  let bytes: Uint8Array;
-  try {
-    bytes = image.body instanceof Uint8Array ? image.body : new Uint8Array(await new Response(image.body).arrayBuffer());
-  } catch (error) {
-    throw image.failure() ?? error;
-  }
-  const converted = await output.codec.convert(bytes, output.format, output.quality);
+  const { body } = await bufferedImage(image);
+  const converted = await output.codec.convert(body, output.format, output.quality);
   const format = sniffImage(converted);
   if (!format || format.extension !== wanted) throw new Error(`the codec did not produce ${output.format}`);
   return { format, body: converted, bytes: () => converted.length, failure: () => undefined };

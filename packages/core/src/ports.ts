@@ -97,3 +97,20 @@ export interface ImageCodec {
 
 /** Reads an input image named by a path, refusing one over `maxBytes` before reading it. */
 export type ImageFileReader = (path: string, maxBytes: number) => Promise<Uint8Array>;
+
+/** An image kept by the result cache, found again by its key. */
+export interface CachedImage {
+  bytes: Uint8Array;
+}
+
+/**
+ * Images already paid for, by a key of everything that decided them (model, prompt, inputs,
+ * seed, input images): a seeded call made before is answered from here, not the upstream.
+ * `@imagegen/core/node`'s `DiskResultCache` keeps them in a directory, bounded, least recently
+ * used first out.
+ */
+export interface ResultCache {
+  /** The image of `key`, or undefined (never stored, evicted, or found corrupt and dropped). */
+  get(key: string): Promise<CachedImage | undefined>;
+  put(key: string, bytes: Uint8Array): Promise<void>;
+}

@@ -22,6 +22,8 @@ export interface GenerationSuccess {
   seed?: number;
   /** AI Gateway's `cf-aig-cache-status` (`HIT`, `MISS`), on the `ai-gateway` route. */
   cacheStatus?: string;
+  /** True when imagegen's result cache answered (a seeded call made before): no upstream call, `attempts` 0. */
+  cached?: true;
 }
 
 /** A generation that failed; nothing of it is left in the store. */

@@ -68,6 +68,8 @@ export type InputFlags = Omit<GenerationParams, 'image' | 'mask'>;
 export interface OutputFlags {
   format?: OutputFormat;
   quality?: number;
+  /** False with `--no-cache`. */
+  cache?: boolean;
 }
 
 /** The set input flags as the core's options (unset ones left out). */
@@ -79,10 +81,11 @@ export function inputParams(flags: InputFlags): InputFlags {
   return params;
 }
 
-/** `--format` / `--quality` as the core's `outputFormat` / `outputQuality` (unset ones left out). */
-export const outputParams = (flags: OutputFlags): Pick<GenerateOptions, 'outputFormat' | 'outputQuality'> => ({
+/** `--format` / `--quality` / `--no-cache` as the core's `outputFormat` / `outputQuality` / `cache` (unset ones left out). */
+export const outputParams = (flags: OutputFlags): Pick<GenerateOptions, 'outputFormat' | 'outputQuality' | 'cache'> => ({
   ...(flags.format === undefined ? {} : { outputFormat: flags.format }),
   ...(flags.quality === undefined ? {} : { outputQuality: flags.quality }),
+  ...(flags.cache === false ? { cache: false } : {}),
 });
 
 /**
@@ -98,7 +101,8 @@ export function addOutputFlags(command: Command): Command {
         'webp',
       ]),
     )
-    .option('--quality <n>', 'JPEG or WebP quality, 1-100 (with --format jpeg or webp)', integerIn(1, 100));
+    .option('--quality <n>', 'JPEG or WebP quality, 1-100 (with --format jpeg or webp)', integerIn(1, 100))
+    .option('--no-cache', 'neither read nor fill the result cache (IMAGEGEN_CACHE_DIR) for seeded calls');
 }
 
 /**

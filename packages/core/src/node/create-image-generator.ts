@@ -3,6 +3,7 @@ import { ImageGenerator } from '../image-generator.js';
 import { loadSettings, type Settings } from '../settings.js';
 import { createConsoleLogger, parseLogLevel } from './console-logger.js';
 import { NodeFileStore } from './file-store.js';
+import { resultCacheFromEnv } from './disk-result-cache.js';
 import { readImageFile } from './read-image-file.js';
 import { sharpCodec } from './sharp-codec.js';
 import type { AgentOptions } from './undici-agent.js';
@@ -24,7 +25,8 @@ export interface NodeImageGeneratorOptions extends Partial<Omit<ImageGeneratorOp
  * An `ImageGenerator` wired for Node: an undici Agent (connect 30 s, headers and body 120 s,
  * 10 connections, keep-alive), a file store that writes atomically into the output directory,
  * the real clock, a stderr logger at `IMAGEGEN_LOG_LEVEL` (default `warn`), input images read from
- * paths, and sharp to convert answers (`outputFormat`) and shrink input images. Settings come
+ * paths, sharp to convert answers (`outputFormat`) and shrink input images, and the result cache
+ * when `IMAGEGEN_CACHE_DIR` is set (`IMAGEGEN_CACHE_MAX_MB`, default 1024). Settings come
  * from `process.env` unless given. `close()` also closes the Agent.
  *
  * @example
@@ -38,6 +40,7 @@ export interface NodeImageGeneratorOptions extends Partial<Omit<ImageGeneratorOp
 export function createImageGenerator(options: NodeImageGeneratorOptions = {}): ImageGenerator {
   const { env = process.env, outputDir, agent: agentOptions, settings: given, ...rest } = options;
   const settings = given ?? loadSettings(env);
+  const resultCache = resultCacheFromEnv(env);
   // A given fetch or transport is used as is; otherwise undici's, closed with the generator.
   const undici = options.fetch || options.transport ? undefined : createUndiciTransport(agentOptions);
   const onClose = rest.onClose;
@@ -46,6 +49,7 @@ export function createImageGenerator(options: NodeImageGeneratorOptions = {}): I
     store: new NodeFileStore(outputDir ?? settings.outputDir),
     codec: sharpCodec(),
     readImageFile,
+    ...(resultCache ? { resultCache } : {}),
     ...rest,
     settings,
     ...(undici ? { transport: undici.transport } : {}),
