@@ -15,18 +15,6 @@ export interface BatchPace {
 const ADAPTIVE_QUEUE = 64;
 
 /**
- * Parses a rate ceiling: `600` or `600/min`, a whole number of starts a minute from 1.
- *
- * @example
- * parseMaxRate('600/min'); // 600
- */
-export function parseMaxRate(value: string): number | undefined {
-  const match = /^\s*(\d+)\s*(?:\/\s*min)?\s*$/.exec(value);
-  const rate = match ? Number(match[1]) : Number.NaN;
-  return Number.isSafeInteger(rate) && rate >= 1 ? rate : undefined;
-}
-
-/**
  * The batch's pace: `--concurrency N` pins N at once, as before; without it an adaptive limiter
  * per model finds the account's rate (429s are then retried, honouring Retry-After, so no prompt
  * is lost to them), capped by `--max-rate` / `IMAGEGEN_MAX_RATE` when given.

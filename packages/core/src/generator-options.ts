@@ -1,4 +1,5 @@
-import type { CacheOptions, GenerationParams, ImageModel } from './models/model.js';
+import type { ErrorCode } from './errors.js';
+import type { CacheOptions, GenerationParams, ImageModel, Route } from './models/model.js';
 import type { Clock, Fetch, FileStore, ImageCodec, ImageFileReader, Logger, OutputFormat, ResultCache, Transport } from './ports.js';
 import type { UpstreamLimiter } from './limiter/upstream-limiter.js';
 import type { RetryEvent, RetryOptions } from './retry.js';
@@ -32,9 +33,16 @@ export interface GeneratorRetryEvent extends RetryEvent {
   requestId: string;
 }
 
+/** Told after each HTTP attempt: which upstream, and how it ended (`ok`, or the error's code). */
+export interface AttemptDoneEvent extends AttemptEvent {
+  route: Route;
+  outcome: 'ok' | ErrorCode;
+}
+
 /** Progress callbacks, on the generator or on one call. */
 export interface GenerationHooks {
   onAttempt?: (event: AttemptEvent) => void;
+  onAttemptDone?: (event: AttemptDoneEvent) => void;
   onRetry?: (event: GeneratorRetryEvent) => void;
 }
 

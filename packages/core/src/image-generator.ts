@@ -1,7 +1,6 @@
 import { attemptOnce } from './attempt.js';
 import { systemClock } from './clock.js';
 import { CLOSED, ErrorFactory } from './error-factory.js';
-import type { ErrorCode } from './errors.js';
 import { DEFAULT_MAX_IMAGE_BYTES, type GenerateOptions, type ImageGeneratorOptions } from './generator-options.js';
 import { silentLogger } from './logger.js';
 import { defaultModels } from './models/index.js';
@@ -22,6 +21,8 @@ import { CallStop } from './call-stop.js';
 import { answerFromCache, cacheKeyFor } from './cached-generation.js';
 import { messageOf } from './transport-errors.js';
 import { limitedAttempt } from './limiter/limited-attempt.js';
+import { reportedAttempt } from './attempt-report.js';
+import type { ErrorCode } from './errors.js';
 
 /**
  * Sends a prompt to a Workers AI image model by the first configured route and saves the image it answers. Every call resolves
@@ -204,7 +205,11 @@ export class ImageGenerator {
           this.logger.debug(event, 'image generation attempt');
           this.options.onAttempt?.(event);
           options.onAttempt?.(event);
-          return limitedAttempt(this.options.limiter, `${request.route}:${spec.name}`, stop, this.clock, () => attemptOnce(context));
+          const key = `${request.route}:${spec.name}`;
+          const classify = (error: unknown) => this.errors.fromThrown(error, spec.name, stop).code;
+          return reportedAttempt({ ...event, route: request.route }, [this.options, options], classify, () =>
+            limitedAttempt(this.options.limiter, key, stop, this.clock, () => attemptOnce(context)),
+          );
         },
         {
           policy,

@@ -1,6 +1,7 @@
 export { ImageGenerator } from './image-generator.js';
 export { DEFAULT_MAX_IMAGE_BYTES } from './generator-options.js';
 export type {
+  AttemptDoneEvent,
   AttemptEvent,
   GenerateOptions,
   GenerationHooks,

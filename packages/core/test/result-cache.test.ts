@@ -69,7 +69,7 @@ describe('the result cache', () => {
     await generator.generate('sdxl', 'a fox', { seed: 3 });
     const [file] = await readdir(dir);
     const data = await readFile(join(dir, file!));
-    data[data.length - 5] ^= 0xff;
+    data[data.length - 5] = data[data.length - 5]! ^ 0xff;
     await writeFile(join(dir, file!), data);
     const again = await generator.generate('sdxl', 'a fox', { seed: 3 });
     expect(again.ok && again.cached).toBeUndefined();

@@ -17,6 +17,8 @@ import { generationsHandler } from './routes/generations.js';
 import { type Readiness, readinessCheck } from './routes/health.js';
 import { imageHandler } from './routes/images.js';
 import { jobHandler, prefersAsync, startJob } from './routes/jobs.js';
+import { type IdempotencyStore, InMemoryIdempotencyStore } from './idempotency-store.js';
+import { idempotency } from './middlewares/idempotency.js';
 import { MODEL_ALIASES } from './schemas.js';
 import type { ImageStorage } from './storage/image-storage.js';
 import { type GatewayTelemetry, noTelemetry } from './telemetry.js';
@@ -36,6 +38,8 @@ export interface GatewayParts {
   keys?: readonly string[];
   /** Per-client limit; none: unlimited. */
   limiter?: RateLimiter;
+  /** Where Idempotency-Key answers are kept. @default an InMemoryIdempotencyStore */
+  idempotency?: IdempotencyStore;
   /** @default noTelemetry (and no /metrics route) */
   telemetry?: GatewayTelemetry;
   /** @default workers and storage checked ({@link readinessCheck}) */
@@ -82,6 +86,7 @@ export function createGatewayApp(parts: GatewayParts): { app: Hono<GatewayEnv>; 
   };
   const generationsRoute = generationsHandler(generations);
   const protect = apiKeys(parts.keys ?? []);
+  const once = idempotency(parts.idempotency ?? new InMemoryIdempotencyStore());
   const tooLarge = () => {
     throw new GatewayError({
       status: 413,
@@ -98,8 +103,8 @@ export function createGatewayApp(parts: GatewayParts): { app: Hono<GatewayEnv>; 
       '*',
       corsHeaders({
         origin: parts.cors?.origin ?? '*',
-        allowHeaders: ['authorization', 'content-type', 'x-request-id'],
-        exposeHeaders: ['retry-after', 'x-request-id', 'x-imagegen-attempts'],
+        allowHeaders: ['authorization', 'content-type', 'x-request-id', 'idempotency-key'],
+        exposeHeaders: ['retry-after', 'x-request-id', 'x-imagegen-attempts', 'idempotent-replayed'],
         maxAge: 600,
       }),
     );
@@ -108,13 +113,14 @@ export function createGatewayApp(parts: GatewayParts): { app: Hono<GatewayEnv>; 
   for (const path of ['/v1/images/generations', '/v1/images/edits', '/v1/images/variations', '/v1/models', '/v1/jobs/*'])
     app.use(path, protect);
 
-  app.post('/v1/images/generations', limitBody(parts.maxBodyBytes ?? 64 * 1024, tooLarge), rateLimit(parts.limiter), (context) =>
+  app.post('/v1/images/generations', limitBody(parts.maxBodyBytes ?? 64 * 1024, tooLarge), rateLimit(parts.limiter), once, (context) =>
     prefersAsync(context) ? startJob(context, generations, jobs) : generationsRoute(context),
   );
   app.post(
     '/v1/images/edits',
     limitBody(parts.maxEditBodyBytes ?? 25 * 1024 * 1024, tooLarge),
     rateLimit(parts.limiter),
+    once,
     editsHandler(generations),
   );
   app.post('/v1/images/variations', () => {

@@ -1,5 +1,6 @@
 import { defaultModels, type ImageGenerator } from '@imagegen/core';
-import { createImageGenerator } from '@imagegen/core/node';
+import type { GenerationHooks } from '@imagegen/core';
+import { createImageGenerator, limiterFromEnv } from '@imagegen/core/node';
 import { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
 import type { GatewayConfig } from './gateway-config.js';
@@ -12,6 +13,8 @@ import { configuredModels } from './queue/configured-models.js';
 import { createInProcessQueue } from './queue/in-process-queue.js';
 import type { WorkQueue } from './queue/work-queue.js';
 import { type RateLimiter, TokenBucketLimiter } from './rate-limit.js';
+import { InMemoryIdempotencyStore, type IdempotencyStore } from './idempotency-store.js';
+import { RedisIdempotencyStore } from './redis-idempotency-store.js';
 import { RedisJobStore } from './redis-job-store.js';
 import { RedisRateLimiter } from './redis-rate-limit.js';
 import { redisAnswers } from './redis-reachable.js';
@@ -29,6 +32,8 @@ export interface GatewayResources {
   storage: ImageStorage;
   limiter: RateLimiter | undefined;
   jobs: JobStore;
+  /** Idempotency-Key answers: in Redis when there is one (any gateway answers a repeated key). */
+  idempotency: IdempotencyStore;
   metrics: GatewayMetrics;
   /** Whether Redis answers (when there is one), for /readyz. */
   redisAnswers: (() => Promise<boolean>) | undefined;
@@ -59,15 +64,24 @@ function openRedis(url: string, logger: Logger): Redis {
  */
 export function openResources(config: GatewayConfig, options: GatewayOptions): GatewayResources {
   const env = options.env ?? process.env;
-  const generator = options.generator ?? createImageGenerator({ env, ...options.generatorOptions });
+  // IMAGEGEN_ADAPTIVE / IMAGEGEN_MAX_RATE: the generator paces each upstream to its limit.
+  const upstreamLimiter = options.generator ? undefined : limiterFromEnv(env);
+  const generator =
+    options.generator ??
+    createImageGenerator({ env, ...(upstreamLimiter ? { limiter: upstreamLimiter } : {}), ...options.generatorOptions });
   const logger = options.logger ?? pino({ level: config.logLevel }, pino.destination(2));
   const storage = options.storage ?? imageStorageFromEnv(env, generator.settings.outputDir, config.imageMaxAgeMs);
   const redis = config.queue ? openRedis(config.queue.redisUrl, logger) : undefined;
   const models = Object.keys(defaultModels);
   // The metrics read the queue at scrape time only, so they can be made before it.
-  const metrics = createMetrics({ stats: () => queue.stats(), limiterWaits: () => queue.limiterWaits?.() ?? Promise.resolve({}) });
-  const hooks = (model: string) => ({
+  const metrics = createMetrics({
+    stats: () => queue.stats(),
+    limiterWaits: () => queue.limiterWaits?.() ?? Promise.resolve({}),
+    limiterStates: () => upstreamLimiter?.states() ?? {},
+  });
+  const hooks = (model: string): GenerationHooks => ({
     onAttempt: () => metrics.upstreamAttempts.inc({ model }),
+    onAttemptDone: ({ route, outcome }) => metrics.upstreamRequests.inc({ model, route, outcome }),
     onRetry: () => metrics.upstreamRetries.inc({ model }),
   });
   const queue: WorkQueue & { limiterWaits?: () => Promise<Record<string, number>> } = config.queue
@@ -94,6 +108,7 @@ export function openResources(config: GatewayConfig, options: GatewayOptions): G
   const limiter =
     bucket === undefined || 'take' in bucket ? bucket : redis ? new RedisRateLimiter(redis, bucket) : new TokenBucketLimiter(bucket);
   const jobs = options.jobs ?? (redis ? new RedisJobStore(redis, config.jobTtlMs) : new InMemoryJobStore(config.jobTtlMs));
+  const idempotency = redis ? new RedisIdempotencyStore(redis) : new InMemoryIdempotencyStore();
   const sweeper = setInterval(() => void storage.sweep().catch(() => {}), Math.min(config.imageMaxAgeMs, 60_000));
   sweeper.unref?.();
 
@@ -118,6 +133,7 @@ export function openResources(config: GatewayConfig, options: GatewayOptions): G
     storage,
     limiter,
     jobs,
+    idempotency,
     metrics,
     redisAnswers: redis ? () => redisAnswers(redis, 2000) : undefined,
     close,

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { LimiterState } from '@imagegen/core';
 import type { QueueStats } from './queue/work-queue.js';
 import type { GatewayTelemetry } from './telemetry.js';
 
@@ -7,6 +8,8 @@ export interface QueueProbe {
   stats(): Promise<QueueStats>;
   /** Milliseconds until each model's shared limiter lets the next job through (BullMQ only). */
   limiterWaits?(): Promise<Record<string, number>>;
+  /** The adaptive limiter's state per upstream (route:model), when the generator has one. */
+  limiterStates?(): Record<string, LimiterState>;
 }
 
 /** The gateway's Prometheus metrics, in a registry of their own (several apps may share a process). */
@@ -20,6 +23,10 @@ export interface GatewayMetrics {
   stalledJobs: Counter<'model'>;
   /** How long jobs waited in the queue before a worker of this process took them (limiter waits included). */
   queueWaitSeconds: Histogram<'model'>;
+  /** Every HTTP attempt to an upstream, by how it ended (`ok` or the error's code). */
+  upstreamRequests: Counter<'model' | 'route' | 'outcome'>;
+  /** Images answered from the result cache: upstream calls not paid for. */
+  cacheHits: Counter<'model'>;
 }
 
 /** Creates the metrics; the queue is read at scrape time. */
@@ -91,7 +98,38 @@ export function createMetrics(queue: QueueProbe): GatewayMetrics {
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   });
-  return { registry, requests, generationSeconds, upstreamAttempts, upstreamRetries, stalledJobs, queueWaitSeconds };
+  const upstreamRequests = new Counter({
+    name: 'imagegen_upstream_requests_total',
+    help: 'HTTP attempts to the upstream by model, route and outcome (ok or the error code)',
+    labelNames: ['model', 'route', 'outcome'] as const,
+    registers: [registry],
+  });
+  const cacheHits = new Counter({
+    name: 'imagegen_cache_hits_total',
+    help: 'Images answered from the result cache, with no upstream call',
+    labelNames: ['model'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'imagegen_limiter_concurrency',
+    help: "The adaptive limiter's attempts allowed at once, per upstream (route:model)",
+    labelNames: ['upstream'] as const,
+    registers: [registry],
+    collect() {
+      for (const [upstream, state] of Object.entries(queue.limiterStates?.() ?? {})) this.set({ upstream }, state.concurrency);
+    },
+  });
+  return {
+    registry,
+    requests,
+    generationSeconds,
+    upstreamAttempts,
+    upstreamRetries,
+    stalledJobs,
+    queueWaitSeconds,
+    upstreamRequests,
+    cacheHits,
+  };
 }
 
 /** The gateway's telemetry port over these metrics: what the routes report lands in Prometheus. */
@@ -99,6 +137,7 @@ export function telemetryOf(metrics: GatewayMetrics): GatewayTelemetry {
   return {
     request: (route, method, status) => metrics.requests.inc({ route, method, status }),
     generation: (model, outcome, seconds) => metrics.generationSeconds.observe({ model, outcome }, seconds),
+    cacheHit: (model) => metrics.cacheHits.inc({ model }),
     scrape: async () => ({ body: await metrics.registry.metrics(), contentType: metrics.registry.contentType }),
   };
 }

@@ -6,6 +6,8 @@ export { createInProcessQueue } from './queue/in-process-queue.js';
 export type { InProcessQueueOptions } from './queue/in-process-queue.js';
 export type { QueueStats, WorkQueue } from './queue/work-queue.js';
 export { InMemoryJobStore } from './job-store.js';
+export { IDEMPOTENCY_TTL_MS, InMemoryIdempotencyStore } from './idempotency-store.js';
+export type { IdempotencyClaim, IdempotencyStore, StoredAnswer } from './idempotency-store.js';
 export type { JobRecord, JobStatus, JobStore } from './job-store.js';
 export { TokenBucketLimiter } from './rate-limit.js';
 export type { RateLimiter, TokenBucketOptions } from './rate-limit.js';

@@ -7,6 +7,8 @@ export interface GatewayTelemetry {
   request(route: string, method: string, status: number): void;
   /** One image made (`outcome` 'ok') or failed (the error code), with its latency in seconds. */
   generation(model: string, outcome: string, seconds: number): void;
+  /** One image answered from the result cache (no upstream call). */
+  cacheHit?(model: string): void;
   /** The metrics in Prometheus' text format for `GET /metrics`; without it the route answers 404. */
   scrape?(): Promise<{ body: string; contentType: string }>;
 }

@@ -1,4 +1,4 @@
-import { startRedis, startTestWorker, type TestRedis, type TestWorker } from '@imagegen/testkit';
+import { createGate, startRedis, startTestWorker, type TestRedis, type TestWorker } from '@imagegen/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
 import { RedisRateLimiter, TokenBucketLimiter } from '../src/index.js';
@@ -115,5 +115,39 @@ describe('one token bucket, in memory or in Redis', () => {
     // The script above exercises both answers, not only one.
     expect(decisions.filter((decision) => decision === 'ok').length).toBeGreaterThan(5);
     expect(decisions.filter((decision) => decision !== 'ok').length).toBeGreaterThan(5);
+  });
+});
+
+describe('Idempotency-Key through Redis', () => {
+  it('across two gateways: concurrently and after completion one upstream call, identical answers; another body 422', async () => {
+    const counted = await startTestWorker();
+    const env = { IMAGEGEN_REDIS_URL: redis.url } as Record<string, string>;
+    const first = await makeGateway(counted, { env });
+    const second = await makeGateway(counted, { env });
+    try {
+      const gate = createGate();
+      counted.script([{ holdUntil: gate.opened }]);
+      const body = { prompt: 'one fox for two gateways', response_format: 'b64_json', seed: 9 };
+      const key = { 'idempotency-key': 'shared-order-7' };
+      const a = first.post(body, key);
+      await vi.waitFor(() => expect(counted.requests).toHaveLength(1), { timeout: 10_000 });
+      const b = second.post(body, key);
+      gate.open();
+      const [answerA, answerB] = await Promise.all([a, b]);
+      const text = await answerA.text();
+      expect(answerA.status).toBe(200);
+      expect(await answerB.text()).toBe(text);
+      const later = await second.post(body, key);
+      expect(await later.text()).toBe(text);
+      expect(later.headers.get('idempotent-replayed')).toBe('true');
+      expect(counted.requests).toHaveLength(1);
+      const other = await first.post({ ...body, prompt: 'another' }, key);
+      expect(other.status).toBe(422);
+      await other.arrayBuffer();
+    } finally {
+      await first.dispose();
+      await second.dispose();
+      await counted.close();
+    }
   });
 });

@@ -1,10 +1,11 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type GenerationResult, imageError } from '@imagegen/core';
+import { parseMaxRate } from '@imagegen/core/node';
 import { type Command, InvalidArgumentError } from 'commander';
 import PQueue from 'p-queue';
 import { type BatchItem, countPrompts, readBatch } from '../batch-input.js';
-import { batchPace, parseMaxRate } from '../batch-pace.js';
+import { batchPace } from '../batch-pace.js';
 import { EXIT } from '../exit-codes.js';
 import { abortOnInterrupt } from '../interrupt.js';
 import { MANIFEST_NAME, ManifestWriter, readSucceeded } from '../manifest.js';

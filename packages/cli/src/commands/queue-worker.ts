@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT } from '../exit-codes.js';
+import { limiterFromEnv } from '@imagegen/core/node';
 import { openRuntime } from '../runtime.js';
 import { resolveSettings } from '../settings-sources.js';
 import { type CommandRunner, addConcurrencyFlag, addSettingFlags, integerIn, settingFlags } from './shared-options.js';
@@ -31,7 +32,14 @@ async function runQueueWorker(flags: QueueWorkerFlags): Promise<number> {
   }
   let runtime;
   try {
-    runtime = await openRuntime({ resolved: { ...resolved, env }, say, connections: Math.max(10, flags.concurrency * 2) });
+    // IMAGEGEN_ADAPTIVE / IMAGEGEN_MAX_RATE: this worker paces each upstream to its limit too.
+    const limiter = limiterFromEnv(env);
+    runtime = await openRuntime({
+      resolved: { ...resolved, env },
+      say,
+      connections: Math.max(10, flags.concurrency * 2),
+      ...(limiter ? { limiter } : {}),
+    });
   } catch (error) {
     return printConfigError(error, false);
   }

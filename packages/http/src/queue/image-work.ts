@@ -29,7 +29,8 @@ export type WorkError = Omit<ImageGenerationErrorInit, 'cause'> & { retryable: b
 
 /** How one {@link ImageWork} ended (plain JSON: a BullMQ job's return value). */
 export type WorkOutcome =
-  { ok: true; attempts: number; contentType: string; name?: string; b64?: string; seed?: number } | { ok: false; error: WorkError };
+  | { ok: true; attempts: number; contentType: string; name?: string; b64?: string; seed?: number; cached?: true }
+  | { ok: false; error: WorkError };
 
 /** Options of {@link performWork}. */
 export interface PerformOptions extends GenerationHooks {
@@ -82,6 +83,7 @@ export async function performWork(
     attempts: result.attempts,
     contentType: result.contentType,
     ...(result.seed === undefined ? {} : { seed: result.seed }),
+    ...(result.cached ? { cached: true as const } : {}),
   };
   if (memory) return { ...base, b64: bytesToBase64(memory.files.get(result.path)!) };
   // The file name alone (a path on Node, a key elsewhere): what `GET /v1/images/{file}` takes.

@@ -166,6 +166,7 @@ export async function runGeneration(deps: GenerationsDeps, parsed: ParsedGenerat
     if (!submitted) throw busy('The gateway is busy, retry shortly');
     const outcome = await submitted;
     deps.telemetry.generation(model, outcome.ok ? 'ok' : outcome.error.code, (performance.now() - started) / 1000);
+    if (outcome.ok && outcome.cached) deps.telemetry.cacheHit?.(model);
     return outcome;
   };
   const outcomes = await Promise.all(Array.from({ length: request.n }, (_, index) => one(index)));

@@ -1,0 +1,36 @@
+import { imageError } from '../error-factory.js';
+import { systemClock } from '../clock.js';
+import { AdaptiveLimiters } from '../limiter/adaptive-limiters.js';
+
+/**
+ * Parses a rate ceiling: `600` or `600/min`, a whole number of requests a minute from 1.
+ *
+ * @example
+ * parseMaxRate('600/min'); // 600
+ */
+export function parseMaxRate(value: string): number | undefined {
+  const match = /^\s*(\d+)\s*(?:\/\s*min)?\s*$/.exec(value);
+  const rate = match ? Number(match[1]) : Number.NaN;
+  return Number.isSafeInteger(rate) && rate >= 1 ? rate : undefined;
+}
+
+/**
+ * The adaptive limiter a long-running process (the gateway, a queue worker) asks for:
+ * `IMAGEGEN_ADAPTIVE=1` turns it on, `IMAGEGEN_MAX_RATE` (requests a minute) turns it on with a
+ * ceiling. Throws `not_configured` for a rate that is not a whole number from 1.
+ *
+ * @example
+ * limiterFromEnv({ IMAGEGEN_MAX_RATE: '600/min' }); // AdaptiveLimiters paced to at most 600 a minute
+ */
+export function limiterFromEnv(env: Readonly<Record<string, string | undefined>>): AdaptiveLimiters | undefined {
+  const raw = env.IMAGEGEN_MAX_RATE?.trim();
+  const adaptive = ['1', 'true', 'yes'].includes(env.IMAGEGEN_ADAPTIVE?.trim().toLowerCase() ?? '');
+  if (!raw && !adaptive) return undefined;
+  const maxPerMinute = raw ? parseMaxRate(raw) : undefined;
+  if (raw && maxPerMinute === undefined) {
+    throw imageError('not_configured', 'settings', {
+      detail: `IMAGEGEN_MAX_RATE must be a whole number of requests a minute (got '${raw}')`,
+    });
+  }
+  return new AdaptiveLimiters({ clock: systemClock, maxPerMinute });
+}
