@@ -1,6 +1,6 @@
 import { imageError } from '@imagegen/core';
 import { describe, expect, it } from 'vitest';
-import { gatewayErrorFor, TokenBucketLimiter } from '../src/index.js';
+import { gatewayErrorFor, queueSettingsFromEnv, TokenBucketLimiter } from '../src/index.js';
 import { limiterWindow } from '../src/queue/bullmq-worker.js';
 
 describe('limiterWindow', () => {
@@ -51,5 +51,15 @@ describe('gatewayErrorFor', () => {
     expect(gatewayErrorFor(imageError('rate_limited', 'flux', { retryAfterMs: 10 })).headers).toEqual({ 'retry-after': '1' });
     expect(gatewayErrorFor(imageError('bad_request', 'flux', { detail: 'steps' })).code).toBe('invalid_value');
     expect(gatewayErrorFor(imageError('bad_request', 'flux', { status: 400 })).code).toBe('upstream_bad_request');
+  });
+});
+
+describe('queueSettingsFromEnv and IMAGEGEN_MAX_RATE', () => {
+  it("an account's requests a minute become the queue's shared rate, unless IMAGEGEN_QUEUE_RATE_LIMIT says otherwise", () => {
+    const redis = { IMAGEGEN_REDIS_URL: 'redis://127.0.0.1:6379' };
+    expect(queueSettingsFromEnv({ ...redis, IMAGEGEN_MAX_RATE: '720/min' }).ratePerSecond).toBe(12);
+    expect(queueSettingsFromEnv({ ...redis, IMAGEGEN_MAX_RATE: '720', IMAGEGEN_QUEUE_RATE_LIMIT: '5' }).ratePerSecond).toBe(5);
+    expect(queueSettingsFromEnv(redis).ratePerSecond).toBeUndefined();
+    expect(() => queueSettingsFromEnv({ ...redis, IMAGEGEN_MAX_RATE: 'fast' })).toThrow('IMAGEGEN_MAX_RATE must be a whole number');
   });
 });

@@ -1,3 +1,4 @@
+import { parseMaxRate } from '@imagegen/core/node';
 import { envNumber } from '../env-number.js';
 
 /** How the shared BullMQ queue behaves; every process that shares a queue should use the same values. */
@@ -26,7 +27,8 @@ export const QUEUE_PREFIX = 'imagegen';
 
 /**
  * The queue settings from the environment: `IMAGEGEN_REDIS_URL` (required),
- * `IMAGEGEN_QUEUE_RATE_LIMIT` (calls per second per model), `IMAGEGEN_QUEUE_LOCK_MS`,
+ * `IMAGEGEN_QUEUE_RATE_LIMIT` (calls per second per model; else `IMAGEGEN_MAX_RATE`, a minute's, over 60),
+ * `IMAGEGEN_QUEUE_LOCK_MS`,
  * `IMAGEGEN_QUEUE_STALLED_MS`, `IMAGEGEN_QUEUE_ATTEMPTS`. Throws a readable error for a bad value.
  *
  * @example
@@ -40,8 +42,11 @@ export function queueSettingsFromEnv(
   if (!redisUrl) throw new Error('IMAGEGEN_REDIS_URL is not set: the shared queue needs Redis');
   // Checked here: ioredis takes anything and then retries a wrong address for ever.
   if (!/^rediss?:\/\/[^\s]+$/.test(redisUrl)) throw new Error('IMAGEGEN_REDIS_URL must be a redis:// or rediss:// URL');
-  // 0 or unset: no limit.
-  const rate = envNumber(env, 'IMAGEGEN_QUEUE_RATE_LIMIT', 0, { orEqual: true });
+  // 0 or unset: no limit. Else IMAGEGEN_MAX_RATE (an account's requests a minute) is the shared limit.
+  const maxRate = env.IMAGEGEN_MAX_RATE?.trim() ? parseMaxRate(env.IMAGEGEN_MAX_RATE) : undefined;
+  if (env.IMAGEGEN_MAX_RATE?.trim() && maxRate === undefined)
+    throw new Error('IMAGEGEN_MAX_RATE must be a whole number of requests a minute');
+  const rate = envNumber(env, 'IMAGEGEN_QUEUE_RATE_LIMIT', 0, { orEqual: true }) || (maxRate ?? 0) / 60;
   const settings: QueueSettings = {
     redisUrl,
     lockDurationMs: envNumber(env, 'IMAGEGEN_QUEUE_LOCK_MS', 5000),
