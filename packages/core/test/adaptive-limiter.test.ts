@@ -9,11 +9,17 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-/** Asks for `count` permits and keeps those granted so far, in order. */
+/** Asks for `count` permits and keeps those granted so far, in order, with when (ms from the start). */
 function ask(limiter: AdaptiveLimiter, count: number, signal?: AbortSignal) {
   const granted: UpstreamPermit[] = [];
-  const pending = Array.from({ length: count }, () => limiter.acquire(signal).then((permit) => void granted.push(permit)));
-  return { granted, pending };
+  const times: number[] = [];
+  const pending = Array.from({ length: count }, () =>
+    limiter.acquire(signal).then((permit) => {
+      times.push(Date.now() - 1_000_000);
+      granted.push(permit);
+    }),
+  );
+  return { granted, times, pending };
 }
 
 const settle = () => vi.advanceTimersByTimeAsync(0);
@@ -21,14 +27,7 @@ const settle = () => vi.advanceTimersByTimeAsync(0);
 describe('AdaptiveLimiter', () => {
   it('starts at 2, doubles while answers come back fast and clean, and spreads the starts over a round', async () => {
     const limiter = new AdaptiveLimiter({ clock: systemClock });
-    const times: number[] = [];
-    const granted: UpstreamPermit[] = [];
-    for (let index = 0; index < 20; index++) {
-      void limiter.acquire().then((permit) => {
-        times.push(Date.now() - 1_000_000);
-        granted.push(permit);
-      });
-    }
+    const { granted, times } = ask(limiter, 20);
     await settle();
     expect(times).toEqual([0, 0]);
     for (const permit of granted.splice(0)) permit.release({ kind: 'ok', latencyMs: 500 });
@@ -43,14 +42,7 @@ describe('AdaptiveLimiter', () => {
 
   it('a 429 pauses every start for its Retry-After, slows down once per round, then paces the starts', async () => {
     const limiter = new AdaptiveLimiter({ clock: systemClock, initialConcurrency: 4 });
-    const times: number[] = [];
-    const granted: UpstreamPermit[] = [];
-    for (let index = 0; index < 30; index++) {
-      void limiter.acquire().then((permit) => {
-        times.push(Date.now() - 1_000_000);
-        granted.push(permit);
-      });
-    }
+    const { granted, times } = ask(limiter, 30);
     await settle();
     expect(times).toEqual([0, 0, 0, 0]);
     // Two attempts of the same round meet the limit: one decrease, not two.
