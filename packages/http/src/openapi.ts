@@ -22,6 +22,12 @@ function editSchema(): object {
         default: 'sd15-img2img',
         description: 'A model that takes an input image (GET /v1/models; imagegen models).',
       },
+      response_format: {
+        type: 'string',
+        enum: ['url', 'b64_json'],
+        default: 'b64_json',
+        description: "As OpenAI's edits: base64 unless url is asked for.",
+      },
       image: { oneOf: [file, { type: 'array', items: file, maxItems: 4 }], description: 'The input image, or up to 4 (FLUX.2).' },
       'image[]': { type: 'array', items: file, maxItems: 4, description: 'Several input images, as the openai client sends them.' },
       mask: { ...file, description: 'Where to redraw (white), of the image size (sd15-inpainting, the SDXL family).' },

@@ -35,7 +35,9 @@ async function parseEdit(context: Context) {
     throw invalidRequest(`Invalid request: at most ${MAX_IMAGES} input images (${images.length} were sent)`, 'image', 'invalid_image');
   }
   const masks = files(form, 'mask');
-  const body: Record<string, unknown> = { model: 'sd15-img2img' };
+  // b64_json unless asked otherwise: OpenAI's edits answer base64 (gpt-image models), and clients
+  // such as the AI SDK send no response_format and read b64_json.
+  const body: Record<string, unknown> = { model: 'sd15-img2img', response_format: 'b64_json' };
   for (const [name, value] of Object.entries(form)) {
     if (typeof value !== 'string') continue;
     if (NUMBER_FIELDS.includes(name)) body[name] = value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
@@ -49,7 +51,8 @@ async function parseEdit(context: Context) {
 
 /**
  * `POST /v1/images/edits` in OpenAI's shape: multipart/form-data with `image` (one file, or
- * `image[]` with up to 4 for FLUX.2), an optional `mask`, `prompt`, `model` (default `sd15-img2img`), `n`, `size`, `response_format`,
+ * `image[]` with up to 4 for FLUX.2), an optional `mask`, `prompt`, `model` (default `sd15-img2img`), `n`, `size`,
+ * `response_format` (default `b64_json`, as OpenAI's edits),
  * `stream`, and the model's inputs (`strength`, `steps`, ...). The same queue, checks and
  * answers as generations; a stream's events are `image_edit.completed`.
  */
