@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import {
+  startSimulatedWorkersAi,
   createGate,
   startRedis,
   startSwift,
@@ -146,6 +147,35 @@ describe('two gateways and two queue workers on one Redis and one bucket', () =>
     );
     expect(span).toBeGreaterThanOrEqual(floor - 1000);
   }, 180_000);
+
+  it('IMAGEGEN_MAX_RATE holds across a gateway and two queue workers: a simulated account at that limit answers no 429', async () => {
+    const limit = 1200;
+    // Starts are reserved on one schedule in Redis: together the processes keep the account's
+    // pace. Limits per process (three times the rate) would empty its burst within seconds.
+    const ai = await startSimulatedWorkersAi({ limitPerMinute: limit, burstSeconds: 2, latencyMs: [20, 60] });
+    try {
+      const { FLUX_WORKER_URL: _, ...env } = await sharedEnv({ ...ai.env, IMAGEGEN_MAX_RATE: `${limit}/min` });
+      const gateway = await startGateway(env);
+      await Promise.all([startQueueWorker(env, 8), startQueueWorker(env, 8)]);
+      const total = 200;
+      let next = 0;
+      const statuses = new Map<number, number>();
+      await Promise.all(
+        Array.from({ length: 40 }, async () => {
+          while (next < total) {
+            const response = await generate(gateway.url, `paced ${next++}`);
+            statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+            await response.arrayBuffer();
+          }
+        }),
+      );
+      expect(Object.fromEntries(statuses)).toEqual({ 200: total });
+      expect(ai.requests.filter((request) => request.status === 429)).toHaveLength(0);
+      expect(ai.requests).toHaveLength(total);
+    } finally {
+      await ai.close();
+    }
+  }, 120_000);
 
   it('SIGKILL of a queue worker mid-job: every job completes on the other once the lock expires, each image stored once and whole', async () => {
     const env = await sharedEnv({ IMAGEGEN_QUEUE_LOCK_MS: '2000', IMAGEGEN_QUEUE_STALLED_MS: '1000' });

@@ -1,6 +1,5 @@
-import { defaultModels, type ImageGenerator } from '@imagegen/core';
-import type { GenerationHooks } from '@imagegen/core';
-import { createImageGenerator, limiterFromEnv } from '@imagegen/core/node';
+import { defaultModels, type GenerationHooks, type ImageGenerator, type UpstreamLimiter } from '@imagegen/core';
+import { createImageGenerator } from '@imagegen/core/node';
 import { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
 import type { GatewayConfig } from './gateway-config.js';
@@ -16,6 +15,7 @@ import { type RateLimiter, TokenBucketLimiter } from './rate-limit.js';
 import { InMemoryIdempotencyStore, type IdempotencyStore } from './idempotency-store.js';
 import { RedisIdempotencyStore } from './redis-idempotency-store.js';
 import { RedisJobStore } from './redis-job-store.js';
+import { upstreamLimiterFromEnv } from './upstream-limiter-from-env.js';
 import { RedisRateLimiter } from './redis-rate-limit.js';
 import { redisAnswers } from './redis-reachable.js';
 import type { ImageStorage } from './storage/image-storage.js';
@@ -64,14 +64,23 @@ function openRedis(url: string, logger: Logger): Redis {
  */
 export function openResources(config: GatewayConfig, options: GatewayOptions): GatewayResources {
   const env = options.env ?? process.env;
-  // IMAGEGEN_ADAPTIVE / IMAGEGEN_MAX_RATE: the generator paces each upstream to its limit.
-  const upstreamLimiter = options.generator ? undefined : limiterFromEnv(env);
-  const generator =
-    options.generator ??
-    createImageGenerator({ env, ...(upstreamLimiter ? { limiter: upstreamLimiter } : {}), ...options.generatorOptions });
   const logger = options.logger ?? pino({ level: config.logLevel }, pino.destination(2));
-  const storage = options.storage ?? imageStorageFromEnv(env, generator.settings.outputDir, config.imageMaxAgeMs);
   const redis = config.queue ? openRedis(config.queue.redisUrl, logger) : undefined;
+  // IMAGEGEN_ADAPTIVE / IMAGEGEN_MAX_RATE: the generator paces each upstream to its limit, on one
+  // schedule with every process of the same Redis.
+  let upstreamLimiter: UpstreamLimiter | undefined;
+  let generator: ImageGenerator;
+  try {
+    upstreamLimiter = options.generator ? undefined : upstreamLimiterFromEnv(env, redis);
+    generator =
+      options.generator ??
+      createImageGenerator({ env, ...(upstreamLimiter ? { limiter: upstreamLimiter } : {}), ...options.generatorOptions });
+  } catch (error) {
+    // A setting refused: the Redis connection must not keep the process alive.
+    redis?.disconnect();
+    throw error;
+  }
+  const storage = options.storage ?? imageStorageFromEnv(env, generator.settings.outputDir, config.imageMaxAgeMs);
   const models = Object.keys(defaultModels);
   // The metrics read the queue at scrape time only, so they can be made before it.
   const metrics = createMetrics({

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { EXIT } from '../exit-codes.js';
-import { limiterFromEnv } from '@imagegen/core/node';
 import { openRuntime } from '../runtime.js';
 import { resolveSettings } from '../settings-sources.js';
 import { type CommandRunner, addConcurrencyFlag, addSettingFlags, integerIn, settingFlags } from './shared-options.js';
@@ -15,7 +14,8 @@ interface QueueWorkerFlags {
 }
 
 async function runQueueWorker(flags: QueueWorkerFlags): Promise<number> {
-  const { canReachRedis, configuredModels, createQueueWorker, imageStorageFromEnv, queueSettingsFromEnv } = await import('@imagegen/http');
+  const { canReachRedis, configuredModels, createQueueWorker, imageStorageFromEnv, openUpstreamLimiter, queueSettingsFromEnv } =
+    await import('@imagegen/http');
   const resolved = await resolveSettings(settingFlags(flags), process.env, process.cwd());
   const env = { ...resolved.env, ...(flags.rateLimit === undefined ? {} : { IMAGEGEN_QUEUE_RATE_LIMIT: String(flags.rateLimit) }) };
   let settings;
@@ -31,9 +31,12 @@ async function runQueueWorker(flags: QueueWorkerFlags): Promise<number> {
     return EXIT.failed;
   }
   let runtime;
+  let pace: ReturnType<typeof openUpstreamLimiter> | undefined;
   try {
-    // IMAGEGEN_ADAPTIVE / IMAGEGEN_MAX_RATE: this worker paces each upstream to its limit too.
-    const limiter = limiterFromEnv(env);
+    // IMAGEGEN_ADAPTIVE / IMAGEGEN_MAX_RATE: this worker paces each upstream on the schedule every
+    // process of this Redis shares.
+    pace = openUpstreamLimiter(env, settings.redisUrl);
+    const { limiter } = pace;
     runtime = await openRuntime({
       resolved: { ...resolved, env },
       say,
@@ -41,6 +44,7 @@ async function runQueueWorker(flags: QueueWorkerFlags): Promise<number> {
       ...(limiter ? { limiter } : {}),
     });
   } catch (error) {
+    await pace?.close();
     return printConfigError(error, false);
   }
   const models = configuredModels(runtime.settings);
@@ -50,6 +54,7 @@ async function runQueueWorker(flags: QueueWorkerFlags): Promise<number> {
     await worker.close();
     await runtime.close();
     await storage.close();
+    await pace?.close();
   };
   await worker.ready();
   say(
