@@ -1,4 +1,12 @@
-import { hasRemoteRoute, type ImageGenerator, loadSettings, type RetryOptions, type Settings, type UpstreamLimiter } from '@imagegen/core';
+import {
+  hasRemoteRoute,
+  type ImageGenerator,
+  loadSettings,
+  type RetryOptions,
+  type ResultCache,
+  type Settings,
+  type UpstreamLimiter,
+} from '@imagegen/core';
 import { cleanTempFiles, createImageGenerator } from '@imagegen/core/node';
 import type { ResolvedSettings } from './settings-sources.js';
 
@@ -19,6 +27,8 @@ export interface RuntimeOptions {
   connections?: number;
   /** Paces the HTTP attempts to each upstream (the batch's adaptive limiter). */
   limiter?: UpstreamLimiter;
+  /** The result cache, when not the one of IMAGEGEN_CACHE_DIR (a queue worker's in the bucket). */
+  resultCache?: ResultCache;
   /** Where to say that the local workers are used. */
   say: (line: string) => void;
 }
@@ -54,6 +64,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.connections ? { agent: { connections: options.connections } } : {}),
     ...(options.limiter ? { limiter: options.limiter } : {}),
+    ...(options.resultCache ? { resultCache: options.resultCache } : {}),
   });
   return {
     generator,

@@ -19,7 +19,7 @@ import { upstreamLimiterFromEnv } from './upstream-limiter-from-env.js';
 import { RedisRateLimiter } from './redis-rate-limit.js';
 import { redisAnswers } from './redis-reachable.js';
 import type { ImageStorage } from './storage/image-storage.js';
-import { imageStorageFromEnv } from './storage/storage-from-env.js';
+import { imageStorageFromEnv, resultCacheFromS3Env } from './storage/storage-from-env.js';
 
 /** What a Node gateway holds open: made from its config, closed by one `close()`. */
 export interface GatewayResources {
@@ -72,9 +72,15 @@ export function openResources(config: GatewayConfig, options: GatewayOptions): G
   let generator: ImageGenerator;
   try {
     upstreamLimiter = options.generator ? undefined : upstreamLimiterFromEnv(env, redis);
+    const resultCache = options.generator ? undefined : resultCacheFromS3Env(env);
     generator =
       options.generator ??
-      createImageGenerator({ env, ...(upstreamLimiter ? { limiter: upstreamLimiter } : {}), ...options.generatorOptions });
+      createImageGenerator({
+        env,
+        ...(upstreamLimiter ? { limiter: upstreamLimiter } : {}),
+        ...(resultCache ? { resultCache } : {}),
+        ...options.generatorOptions,
+      });
   } catch (error) {
     // A setting refused: the Redis connection must not keep the process alive.
     redis?.disconnect();

@@ -1,7 +1,10 @@
-import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { createImageGenerator } from '@imagegen/core/node';
 import { startSwift, startTestWorker, type TestS3, type TestWorker, TINY_PNG } from '@imagegen/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { S3ImageStorage } from '../src/index.js';
+import { S3ImageStorage, S3ResultCache } from '../src/index.js';
 import { makeGateway } from './support/gateway.js';
 
 // A real S3 server: OpenStack Swift with s3api, from Debian (.ci/run installs it). No mock.
@@ -17,7 +20,7 @@ beforeAll(async () => {
     forcePathStyle: true,
     credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
   });
-  worker = await startTestWorker({ logRequests: false });
+  worker = await startTestWorker();
 }, 60_000);
 afterAll(async () => {
   client?.destroy();
@@ -134,5 +137,37 @@ describe('gateways sharing one bucket', () => {
       worker.reset();
       await gateway.dispose();
     }
+  });
+});
+
+describe('S3ResultCache against Swift', () => {
+  it('keeps seeded images for every process of a deployment; a corrupt object is dropped, a missing one a miss', async () => {
+    const bucket = await newBucket();
+    const cache = new S3ResultCache({ bucket, client });
+    const key = 'a'.repeat(64);
+    expect(await cache.get(key)).toBeUndefined();
+    await cache.put(key, TINY_PNG);
+    expect(await keys(bucket)).toEqual([`imagegen-cache/${key}`]);
+    // Another process's cache over the same bucket finds it.
+    expect(Buffer.from((await new S3ResultCache({ bucket, client }).get(key))!.bytes)).toEqual(TINY_PNG);
+    await client.send(
+      new PutObjectCommand({ Bucket: bucket, Key: `imagegen-cache/${key}`, Body: Buffer.concat([Buffer.alloc(32), TINY_PNG]) }),
+    );
+    expect(await cache.get(key)).toBeUndefined();
+    expect(await keys(bucket)).toEqual([]);
+    // Two generators (two processes) sharing the bucket: the second seeded call costs no upstream call.
+    const generators = [0, 1].map(() =>
+      createImageGenerator({
+        env: { FLUX_WORKER_URL: worker.fluxUrl, IMAGEGEN_OUTPUT_DIR: join(tmpdir(), 'imagegen-s3-cache'), IMAGEGEN_LOG_LEVEL: 'silent' },
+        resultCache: new S3ResultCache({ bucket, client }),
+      }),
+    );
+    const before = worker.requests.length;
+    const first = await generators[0]!.generate('flux', 'a shared fox', { seed: 4 });
+    const second = await generators[1]!.generate('flux', 'a shared fox', { seed: 4 });
+    expect(first).toMatchObject({ ok: true });
+    expect(second).toMatchObject({ ok: true, cached: true });
+    expect(worker.requests.length - before).toBe(1);
+    await Promise.all(generators.map((generator) => generator.close()));
   });
 });

@@ -14,8 +14,15 @@ interface QueueWorkerFlags {
 }
 
 async function runQueueWorker(flags: QueueWorkerFlags): Promise<number> {
-  const { canReachRedis, configuredModels, createQueueWorker, imageStorageFromEnv, openUpstreamLimiter, queueSettingsFromEnv } =
-    await import('@imagegen/http');
+  const {
+    canReachRedis,
+    configuredModels,
+    createQueueWorker,
+    imageStorageFromEnv,
+    openUpstreamLimiter,
+    queueSettingsFromEnv,
+    resultCacheFromS3Env,
+  } = await import('@imagegen/http');
   const resolved = await resolveSettings(settingFlags(flags), process.env, process.cwd());
   const env = { ...resolved.env, ...(flags.rateLimit === undefined ? {} : { IMAGEGEN_QUEUE_RATE_LIMIT: String(flags.rateLimit) }) };
   let settings;
@@ -37,7 +44,10 @@ async function runQueueWorker(flags: QueueWorkerFlags): Promise<number> {
     // process of this Redis shares.
     pace = openUpstreamLimiter(env, settings.redisUrl);
     const { limiter } = pace;
+    // IMAGEGEN_CACHE_S3=1: the result cache in the bucket, shared with the gateways.
+    const resultCache = resultCacheFromS3Env(env);
     runtime = await openRuntime({
+      ...(resultCache ? { resultCache } : {}),
       resolved: { ...resolved, env },
       say,
       connections: Math.max(10, flags.concurrency * 2),

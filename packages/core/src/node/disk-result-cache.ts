@@ -15,6 +15,27 @@ const SUFFIX = '.cached';
 const DIGEST_BYTES = 32;
 const digest = (bytes: Uint8Array): Buffer => createHash('sha256').update(bytes).digest();
 
+/**
+ * A cached image as stored: its SHA-256, then its bytes (the disk and the S3 caches share it).
+ *
+ * @example
+ * await writeFile(path, sealCachedImage(png));
+ */
+export const sealCachedImage = (bytes: Uint8Array): Buffer => Buffer.concat([digest(bytes), bytes]);
+
+/**
+ * The image of a stored cache entry, or undefined when it does not match its digest (cut short,
+ * bit rot, edited): such an entry is dropped and made again, never served.
+ *
+ * @example
+ * const image = openCachedImage(await readFile(path));
+ */
+export function openCachedImage(data: Uint8Array): Uint8Array | undefined {
+  const bytes = data.subarray(DIGEST_BYTES);
+  if (data.length <= DIGEST_BYTES || !digest(bytes).equals(data.subarray(0, DIGEST_BYTES))) return undefined;
+  return new Uint8Array(bytes);
+}
+
 interface Entry {
   size: number;
   usedAt: number;
@@ -51,13 +72,13 @@ export class DiskResultCache implements ResultCache {
     } catch {
       return undefined;
     }
-    const bytes = data.subarray(DIGEST_BYTES);
-    if (data.length <= DIGEST_BYTES || !digest(bytes).equals(data.subarray(0, DIGEST_BYTES))) {
+    const bytes = openCachedImage(data);
+    if (!bytes) {
       await this.drop(key, entries);
       return undefined;
     }
     entries.set(key, { size: data.length, usedAt: await this.touch(path) });
-    return { bytes: new Uint8Array(bytes) };
+    return { bytes };
   }
 
   async put(key: string, bytes: Uint8Array): Promise<void> {
@@ -65,7 +86,7 @@ export class DiskResultCache implements ResultCache {
     const path = this.path(key);
     const temp = `${path}.${process.pid}.${Math.random().toString(16).slice(2)}.tmp`;
     await ensureDir(this.dir);
-    await writeFile(temp, Buffer.concat([digest(bytes), bytes]));
+    await writeFile(temp, sealCachedImage(bytes));
     await rename(temp, path).catch(async (error: unknown) => {
       await rm(temp, { force: true });
       throw error;
