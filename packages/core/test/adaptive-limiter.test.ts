@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AdaptiveLimiter, AdaptiveLimiters, systemClock, type UpstreamPermit } from '../src/index.js';
+import { limiterFromEnv, parseMaxRate } from '../src/node/index.js';
 
 // Fake timers drive the system clock: no test waits for real time.
 beforeEach(() => {
@@ -131,5 +132,16 @@ describe('AdaptiveLimiter', () => {
     expect(limiters.states()['rest:flux']).toMatchObject({ inFlight: 1 });
     flux.release({ kind: 'ok', latencyMs: 1 });
     expect(limiters.states()['rest:flux']).toMatchObject({ inFlight: 0 });
+  });
+});
+
+describe('limiterFromEnv (the gateway and the queue workers)', () => {
+  it('is on unless IMAGEGEN_ADAPTIVE=0; IMAGEGEN_MAX_RATE caps it and is checked', () => {
+    expect(limiterFromEnv({})).toBeInstanceOf(AdaptiveLimiters);
+    expect(limiterFromEnv({ IMAGEGEN_ADAPTIVE: '0' })).toBeUndefined();
+    expect(limiterFromEnv({ IMAGEGEN_ADAPTIVE: 'off', IMAGEGEN_MAX_RATE: '600/min' })).toBeInstanceOf(AdaptiveLimiters);
+    expect(() => limiterFromEnv({ IMAGEGEN_MAX_RATE: 'lots' })).toThrow('IMAGEGEN_MAX_RATE must be a whole number of requests a minute');
+    expect(parseMaxRate('720/min')).toBe(720);
+    expect(parseMaxRate('0')).toBeUndefined();
   });
 });

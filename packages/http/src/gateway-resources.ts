@@ -66,7 +66,7 @@ export function openResources(config: GatewayConfig, options: GatewayOptions): G
   const env = options.env ?? process.env;
   const logger = options.logger ?? pino({ level: config.logLevel }, pino.destination(2));
   const redis = config.queue ? openRedis(config.queue.redisUrl, logger) : undefined;
-  // IMAGEGEN_ADAPTIVE / IMAGEGEN_MAX_RATE: the generator paces each upstream to its limit, on one
+  // Unless IMAGEGEN_ADAPTIVE=0, the generator paces each upstream to its limit (IMAGEGEN_MAX_RATE caps it), on one
   // schedule with every process of the same Redis.
   let upstreamLimiter: UpstreamLimiter | undefined;
   let generator: ImageGenerator;

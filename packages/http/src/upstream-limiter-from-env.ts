@@ -4,9 +4,9 @@ import { Redis } from 'ioredis';
 import { RedisUpstreamLimiter } from './redis-upstream-limiter.js';
 
 /**
- * The upstream limiter the environment asks for (`IMAGEGEN_ADAPTIVE=1`, `IMAGEGEN_MAX_RATE`):
- * shared through `redis` when there is one (every process on one schedule), else this
- * process's own adaptive limiter; undefined when neither variable is set.
+ * The upstream limiter of a gateway or queue worker (on unless `IMAGEGEN_ADAPTIVE=0`, capped by
+ * `IMAGEGEN_MAX_RATE`): shared through `redis` when there is one (every process on one schedule),
+ * else this process's own adaptive limiter.
  *
  * @example
  * const limiter = upstreamLimiterFromEnv(process.env, redis);
@@ -23,7 +23,7 @@ export function upstreamLimiterFromEnv(
 
 /**
  * {@link upstreamLimiterFromEnv} for a process that has no Redis client of its own yet (a queue
- * worker): opens one on `redisUrl` when a limiter is asked for; `close()` closes it.
+ * worker): opens one on `redisUrl` unless the limiter is off; `close()` closes it.
  *
  * @example
  * const { limiter, close } = openUpstreamLimiter(process.env, 'redis://127.0.0.1:6379');

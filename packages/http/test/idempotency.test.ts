@@ -56,7 +56,7 @@ describe('Idempotency-Key on POST /v1/images/generations', () => {
 });
 
 describe('the result cache and the upstream metrics through the gateway', () => {
-  it('a seeded prompt twice is one upstream call; /metrics counts upstream requests, cache hits and the limiter', async () => {
+  it('a seeded prompt twice is one upstream call; /metrics counts upstream requests, cache hits and the limiter (on by default)', async () => {
     const cacheDir = await mkdtemp(join(tmpdir(), 'imagegen-gateway-cache-'));
     const app = createApp({
       keys: [],
@@ -65,7 +65,6 @@ describe('the result cache and the upstream metrics through the gateway', () => 
         FLUX_WORKER_URL: worker().fluxUrl,
         IMAGEGEN_OUTPUT_DIR: join(cacheDir, 'out'),
         IMAGEGEN_CACHE_DIR: join(cacheDir, 'cache'),
-        IMAGEGEN_MAX_RATE: '6000',
         IMAGEGEN_LOG_LEVEL: 'silent',
       },
     });

@@ -40,7 +40,7 @@ async function runQueueWorker(flags: QueueWorkerFlags): Promise<number> {
   let runtime;
   let pace: ReturnType<typeof openUpstreamLimiter> | undefined;
   try {
-    // IMAGEGEN_ADAPTIVE / IMAGEGEN_MAX_RATE: this worker paces each upstream on the schedule every
+    // Unless IMAGEGEN_ADAPTIVE=0, this worker paces each upstream on the schedule every
     // process of this Redis shares.
     pace = openUpstreamLimiter(env, settings.redisUrl);
     const { limiter } = pace;

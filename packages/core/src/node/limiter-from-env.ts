@@ -15,17 +15,17 @@ export function parseMaxRate(value: string): number | undefined {
 }
 
 /**
- * The adaptive limiter a long-running process (the gateway, a queue worker) asks for:
- * `IMAGEGEN_ADAPTIVE=1` turns it on, `IMAGEGEN_MAX_RATE` (requests a minute) turns it on with a
- * ceiling. Throws `not_configured` for a rate that is not a whole number from 1.
+ * The adaptive limiter of a long-running process (the gateway, a queue worker): on unless
+ * `IMAGEGEN_ADAPTIVE=0`, with a ceiling when `IMAGEGEN_MAX_RATE` (requests a minute) is set.
+ * Throws `not_configured` for a rate that is not a whole number from 1.
  *
  * @example
  * limiterFromEnv({ IMAGEGEN_MAX_RATE: '600/min' }); // AdaptiveLimiters paced to at most 600 a minute
  */
 export function limiterFromEnv(env: Readonly<Record<string, string | undefined>>): AdaptiveLimiters | undefined {
   const raw = env.IMAGEGEN_MAX_RATE?.trim();
-  const adaptive = ['1', 'true', 'yes'].includes(env.IMAGEGEN_ADAPTIVE?.trim().toLowerCase() ?? '');
-  if (!raw && !adaptive) return undefined;
+  const off = ['0', 'false', 'no', 'off'].includes(env.IMAGEGEN_ADAPTIVE?.trim().toLowerCase() ?? '');
+  if (off && !raw) return undefined;
   const maxPerMinute = raw ? parseMaxRate(raw) : undefined;
   if (raw && maxPerMinute === undefined) {
     throw imageError('not_configured', 'settings', {
