@@ -10,6 +10,7 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { FileStore } from '@imagegen/core';
 import { contentTypeOf, type ImageStorage, type OpenedImage } from './image-storage.js';
+import { isMissing } from './s3-missing.js';
 
 /** Options of {@link S3ImageStorage}. */
 export interface S3ImageStorageOptions {
@@ -24,11 +25,6 @@ export interface S3ImageStorageOptions {
   client: S3Client | S3ClientConfig;
   now?: () => number;
 }
-
-const isMissing = (error: unknown): boolean => {
-  const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return name === 'NoSuchKey' || name === 'NotFound' || $metadata?.httpStatusCode === 404;
-};
 
 async function collect(body: Uint8Array | ReadableStream<Uint8Array>, signal?: AbortSignal): Promise<Uint8Array> {
   if (body instanceof Uint8Array) return body;

@@ -1,13 +1,9 @@
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { CachedImage, ResultCache } from '@imagegen/core';
 import { openCachedImage, sealCachedImage } from '@imagegen/core/node';
+import { isMissing } from './s3-missing.js';
 
 const KEY = /^[0-9a-f]{64}$/;
-
-const isMissing = (error: unknown): boolean => {
-  const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return name === 'NoSuchKey' || name === 'NotFound' || $metadata?.httpStatusCode === 404;
-};
 
 /** Where {@link S3ResultCache} keeps its images. */
 export interface S3ResultCacheOptions {
