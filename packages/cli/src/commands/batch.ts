@@ -13,6 +13,7 @@ import { type BatchCounts, createProgress } from '../progress.js';
 import { failureLine, resultJson } from '../result-output.js';
 import { openRuntime } from '../runtime.js';
 import { resolveSettings } from '../settings-sources.js';
+import { capYoungGeneration } from '../young-generation.js';
 import {
   type CommandRunner,
   addOutputFlags,
@@ -49,6 +50,8 @@ async function batch(source: string, flags: BatchFlags, command: Command): Promi
     command.error(`error: IMAGEGEN_MAX_RATE must be a whole number of requests a minute (got '${envRate}')`, { exitCode: EXIT.usage });
   }
   const pace = batchPace(flags, envMaxRate);
+  // A batch may run for hours: its memory must not follow its length (see young-generation.ts).
+  capYoungGeneration();
   let runtime;
   try {
     runtime = await openRuntime({
