@@ -1,10 +1,15 @@
 // Rows 1 and 2 of `pnpm bench`: imagegen's core against the raw baseline, round by round.
 import { rm } from 'node:fs/promises';
 import { createImageGenerator } from '@imagegen/core/node';
-import type { TestWorker } from '@imagegen/testkit';
-import { log, QUICK, rows, scratch } from './bench-context.js';
+import { startTestWorker, type TestWorker } from '@imagegen/testkit';
+import { log, PNG_64K, QUICK, rows, scratch } from './bench-context.js';
+import { inProcesses, PROCESSES, type Series } from './processes.js';
 import { rawClient } from './raw-client.js';
 import { interleaved, mean, pool, quantile, roundRatios, since } from './stats.js';
+
+/** The loopback worker every interleaved row talks to: the same 64 KB PNG from memory, always. */
+export const pngWorker = (): Promise<TestWorker> =>
+  startTestWorker({ defaultReply: { body: PNG_64K, contentType: 'image/png' }, logRequests: false });
 
 /** A generator over the worker's Flux route, writing into `dir`, silent. */
 export function generatorFor(worker: TestWorker, dir: string) {
@@ -27,17 +32,16 @@ async function sides(worker: TestWorker) {
   return { one, close };
 }
 
-export async function sequentialLatency(worker: TestWorker): Promise<void> {
-  const rounds = QUICK ? 4 : 24;
+/** Rounds of one image each side in turn: per round each side's median, and every latency. */
+export async function measureSequential(rounds: number): Promise<Series> {
   const perRound = QUICK ? 50 : 60;
-  log(`1. sequential latency: ${rounds} rounds of ${perRound} generations per side, one each in turn`);
+  const worker = await pngWorker();
   const { one, close } = await sides(worker);
   for (let index = 0; index < 300; index++) {
     await one('ours', `warm ${index}`);
     await one('raw', `warm ${index}`);
   }
-  const all = { ours: [] as number[], raw: [] as number[] };
-  const medians = { ours: [] as number[], raw: [] as number[] };
+  const series: Series = { ours: [], raw: [], oursAll: [], rawAll: [] };
   for (let round = 0; round < rounds; round++) {
     const times = { ours: [] as number[], raw: [] as number[] };
     for (let index = 0; index < perRound; index++) {
@@ -49,11 +53,21 @@ export async function sequentialLatency(worker: TestWorker): Promise<void> {
       }
     }
     for (const side of ['ours', 'raw'] as const) {
-      all[side].push(...times[side]);
-      medians[side].push(quantile(times[side], 0.5));
+      series[`${side}All`]!.push(...times[side]);
+      series[side]!.push(quantile(times[side], 0.5));
     }
   }
-  const median = roundRatios(medians.ours.map((ours, round) => ours / medians.raw[round]!));
+  await close();
+  await worker.close();
+  return series;
+}
+
+export async function sequentialLatency(): Promise<void> {
+  const rounds = QUICK ? 4 : 32;
+  log(`1. sequential latency: ${rounds} rounds, one generation each side in turn, in ${PROCESSES} processes`);
+  const series = await inProcesses('sequential', rounds);
+  const [ours, raw, oursAll, rawAll] = [series.ours!, series.raw!, series.oursAll!, series.rawAll!];
+  const median = roundRatios(ours.map((value, round) => value / raw[round]!));
   rows.push({
     name: '1 sequential latency (64 KB PNG)',
     figure: 'median imagegen/raw',
@@ -61,16 +75,16 @@ export async function sequentialLatency(worker: TestWorker): Promise<void> {
     spread: median.spread,
     target: '<= 1.05',
     met: median.value <= 1.05,
-    detail: `median ${quantile(all.ours, 0.5).toFixed(2)} ms vs ${quantile(all.raw, 0.5).toFixed(2)} ms; p99 ${quantile(all.ours, 0.99).toFixed(2)} vs ${quantile(all.raw, 0.99).toFixed(2)} ms`,
+    detail: `median ${quantile(oursAll, 0.5).toFixed(2)} ms vs ${quantile(rawAll, 0.5).toFixed(2)} ms; p99 ${quantile(oursAll, 0.99).toFixed(2)} vs ${quantile(rawAll, 0.99).toFixed(2)} ms`,
   });
-  await close();
 }
 
-export async function throughput(worker: TestWorker, concurrency: number): Promise<void> {
-  // Many short rounds: the median of their paired ratios shrugs off a round the machine disturbed.
-  const rounds = QUICK ? 4 : 48;
-  const perRound = QUICK ? 100 : 120;
-  log(`2. throughput at concurrency ${concurrency}: ${rounds} rounds of ${perRound} generations per side, interleaved`);
+/** Rounds of `perRound` generations at `concurrency`, the sides interleaved: images/s per round. */
+export async function measureThroughput(concurrency: number, rounds: number): Promise<Series> {
+  // A round is a quarter of a second or more: with 120 images (50 ms) a garbage collection or a
+  // scheduling pause made one round's ratio anything from 0.3 to 3.
+  const perRound = QUICK ? 100 : 500;
+  const worker = await pngWorker();
   const { one, close } = await sides(worker);
   await pool(200, concurrency, (index) => one('ours', `warm ${index}`));
   await pool(200, concurrency, (index) => one('raw', `warm ${index}`));
@@ -79,7 +93,18 @@ export async function throughput(worker: TestWorker, concurrency: number): Promi
     await pool(perRound, concurrency, (index) => one(side, `tp ${round} ${index}`));
     return (perRound / since(started)) * 1000;
   });
-  const summary = roundRatios(rates.ours.map((ours, round) => ours / rates.raw[round]!));
+  await close();
+  await worker.close();
+  return rates;
+}
+
+export async function throughput(concurrency: number): Promise<void> {
+  // Many rounds, the median of their paired ratios: it shrugs off a round the machine disturbed.
+  const rounds = QUICK ? 4 : 40;
+  log(`2. throughput at concurrency ${concurrency}: ${rounds} rounds per side, interleaved, in ${PROCESSES} processes`);
+  const rates = await inProcesses(`throughput-${concurrency}`, rounds);
+  const [ours, raw] = [rates.ours!, rates.raw!];
+  const summary = roundRatios(ours.map((value, round) => value / raw[round]!));
   rows.push({
     name: `2 throughput at concurrency ${concurrency}`,
     figure: 'imagegen/raw images/s',
@@ -87,7 +112,6 @@ export async function throughput(worker: TestWorker, concurrency: number): Promi
     spread: summary.spread,
     target: '>= 0.95',
     met: summary.value >= 0.95,
-    detail: `${mean(rates.ours).toFixed(0)} vs ${mean(rates.raw).toFixed(0)} images/s (mean of rounds)`,
+    detail: `${mean(ours).toFixed(0)} vs ${mean(raw).toFixed(0)} images/s (mean of rounds)`,
   });
-  await close();
 }

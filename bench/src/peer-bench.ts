@@ -2,12 +2,12 @@
 import { writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createApp } from '@imagegen/http';
-import type { TestWorker } from '@imagegen/testkit';
 import { Hono } from 'hono';
 import OpenAI from 'openai';
 import { pino } from 'pino';
 import { log, PNG_64K, QUICK, rows, scratch } from './bench-context.js';
-import { generatorFor } from './core-bench.js';
+import { generatorFor, pngWorker } from './core-bench.js';
+import { inProcesses, PROCESSES, type Series } from './processes.js';
 import { listen } from './loopback-server.js';
 import { interleaved, mean, pool, roundRatios, since } from './stats.js';
 
@@ -21,13 +21,13 @@ function openAiShapedServer(): Hono {
   return server;
 }
 
-export async function peer(worker: TestWorker): Promise<void> {
-  const rounds = QUICK ? 2 : 6;
+const CONCURRENCY = 10;
+
+/** Rounds of `perRound` images at concurrency 10 for each of the three, interleaved: images/s. */
+export async function measurePeer(rounds: number): Promise<Series> {
   const perRound = QUICK ? 100 : 300;
-  const concurrency = 10;
-  log(
-    `7. peer: openai client (b64_json + file) against an OpenAI-shaped server and imagegen's gateway, and imagegen's core; ${rounds} rounds`,
-  );
+  const concurrency = CONCURRENCY;
+  const worker = await pngWorker();
   const dir = await scratch('peer');
   const generator = generatorFor(worker, dir);
   const app = createApp({ generator, keys: [], logger: pino({ level: 'silent' }), rateLimit: false, concurrency: 32, maxWaiting: 1024 });
@@ -53,8 +53,23 @@ export async function peer(worker: TestWorker): Promise<void> {
     await pool(perRound, concurrency, (index) => one(side, `peer ${round} ${index}`));
     return (perRound / since(started)) * 1000;
   });
-  const gatewayRatio = roundRatios(rates.gateway.map((rate, round) => rate / rates.openai[round]!));
-  const coreRatio = roundRatios(rates.core.map((rate, round) => rate / rates.openai[round]!));
+  await servers.openai.close();
+  await servers.gateway.close();
+  await app.close();
+  await worker.close();
+  await rm(dir, { recursive: true, force: true });
+  return rates;
+}
+
+export async function peer(): Promise<void> {
+  const rounds = QUICK ? 2 : 24;
+  log(
+    `7. peer: openai client (b64_json + file) against an OpenAI-shaped server and imagegen's gateway, and imagegen's core; ${rounds} rounds in ${PROCESSES} processes`,
+  );
+  const rates = await inProcesses('peer', rounds);
+  const [openai, gateway, core] = [rates.openai!, rates.gateway!, rates.core!];
+  const gatewayRatio = roundRatios(gateway.map((rate, round) => rate / openai[round]!));
+  const coreRatio = roundRatios(core.map((rate, round) => rate / openai[round]!));
   rows.push({
     name: '7 peer: openai images.generate',
     figure: 'images/s via gateway / direct',
@@ -62,10 +77,6 @@ export async function peer(worker: TestWorker): Promise<void> {
     spread: gatewayRatio.spread,
     target: '(reported)',
     met: true,
-    detail: `openai -> OpenAI-shaped server ${mean(rates.openai).toFixed(0)}, openai -> imagegen gateway -> worker ${mean(rates.gateway).toFixed(0)}, imagegen core -> worker ${mean(rates.core).toFixed(0)} images/s (core/openai direct ${coreRatio.value}); concurrency ${concurrency}`,
+    detail: `openai -> OpenAI-shaped server ${mean(openai).toFixed(0)}, openai -> imagegen gateway -> worker ${mean(gateway).toFixed(0)}, imagegen core -> worker ${mean(core).toFixed(0)} images/s (core/openai direct ${coreRatio.value}, ${coreRatio.spread}); concurrency ${CONCURRENCY}`,
   });
-  await servers.openai.close();
-  await servers.gateway.close();
-  await app.close();
-  await rm(dir, { recursive: true, force: true });
 }

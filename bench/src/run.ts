@@ -3,15 +3,15 @@
 // `--only=...` some of it. Only a full run writes bench/results/latest.json.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startTestWorker } from '@imagegen/testkit';
-import { here, log, PNG_64K, QUICK, rows } from './bench-context.js';
+import { here, log, QUICK, rows } from './bench-context.js';
 import { localRendering, scaling } from './batch-bench.js';
-import { sequentialLatency, throughput } from './core-bench.js';
-import { gateway } from './gateway-bench.js';
+import { measureSequential, measureThroughput, sequentialLatency, throughput } from './core-bench.js';
+import { gateway, measureGateway } from './gateway-bench.js';
 import { upstreamBudget } from './budget-bench.js';
 import { bigImageMemory } from './memory-bench.js';
-import { peer } from './peer-bench.js';
-import { restRoute } from './rest-bench.js';
+import { measurePeer, peer } from './peer-bench.js';
+import { childMeasurement, type Series } from './processes.js';
+import { measureRest, restRoute } from './rest-bench.js';
 import { since } from './stats.js';
 
 // `--only=core,gateway`: some groups of rows (core, gateway, peer, rest, memory, batch, local, budget).
@@ -39,15 +39,13 @@ function table(): string {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const worker = await startTestWorker({ defaultReply: { body: PNG_64K, contentType: 'image/png' }, logRequests: false });
   if (wanted('core')) {
-    await sequentialLatency(worker);
-    await throughput(worker, 10);
-    await throughput(worker, 50);
+    await sequentialLatency();
+    await throughput(10);
+    await throughput(50);
   }
-  if (wanted('gateway')) await gateway(worker);
-  if (wanted('peer')) await peer(worker);
-  await worker.close();
+  if (wanted('gateway')) await gateway();
+  if (wanted('peer')) await peer();
   if (wanted('rest')) await restRoute();
   if (wanted('memory')) await bigImageMemory();
   if (wanted('batch')) await scaling();
@@ -63,4 +61,19 @@ async function main(): Promise<void> {
   log(`written bench/results/${name} in ${report.seconds} s`);
 }
 
-await main();
+// The interleaved rows run their rounds in child processes of this script (processes.ts).
+const measurements: Record<string, (rounds: number) => Promise<Series>> = {
+  sequential: measureSequential,
+  'throughput-10': (rounds) => measureThroughput(10, rounds),
+  'throughput-50': (rounds) => measureThroughput(50, rounds),
+  gateway: measureGateway,
+  peer: measurePeer,
+  rest: measureRest,
+};
+
+const child = childMeasurement();
+if (child) {
+  const measure = measurements[child.name];
+  if (!measure) throw new Error(`no measurement named ${child.name}`);
+  process.stdout.write(JSON.stringify(await measure(child.rounds)));
+} else await main();

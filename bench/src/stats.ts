@@ -49,12 +49,12 @@ export async function pool(count: number, concurrency: number, task: (index: num
  * Runs `rounds` rounds of each side, alternating which goes first, and hands back each side's
  * figure per round (the order is alternated so that neither always meets a warm machine).
  */
-export async function interleaved<S extends string>(
+export async function interleaved<S extends string, F = number>(
   sides: readonly S[],
   rounds: number,
-  measure: (side: S, round: number) => Promise<number>,
-): Promise<Record<S, number[]>> {
-  const figures = Object.fromEntries(sides.map((side) => [side, [] as number[]])) as Record<S, number[]>;
+  measure: (side: S, round: number) => Promise<F>,
+): Promise<Record<S, F[]>> {
+  const figures = Object.fromEntries(sides.map((side) => [side, [] as F[]])) as Record<S, F[]>;
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? sides : [...sides].reverse();
     for (const side of order) figures[side].push(await measure(side, round));
