@@ -294,7 +294,10 @@ describe('imagegen edit with FLUX.2 references and --format', () => {
     expect(format.stderr).toContain("'gif' is invalid");
     const quality = await runCli(['generate', 'a fox', '--format', 'png', '--quality', '50'], { cwd });
     expect(quality.code).toBe(2);
-    expect(quality.stderr).toContain('outputQuality applies to jpeg and webp, not png');
+    expect(quality.stderr).toContain('--quality applies to --format jpeg or webp, not png');
+    const alone = await runCli(['generate', 'a fox', '--quality', '50'], { cwd });
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--quality needs --format jpeg or webp');
     const five = await runCli(['edit', red, 'a fox', '--model', 'flux-2-dev', ...[1, 2, 3, 4].flatMap(() => ['--image', blue])], { cwd });
     expect(five.code).toBe(2);
     expect(five.stderr).toContain('flux-2-dev takes at most 4 input images (5 were given)');

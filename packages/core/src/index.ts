@@ -76,3 +76,5 @@ export { AdaptiveLimiter } from './limiter/adaptive-limiter.js';
 export type { AdaptiveLimiterOptions } from './limiter/adaptive-limiter.js';
 export { AdaptiveLimiters } from './limiter/adaptive-limiters.js';
 export type { AttemptOutcome, LimiterState, UpstreamLimiter, UpstreamPermit } from './limiter/upstream-limiter.js';
+export { isResultCacheKey, resultCacheKey, sha256Hex } from './result-cache-key.js';
+export type { CacheKeyParts } from './result-cache-key.js';

@@ -4,8 +4,26 @@ import type { OutputFormat } from './ports.js';
 
 const hex = (digest: ArrayBuffer): string => [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 
-const sha256 = async (data: Uint8Array | string): Promise<string> =>
+/**
+ * The SHA-256 of bytes or of a string's UTF-8, as 64 lowercase hexadecimal digits (Web Crypto:
+ * it runs wherever the core does).
+ *
+ * @example
+ * await sha256Hex('abc'); // 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
+ */
+export const sha256Hex = async (data: Uint8Array | string): Promise<string> =>
   hex(await crypto.subtle.digest('SHA-256', typeof data === 'string' ? new TextEncoder().encode(data) : (data as Uint8Array<ArrayBuffer>)));
+
+const CACHE_KEY = /^[0-9a-f]{64}$/;
+
+/**
+ * Whether `key` has the shape of a {@link resultCacheKey}: what a cache checks before it makes a
+ * file or object name of it.
+ *
+ * @example
+ * isResultCacheKey('../etc/passwd'); // false
+ */
+export const isResultCacheKey = (key: string): boolean => CACHE_KEY.test(key);
 
 /** What decides an image besides the model: the prompt, every input, the output format. */
 export interface CacheKeyParts {
@@ -29,8 +47,8 @@ export async function resultCacheKey(model: ImageModel, parts: CacheKeyParts): P
   const inputs = Object.fromEntries(
     model.inputs.flatMap((input) => (params[input.name] === undefined ? [] : [[input.name, params[input.name]]])),
   );
-  const images = await Promise.all(inputImageList(params.image).map(sha256));
-  const mask = params.mask === undefined ? null : await sha256(params.mask);
+  const images = await Promise.all(inputImageList(params.image).map(sha256Hex));
+  const mask = params.mask === undefined ? null : await sha256Hex(params.mask);
   const decided = [model.workersAiName, parts.prompt, inputs, images, mask, parts.outputFormat ?? null, parts.outputQuality ?? null];
-  return sha256(JSON.stringify(decided));
+  return sha256Hex(JSON.stringify(decided));
 }

@@ -142,12 +142,9 @@ export class RedisUpstreamLimiter implements UpstreamLimiter {
   /** The shared start rate of each upstream this process has used (read from Redis), and its own attempts. */
   async sharedStates(): Promise<Record<string, LimiterState>> {
     const entries = await Promise.all(
-      [...this.seen].map(async ([key, state]) => {
+      Object.entries(this.states()).map(async ([key, state]) => {
         const rate = await this.redis.get(this.keys(key)[0]!);
-        return [
-          key,
-          { concurrency: state.inFlight, ratePerMinute: rate === null ? undefined : Math.round(Number(rate) * 60), ...state },
-        ] as const;
+        return [key, { ...state, ratePerMinute: rate === null ? undefined : Math.round(Number(rate) * 60) }] as const;
       }),
     );
     return Object.fromEntries(entries);

@@ -1,6 +1,7 @@
 import { catalogue, findModel, type GenerateOptions, type GenerationParams, type OutputFormat } from '@imagegen/core';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { SettingName } from '../settings-sources.js';
+import { EXIT } from '../exit-codes.js';
 
 /** Runs a command's action and records its exit code (program.ts hands it to every command). */
 export type CommandRunner = (action: () => Promise<number>) => Promise<void>;
@@ -102,7 +103,14 @@ export function addOutputFlags(command: Command): Command {
       ]),
     )
     .option('--quality <n>', 'JPEG or WebP quality, 1-100 (with --format jpeg or webp)', integerIn(1, 100))
-    .option('--no-cache', 'neither read nor fill the result cache (IMAGEGEN_CACHE_DIR) for seeded calls');
+    .option('--no-cache', 'neither read nor fill the result cache (IMAGEGEN_CACHE_DIR) for seeded calls')
+    .hook('preAction', (self) => {
+      // Said in the flags' own names, before anything runs (the core would name its options).
+      const { format, quality } = self.opts<OutputFlags>();
+      if (quality === undefined || format === 'jpeg' || format === 'webp') return;
+      const problem = format === undefined ? 'needs --format jpeg or webp' : `applies to --format jpeg or webp, not ${format}`;
+      self.error(`error: --quality ${problem}`, { exitCode: EXIT.usage });
+    });
 }
 
 /**

@@ -59,8 +59,8 @@ export class AdaptiveLimiter {
   private readonly waiters: Waiter[] = [];
   private pausedUntil = 0;
   private nextStartAt = 0;
+  // -Infinity until the first decrease: until then the limiter is in slow start.
   private lastDecreaseAt = Number.NEGATIVE_INFINITY;
-  private slowStart = true;
   private readonly starts: number[] = [];
   private readonly latencies: number[] = [];
   private cancelTimer: (() => void) | undefined;
@@ -146,7 +146,7 @@ export class AdaptiveLimiter {
         if (startedAt > this.lastDecreaseAt) this.decrease(0.9);
         return;
       }
-      this.concurrency = Math.min(max, this.concurrency + (this.slowStart ? 1 : 1 / this.concurrency));
+      this.concurrency = Math.min(max, this.concurrency + (this.inSlowStart() ? 1 : 1 / this.concurrency));
       if (this.rate !== undefined) this.rate = Math.min(this.ceiling ?? Number.POSITIVE_INFINITY, this.rate + RATE_STEP / this.rate);
       return;
     }
@@ -157,7 +157,7 @@ export class AdaptiveLimiter {
     if (startedAt <= this.lastDecreaseAt) return;
     this.forgetStartsBefore(now - RATE_WINDOW_MS);
     const achieved = this.starts.length / (RATE_WINDOW_MS / 1000);
-    const next = Math.max(0.05, Math.min(this.rate ?? achieved, achieved) * (this.slowStart ? FIRST_DECREASE : RATE_DECREASE));
+    const next = Math.max(0.05, Math.min(this.rate ?? achieved, achieved) * (this.inSlowStart() ? FIRST_DECREASE : RATE_DECREASE));
     this.rate = Math.min(next, this.ceiling ?? next);
     this.decrease(0.75);
   }
@@ -180,8 +180,11 @@ export class AdaptiveLimiter {
     this.starts.splice(0, old);
   }
 
+  private inSlowStart(): boolean {
+    return this.lastDecreaseAt === Number.NEGATIVE_INFINITY;
+  }
+
   private decrease(factor: number): void {
-    this.slowStart = false;
     this.lastDecreaseAt = this.options.clock.now();
     this.concurrency = Math.max(1, this.concurrency * factor);
   }

@@ -3,12 +3,12 @@ import { readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/
 import { join } from 'node:path';
 import { imageError } from '../error-factory.js';
 import type { CachedImage, ResultCache } from '../ports.js';
+import { isResultCacheKey } from '../result-cache-key.js';
 import { ensureDir } from './ensure-dir.js';
 
 /** Default bound of the result cache: 1 GiB. */
 export const DEFAULT_CACHE_MAX_BYTES = 1024 * 1024 * 1024;
 
-const KEY = /^[0-9a-f]{64}$/;
 const SUFFIX = '.cached';
 // Each file: the SHA-256 of the image, then the image. A file that does not match its digest
 // (cut short, bit rot, edited) is dropped and made again, never served.
@@ -109,7 +109,7 @@ export class DiskResultCache implements ResultCache {
   }
 
   private path(key: string): string {
-    if (!KEY.test(key)) throw new TypeError('a result cache key is 64 hexadecimal digits');
+    if (!isResultCacheKey(key)) throw new TypeError('a result cache key is 64 hexadecimal digits');
     return join(this.dir, `${key}${SUFFIX}`);
   }
 
@@ -126,7 +126,7 @@ export class DiskResultCache implements ResultCache {
       const names = await readdir(this.dir).catch(() => [] as string[]);
       for (const name of names) {
         const key = name.slice(0, -SUFFIX.length);
-        if (!name.endsWith(SUFFIX) || !KEY.test(key)) continue;
+        if (!name.endsWith(SUFFIX) || !isResultCacheKey(key)) continue;
         const info = await stat(join(this.dir, name)).catch(() => undefined);
         if (!info) continue;
         entries.set(key, { size: info.size, usedAt: info.mtimeMs });

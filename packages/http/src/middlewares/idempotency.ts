@@ -4,13 +4,11 @@ import { bytesToBase64 } from '../base64.js';
 import type { IdempotencyStore } from '../idempotency-store.js';
 import { GatewayError, invalidRequest } from '../openai-error.js';
 import type { GatewayEnv } from '../request-context.js';
-import { decodeBase64 } from '@imagegen/core';
+import { decodeBase64, sha256Hex } from '@imagegen/core';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 // The headers an answer is replayed with (the rest are the gateway's own for each request).
 const KEPT = ['content-type', 'location', 'x-imagegen-attempts'];
-
-const hex = (digest: ArrayBuffer): string => [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 
 /**
  * What makes two requests the same: the path and the body. JSON bodies by their bytes; a
@@ -21,10 +19,13 @@ async function fingerprintOf(context: Context<GatewayEnv>): Promise<string> {
   const bytes = new Uint8Array(await context.req.arrayBuffer());
   const parts: Array<string | Uint8Array> = [context.req.path, '\u0000'];
   if (type.startsWith('multipart/form-data')) {
-    const form = await new Response(bytes, { headers: { 'content-type': type } }).formData().catch(() => undefined);
-    const entries = form ? [...form.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : [];
-    for (const [name, value] of entries) {
-      parts.push(name, '\u0000', typeof value === 'string' ? value : new Uint8Array(await value.arrayBuffer()), '\u0000');
+    // Hono keeps the parsed form on the request: the edits route reads this one, not a second parse.
+    const form = await context.req.parseBody({ all: true }).catch(() => undefined);
+    const entries = form ? Object.entries(form).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : [];
+    for (const [name, field] of entries) {
+      for (const value of [field].flat()) {
+        parts.push(name, '\u0000', typeof value === 'string' ? value : new Uint8Array(await value.arrayBuffer()), '\u0000');
+      }
     }
     if (!form) parts.push(bytes);
   } else parts.push(bytes);
@@ -35,7 +36,7 @@ async function fingerprintOf(context: Context<GatewayEnv>): Promise<string> {
     whole.set(part, offset);
     offset += part.length;
   }
-  return hex(await crypto.subtle.digest('SHA-256', whole));
+  return sha256Hex(whole);
 }
 
 /**

@@ -1,9 +1,7 @@
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import type { CachedImage, ResultCache } from '@imagegen/core';
+import { type CachedImage, isResultCacheKey, type ResultCache } from '@imagegen/core';
 import { openCachedImage, sealCachedImage } from '@imagegen/core/node';
 import { isMissing } from './s3-missing.js';
-
-const KEY = /^[0-9a-f]{64}$/;
 
 /** Where {@link S3ResultCache} keeps its images. */
 export interface S3ResultCacheOptions {
@@ -32,7 +30,7 @@ export class S3ResultCache implements ResultCache {
   }
 
   private key(key: string): string {
-    if (!KEY.test(key)) throw new TypeError('a result cache key is 64 hexadecimal digits');
+    if (!isResultCacheKey(key)) throw new TypeError('a result cache key is 64 hexadecimal digits');
     return `${this.prefix}${key}`;
   }
 
