@@ -100,7 +100,7 @@ export async function measureThroughput(concurrency: number, rounds: number): Pr
 
 export async function throughput(concurrency: number): Promise<void> {
   // Many rounds, the median of their paired ratios: it shrugs off a round the machine disturbed.
-  const rounds = QUICK ? 4 : 40;
+  const rounds = QUICK ? 4 : 80;
   log(`2. throughput at concurrency ${concurrency}: ${rounds} rounds per side, interleaved, in ${PROCESSES} processes`);
   const rates = await inProcesses(`throughput-${concurrency}`, rounds);
   const [ours, raw] = [rates.ours!, rates.raw!];

@@ -87,13 +87,13 @@ export async function measureGateway(rounds: number): Promise<Series> {
 }
 
 export async function gateway(): Promise<void> {
-  const rounds = QUICK ? 3 : 32;
+  const rounds = QUICK ? 3 : 48;
   log(`4. gateway: autocannon, 32 connections, ${rounds} rounds per side, interleaved, in ${PROCESSES} processes`);
   const series = await inProcesses('gateway', rounds);
   const [ours, bare] = [series.ours!, series.bare!];
   const throughput = roundRatios(ours.map((value, round) => value / bare[round]!));
   // A round's p99 is its 6th slowest answer: the rounds' ratios spread 0.6-1.8 and their median
-  // moved by 0.08 between runs. The p99 of every answer of every round (19,200 a side) is the value.
+  // moved by 0.08 between runs. The p99 of every answer of every round (28,800 a side) is the value.
   const p99Rounds = roundRatios(series.oursP99!.map((value, round) => value / series.bareP99![round]!));
   const p99All = { ours: quantile(series.oursLatency!, 0.99), bare: quantile(series.bareLatency!, 0.99) };
   const p99 = { ...p99Rounds, value: ratio(p99All.ours, p99All.bare) };

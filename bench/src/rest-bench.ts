@@ -67,7 +67,7 @@ export async function measureRest(rounds: number): Promise<Series> {
 }
 
 export async function restRoute(): Promise<void> {
-  const rounds = QUICK ? 4 : 40;
+  const rounds = QUICK ? 4 : 80;
   log(`8. REST route: imagegen against a raw fetch of the same envelope, ${rounds} rounds in ${PROCESSES} processes`);
   const rates = await inProcesses('rest', rounds);
   const [ours, raw] = [rates.ours!, rates.raw!];
