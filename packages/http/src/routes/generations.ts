@@ -42,8 +42,12 @@ const SEVERAL_IMAGES_HINT = `; ${catalogue
 const busy = (message: string): GatewayError =>
   new GatewayError({ status: 503, message, type: 'server_error', code: 'queue_full', headers: { 'retry-after': '2' } });
 
+// The rate-limit middleware keeps the body as bytes: asking Hono for text would build a whole
+// WHATWG Response around them to decode it (3% of the gateway's CPU in an autocannon profile).
+const utf8 = new TextDecoder();
+
 async function readBody(context: Context): Promise<unknown> {
-  const text = await context.req.text();
+  const text = utf8.decode(await context.req.arrayBuffer());
   try {
     return JSON.parse(text);
   } catch {
