@@ -11,7 +11,7 @@ import { here, log, QUICK } from './bench-context.js';
 export type Series = Record<string, number[]>;
 
 /** How many fresh processes share an interleaved row's rounds. */
-export const PROCESSES = QUICK ? 1 : 4;
+export const PROCESSES = QUICK ? 1 : 8;
 
 const MEASURE = '--measure=';
 
