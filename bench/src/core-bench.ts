@@ -5,7 +5,7 @@ import { startTestWorker, type TestWorker } from '@imagegen/testkit';
 import { log, PNG_64K, QUICK, rows, scratch } from './bench-context.js';
 import { inProcesses, PROCESSES, type Series } from './processes.js';
 import { rawClient } from './raw-client.js';
-import { interleaved, mean, pool, quantile, roundRatios, since } from './stats.js';
+import { interleaved, mean, pool, quantile, pairedRatios, since } from './stats.js';
 
 /** The loopback worker every interleaved row talks to: the same 64 KB PNG from memory, always. */
 export const pngWorker = (): Promise<TestWorker> =>
@@ -67,7 +67,7 @@ export async function sequentialLatency(): Promise<void> {
   log(`1. sequential latency: ${rounds} rounds, one generation each side in turn, in ${PROCESSES} processes`);
   const series = await inProcesses('sequential', rounds);
   const [ours, raw, oursAll, rawAll] = [series.ours!, series.raw!, series.oursAll!, series.rawAll!];
-  const median = roundRatios(ours.map((value, round) => value / raw[round]!));
+  const median = pairedRatios(ours, raw);
   rows.push({
     name: '1 sequential latency (64 KB PNG)',
     figure: 'median imagegen/raw',
@@ -104,7 +104,7 @@ export async function throughput(concurrency: number): Promise<void> {
   log(`2. throughput at concurrency ${concurrency}: ${rounds} rounds per side, interleaved, in ${PROCESSES} processes`);
   const rates = await inProcesses(`throughput-${concurrency}`, rounds);
   const [ours, raw] = [rates.ours!, rates.raw!];
-  const summary = roundRatios(ours.map((value, round) => value / raw[round]!));
+  const summary = pairedRatios(ours, raw);
   rows.push({
     name: `2 throughput at concurrency ${concurrency}`,
     figure: 'imagegen/raw images/s',

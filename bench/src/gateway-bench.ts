@@ -10,7 +10,7 @@ import { log, QUICK, rows, scratch } from './bench-context.js';
 import { generatorFor, pngWorker } from './core-bench.js';
 import { inProcesses, PROCESSES, type Series } from './processes.js';
 import { listen } from './loopback-server.js';
-import { interleaved, mean, quantile, ratio, roundRatios } from './stats.js';
+import { interleaved, mean, quantile, ratio, pairedRatios } from './stats.js';
 
 /** The fastest proxy one could write by hand: Hono, undici fetch to the worker, base64, JSON. */
 function bareProxy(worker: TestWorker, agent: Agent): Hono {
@@ -91,10 +91,10 @@ export async function gateway(): Promise<void> {
   log(`4. gateway: autocannon, 32 connections, ${rounds} rounds per side, interleaved, in ${PROCESSES} processes`);
   const series = await inProcesses('gateway', rounds);
   const [ours, bare] = [series.ours!, series.bare!];
-  const throughput = roundRatios(ours.map((value, round) => value / bare[round]!));
+  const throughput = pairedRatios(ours, bare);
   // A round's p99 is its 6th slowest answer: the rounds' ratios spread 0.6-1.8 and their median
   // moved by 0.08 between runs. The p99 of every answer of every round (28,800 a side) is the value.
-  const p99Rounds = roundRatios(series.oursP99!.map((value, round) => value / series.bareP99![round]!));
+  const p99Rounds = pairedRatios(series.oursP99!, series.bareP99!);
   const p99All = { ours: quantile(series.oursLatency!, 0.99), bare: quantile(series.bareLatency!, 0.99) };
   const p99 = { ...p99Rounds, value: ratio(p99All.ours, p99All.bare) };
   // Each process adds its two error counts: ours at even places, bare's at odd ones.

@@ -9,7 +9,7 @@ import { log, PNG_64K, QUICK, rows, scratch } from './bench-context.js';
 import { generatorFor, pngWorker } from './core-bench.js';
 import { inProcesses, PROCESSES, type Series } from './processes.js';
 import { listen } from './loopback-server.js';
-import { interleaved, mean, pool, roundRatios, since } from './stats.js';
+import { interleaved, mean, pool, pairedRatios, since } from './stats.js';
 
 type Side = 'openai' | 'gateway' | 'core';
 
@@ -68,8 +68,8 @@ export async function peer(): Promise<void> {
   );
   const rates = await inProcesses('peer', rounds);
   const [openai, gateway, core] = [rates.openai!, rates.gateway!, rates.core!];
-  const gatewayRatio = roundRatios(gateway.map((rate, round) => rate / openai[round]!));
-  const coreRatio = roundRatios(core.map((rate, round) => rate / openai[round]!));
+  const gatewayRatio = pairedRatios(gateway, openai);
+  const coreRatio = pairedRatios(core, openai);
   rows.push({
     name: '7 peer: openai images.generate',
     figure: 'images/s via gateway / direct',

@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import { log, PNG_64K, QUICK, rows, scratch } from './bench-context.js';
 import { listen } from './loopback-server.js';
 import { inProcesses, PROCESSES, type Series } from './processes.js';
-import { interleaved, mean, pool, roundRatios, since } from './stats.js';
+import { interleaved, mean, pool, pairedRatios, since } from './stats.js';
 
 const MODEL_PATH = '/client/v4/accounts/bench/ai/run/@cf/black-forest-labs/flux-1-schnell';
 
@@ -71,7 +71,7 @@ export async function restRoute(): Promise<void> {
   log(`8. REST route: imagegen against a raw fetch of the same envelope, ${rounds} rounds in ${PROCESSES} processes`);
   const rates = await inProcesses('rest', rounds);
   const [ours, raw] = [rates.ours!, rates.raw!];
-  const summary = roundRatios(ours.map((value, round) => value / raw[round]!));
+  const summary = pairedRatios(ours, raw);
   rows.push({
     name: '8 REST route (envelope, 64 KB)',
     figure: 'imagegen/raw images/s',

@@ -35,6 +35,10 @@ export function roundRatios(ratios: readonly number[]): RoundRatios {
   return { value, min, max, spread: `${min.toFixed(2)}-${max.toFixed(2)} over ${ratios.length} rounds` };
 }
 
+/** {@link roundRatios} of two sides' figures round by round: `ours[i] / baseline[i]`. */
+export const pairedRatios = (ours: readonly number[], baseline: readonly number[]): RoundRatios =>
+  roundRatios(ours.map((value, round) => value / baseline[round]!));
+
 /** Runs `task(i)` for i in [0, count) with at most `concurrency` at once. */
 export async function pool(count: number, concurrency: number, task: (index: number) => Promise<unknown>): Promise<void> {
   let next = 0;

@@ -16,9 +16,6 @@ import type { S3ClientConfig } from '@aws-sdk/client-s3';
 export function imageStorageFromEnv(env: Readonly<Record<string, string | undefined>>, outputDir: string, maxAgeMs: number): ImageStorage {
   const bucket = env.IMAGEGEN_S3_BUCKET?.trim();
   if (!bucket) return new LocalImageStorage(outputDir, maxAgeMs);
-  // The SDK warns on every start that its releases after early 2027 need Node 22; the version
-  // here is pinned and supports Node 20, so the warning only alarms users.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const presignSeconds = envNumber(env, 'IMAGEGEN_S3_PRESIGN_SECONDS', 0, { orEqual: true });
   return new S3ImageStorage({
     bucket,
@@ -31,6 +28,9 @@ export function imageStorageFromEnv(env: Readonly<Record<string, string | undefi
 
 /** The S3 client's settings from the environment (endpoint, region, the usual AWS credentials). */
 function s3ClientConfig(env: Readonly<Record<string, string | undefined>>): S3ClientConfig {
+  // The SDK warns on every start that its releases after early 2027 need Node 22; the version
+  // here is pinned and supports Node 20, so the warning only alarms users.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const endpoint = env.IMAGEGEN_S3_ENDPOINT?.trim() || undefined;
   const accessKeyId = env.AWS_ACCESS_KEY_ID;
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
@@ -54,6 +54,5 @@ export function resultCacheFromS3Env(env: Readonly<Record<string, string | undef
   if (!['1', 'true', 'yes'].includes(env.IMAGEGEN_CACHE_S3?.trim().toLowerCase() ?? '')) return undefined;
   const bucket = env.IMAGEGEN_S3_BUCKET?.trim();
   if (!bucket) throw new Error('IMAGEGEN_CACHE_S3 needs IMAGEGEN_S3_BUCKET: the result cache goes in that bucket');
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return new S3ResultCache({ bucket, client: s3ClientConfig(env) });
 }
