@@ -74,7 +74,8 @@ export async function attemptOnce(context: AttemptContext): Promise<StoredImage>
     watchdog.phase(context.timeouts.bodyMs ?? DEFAULT_TIMEOUT_MS);
 
     if (response.status < 200 || response.status > 299) {
-      if (request.route !== 'worker') {
+      // A request built outside the registry says no format: a `worker` route reads plain statuses.
+      if ((request.errorFormat ?? (request.route === 'worker' ? 'worker' : 'cloudflare')) === 'cloudflare') {
         const failure = await readCloudflareFailure(response);
         throw errors.forCloudflare(model, response, clock.now(), failure);
       }

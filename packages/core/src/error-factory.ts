@@ -1,3 +1,4 @@
+import { routeRegistry } from './routes/registry.js';
 import { type CloudflareFailure, cloudflareMeaning } from './cloudflare-errors.js';
 import { type ErrorCode, ImageGenerationError } from './errors.js';
 import type { ImageModel } from './models/model.js';
@@ -59,7 +60,7 @@ export class ErrorFactory {
     private readonly models: Readonly<Record<string, ImageModel>>,
     settings: Settings,
   ) {
-    this.secrets = Object.values(models).flatMap((model) => model.secrets?.(settings) ?? []);
+    this.secrets = [...routeRegistry.secrets(settings), ...Object.values(models).flatMap((model) => model.secrets?.(settings) ?? [])];
   }
 
   /** An error of `code` for `model`, with its message from the table (or `message`, redacted all the same). */

@@ -113,6 +113,11 @@ export interface GenerateOptions extends Omit<GenerationParams, 'image' | 'mask'
   store?: FileStore;
   /** Overrides the generator's retry options for this call. */
   retry?: RetryOptions;
+  /**
+   * Sends this call by the route of this name only (`rest`, `ai-gateway`, ...; `imagegen doctor`
+   * checks each route so), `not_configured` when it is not. @default the first configured route that serves the call
+   */
+  route?: string;
 }
 
 /** Default cap on an image's size: 50 MiB. */

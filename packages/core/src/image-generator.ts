@@ -130,7 +130,7 @@ export class ImageGenerator {
     if ('problem' in prepared) return fail('bad_request', prepared.problem);
     if (this.closing) return fail('closed');
     const { params } = prepared;
-    const request = spec.buildRequest(this.options.settings, prompt, params, options);
+    const request = spec.buildRequest(this.options.settings, prompt, params, options, options.route);
     if ('notConfigured' in request) return fail('not_configured', request.notConfigured);
     if ('refused' in request) return fail('bad_request', request.refused);
     if (options.signal?.aborted) return fail('aborted');

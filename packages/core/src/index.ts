@@ -35,6 +35,8 @@ export { catalogue, findModel } from './catalogue/catalogue.js';
 export { CATALOGUE_CHECKED } from './catalogue/model-spec.js';
 export type { AnswerSpec, CatalogueModel, ImageInputSpec, InputName, InputSpec } from './catalogue/model-spec.js';
 export { chooseRoute } from './routes/route-choice.js';
+export { RouteRegistry, routeRegistry } from './routes/registry.js';
+export type { ErrorFormat, ImageRoute, RouteCall, RouteSetting } from './routes/route.js';
 export { workersAiForm } from './routes/workers-ai-form.js';
 export { randomSeed } from './routes/random-seed.js';
 export { cloudflareMeaning } from './cloudflare-errors.js';

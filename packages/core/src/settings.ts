@@ -1,11 +1,17 @@
 import { imageError } from './error-factory.js';
 import type { ImageGenerationError } from './errors.js';
+import { routeRegistry } from './routes/registry.js';
 
 /** Where the models are reached and where images go. */
 export interface Settings {
-  /** The seed's Flux worker (`GET ?prompt=`). */
+  /**
+   * Every route setting that is set (blank counts as unset), by environment name: what a route
+   * added to the registry reads, and where redaction finds the secrets.
+   */
+  values: Readonly<Record<string, string>>;
+  /** The Flux worker (`GET ?prompt=`). */
   fluxWorkerUrl?: string;
-  /** The seed's SDXL worker (`POST` JSON, Bearer `sdxlApiKey`). */
+  /** The SDXL worker (`POST` JSON, Bearer `sdxlApiKey`). */
   sdxlWorkerUrl?: string;
   sdxlApiKey?: string;
   /** The generic imagegen worker that runs any catalogue model (`IMAGEGEN_WORKER_URL`). */
@@ -30,7 +36,7 @@ export interface Settings {
   isImageGenerationEnabled: boolean;
 }
 
-/** The default output directory, as in the reference. */
+/** The default output directory. */
 export const DEFAULT_OUTPUT_DIR = 'temp/images';
 /** Workers AI's REST base, as wrangler's `CLOUDFLARE_API_BASE_URL` defaults. */
 export const DEFAULT_API_BASE_URL = 'https://api.cloudflare.com/client/v4';
@@ -57,32 +63,28 @@ function httpUrl(name: string, value: string | undefined): string | undefined {
   return url.toString();
 }
 
-// A base URL is joined with paths: no trailing slash.
-const baseUrl = (name: string, value: string | undefined, fallback: string): string =>
-  (httpUrl(name, value) ?? fallback).replace(/\/+$/, '');
-
 const settingsError = (message: string): ImageGenerationError => imageError('not_configured', 'settings', { detail: message });
 
 /**
- * Reads the settings from a plain record (such as `process.env`): `FLUX_WORKER_URL`,
- * `SDXL_WORKER_URL`, `SDXL_API_KEY`, `IMAGEGEN_WORKER_URL`, `IMAGEGEN_WORKER_KEY`,
- * `CLOUDFLARE_ACCOUNT_ID`, `CLOUDFLARE_API_TOKEN`, `CLOUDFLARE_API_BASE_URL`,
- * `CLOUDFLARE_AI_GATEWAY`, `CLOUDFLARE_AI_GATEWAY_TOKEN`, `CLOUDFLARE_AI_GATEWAY_BASE_URL`, `IMAGEGEN_LOCAL_PREVIEW_URL`,
- * `IMAGEGEN_OUTPUT_DIR`. Blank values count as unset. Throws an `ImageGenerationError` with code
- * `not_configured` when a URL is not http(s), or when only one of the account and the token is set.
+ * Reads the settings from a plain record (such as `process.env`): every setting of every route
+ * in the route registry (`FLUX_WORKER_URL`, `SDXL_WORKER_URL`, `SDXL_API_KEY`,
+ * `IMAGEGEN_WORKER_URL`, `IMAGEGEN_WORKER_KEY`, `CLOUDFLARE_ACCOUNT_ID`, `CLOUDFLARE_API_TOKEN`,
+ * `CLOUDFLARE_API_BASE_URL`, `CLOUDFLARE_AI_GATEWAY`, `CLOUDFLARE_AI_GATEWAY_TOKEN`,
+ * `CLOUDFLARE_AI_GATEWAY_BASE_URL`, `IMAGEGEN_LOCAL_PREVIEW_URL`, and those of routes added to it)
+ * and `IMAGEGEN_OUTPUT_DIR`. Blank values count as unset. Throws an `ImageGenerationError` with
+ * code `not_configured` when a URL is not http(s), or when only one of the account and the token is set.
  *
  * @example
  * const settings = loadSettings({ CLOUDFLARE_ACCOUNT_ID: 'abc', CLOUDFLARE_API_TOKEN: 'secret' });
  * settings.isImageGenerationEnabled; // true
  */
 export function loadSettings(env: Readonly<Record<string, string | undefined>>): Settings {
-  const fluxWorkerUrl = httpUrl('FLUX_WORKER_URL', env.FLUX_WORKER_URL);
-  const sdxlWorkerUrl = httpUrl('SDXL_WORKER_URL', env.SDXL_WORKER_URL);
-  const sdxlApiKey = blankToUndefined(env.SDXL_API_KEY);
-  const workerUrl = httpUrl('IMAGEGEN_WORKER_URL', env.IMAGEGEN_WORKER_URL);
-  const workerKey = blankToUndefined(env.IMAGEGEN_WORKER_KEY);
-  const accountId = blankToUndefined(env.CLOUDFLARE_ACCOUNT_ID);
-  const apiToken = blankToUndefined(env.CLOUDFLARE_API_TOKEN);
+  const values: Record<string, string> = {};
+  for (const setting of routeRegistry.settings()) {
+    const value = setting.url ? httpUrl(setting.name, env[setting.name]) : blankToUndefined(env[setting.name]);
+    if (value !== undefined) values[setting.name] = value;
+  }
+  const { CLOUDFLARE_ACCOUNT_ID: accountId, CLOUDFLARE_API_TOKEN: apiToken } = values;
   if (Boolean(accountId) !== Boolean(apiToken)) {
     throw settingsError(
       accountId
@@ -90,35 +92,33 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
         : 'CLOUDFLARE_API_TOKEN is set but CLOUDFLARE_ACCOUNT_ID is not: the Workers AI REST API needs both',
     );
   }
-  const aiGateway = blankToUndefined(env.CLOUDFLARE_AI_GATEWAY);
-  const aiGatewayToken = blankToUndefined(env.CLOUDFLARE_AI_GATEWAY_TOKEN);
-  const localPreviewUrl = httpUrl('IMAGEGEN_LOCAL_PREVIEW_URL', env.IMAGEGEN_LOCAL_PREVIEW_URL)?.replace(/\/+$/, '');
-  return {
-    ...(fluxWorkerUrl && { fluxWorkerUrl }),
-    ...(sdxlWorkerUrl && { sdxlWorkerUrl }),
-    ...(sdxlApiKey && { sdxlApiKey }),
-    ...(workerUrl && { workerUrl }),
-    ...(workerKey && { workerKey }),
-    ...(accountId && { accountId }),
-    ...(apiToken && { apiToken }),
-    apiBaseUrl: baseUrl('CLOUDFLARE_API_BASE_URL', env.CLOUDFLARE_API_BASE_URL, DEFAULT_API_BASE_URL),
-    ...(aiGateway && { aiGateway }),
-    ...(aiGatewayToken && { aiGatewayToken }),
-    aiGatewayBaseUrl: baseUrl('CLOUDFLARE_AI_GATEWAY_BASE_URL', env.CLOUDFLARE_AI_GATEWAY_BASE_URL, DEFAULT_AI_GATEWAY_BASE_URL),
-    ...(localPreviewUrl && { localPreviewUrl }),
+  const optional = (field: keyof Settings, name: string) => (values[name] === undefined ? {} : { [field]: values[name] });
+  const settings: Settings = {
+    values,
+    ...optional('fluxWorkerUrl', 'FLUX_WORKER_URL'),
+    ...optional('sdxlWorkerUrl', 'SDXL_WORKER_URL'),
+    ...optional('sdxlApiKey', 'SDXL_API_KEY'),
+    ...optional('workerUrl', 'IMAGEGEN_WORKER_URL'),
+    ...optional('workerKey', 'IMAGEGEN_WORKER_KEY'),
+    ...optional('accountId', 'CLOUDFLARE_ACCOUNT_ID'),
+    ...optional('apiToken', 'CLOUDFLARE_API_TOKEN'),
+    apiBaseUrl: (values.CLOUDFLARE_API_BASE_URL ?? DEFAULT_API_BASE_URL).replace(/\/+$/, ''),
+    ...optional('aiGateway', 'CLOUDFLARE_AI_GATEWAY'),
+    ...optional('aiGatewayToken', 'CLOUDFLARE_AI_GATEWAY_TOKEN'),
+    aiGatewayBaseUrl: (values.CLOUDFLARE_AI_GATEWAY_BASE_URL ?? DEFAULT_AI_GATEWAY_BASE_URL).replace(/\/+$/, ''),
+    ...(values.IMAGEGEN_LOCAL_PREVIEW_URL ? { localPreviewUrl: values.IMAGEGEN_LOCAL_PREVIEW_URL.replace(/\/+$/, '') } : {}),
     outputDir: blankToUndefined(env.IMAGEGEN_OUTPUT_DIR) ?? DEFAULT_OUTPUT_DIR,
-    isImageGenerationEnabled: Boolean(
-      fluxWorkerUrl || (sdxlWorkerUrl && sdxlApiKey) || workerUrl || (accountId && apiToken) || localPreviewUrl,
-    ),
+    isImageGenerationEnabled: false,
   };
+  settings.isImageGenerationEnabled = routeRegistry.configured(settings).some((route) => !route.readiness(settings).problem);
+  return settings;
 }
 
 /**
- * True when a worker or a Workers AI account is configured: some route leads off this machine.
- * With none, the CLI, the gateway's `serve` and the demo start the offline local preview.
+ * True when a route that leads off this machine is configured (a worker or a Workers AI
+ * account). With none, the CLI, the gateway's `serve` and the demo start the offline local preview.
  *
  * @example
  * hasRemoteRoute(loadSettings({})); // false
  */
-export const hasRemoteRoute = (settings: Settings): boolean =>
-  Boolean(settings.fluxWorkerUrl || settings.sdxlWorkerUrl || settings.workerUrl || settings.accountId);
+export const hasRemoteRoute = (settings: Settings): boolean => routeRegistry.configured(settings).some((route) => route.remote);

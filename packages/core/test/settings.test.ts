@@ -4,8 +4,8 @@ import { ImageGenerationError, loadSettings } from '../src/index.js';
 const bases = { apiBaseUrl: 'https://api.cloudflare.com/client/v4', aiGatewayBaseUrl: 'https://gateway.ai.cloudflare.com/v1' };
 
 describe('loadSettings', () => {
-  it('reads the seed variables and says whether generation is enabled', () => {
-    expect(loadSettings({})).toEqual({ ...bases, outputDir: 'temp/images', isImageGenerationEnabled: false });
+  it('reads the original workers' variables and says whether generation is enabled', () => {
+    expect(loadSettings({})).toEqual({ values: {}, ...bases, outputDir: 'temp/images', isImageGenerationEnabled: false });
     const settings = loadSettings({
       FLUX_WORKER_URL: ' https://flux.example.workers.dev ',
       SDXL_WORKER_URL: 'http://127.0.0.1:8787/sdxl',
@@ -13,6 +13,11 @@ describe('loadSettings', () => {
       IMAGEGEN_OUTPUT_DIR: 'out',
     });
     expect(settings).toEqual({
+      values: {
+        FLUX_WORKER_URL: 'https://flux.example.workers.dev/',
+        SDXL_WORKER_URL: 'http://127.0.0.1:8787/sdxl',
+        SDXL_API_KEY: 'k',
+      },
       fluxWorkerUrl: 'https://flux.example.workers.dev/',
       sdxlWorkerUrl: 'http://127.0.0.1:8787/sdxl',
       sdxlApiKey: 'k',
@@ -26,6 +31,7 @@ describe('loadSettings', () => {
     expect(loadSettings({ SDXL_WORKER_URL: 'https://s.example' }).isImageGenerationEnabled).toBe(false);
     expect(loadSettings({ SDXL_WORKER_URL: 'https://s.example', SDXL_API_KEY: 'k' }).isImageGenerationEnabled).toBe(true);
     expect(loadSettings({ FLUX_WORKER_URL: '   ', IMAGEGEN_OUTPUT_DIR: '' })).toEqual({
+      values: {},
       ...bases,
       outputDir: 'temp/images',
       isImageGenerationEnabled: false,

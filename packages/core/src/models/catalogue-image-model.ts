@@ -4,7 +4,7 @@ import type { ImageModel } from './model.js';
 
 /**
  * The {@link ImageModel} of a catalogue entry: its inputs, and its request by the first
- * configured route. Every key and token of the settings is a secret of every model.
+ * configured route of the route registry (whose secrets are redacted for every model).
  *
  * @example
  * const model = catalogueImageModel(findModel('phoenix')!);
@@ -16,17 +16,6 @@ export function catalogueImageModel(entry: CatalogueModel): ImageModel {
     workersAiName: entry.id,
     inputs: entry.inputs,
     ...(entry.imageInput ? { imageInput: entry.imageInput } : {}),
-    buildRequest(settings, prompt, params, cache = {}) {
-      const request = chooseRoute(entry, settings, prompt, params, cache);
-      const wantsCache = cache.cacheTtl !== undefined || cache.skipCache === true;
-      if ('route' in request && wantsCache && request.route !== 'ai-gateway') {
-        return { refused: `cacheTtl and skipCache need the AI Gateway route (CLOUDFLARE_AI_GATEWAY); this call goes by ${request.route}` };
-      }
-      return request;
-    },
-    secrets: (settings) =>
-      [settings.sdxlApiKey, settings.workerKey, settings.apiToken, settings.aiGatewayToken].filter((secret): secret is string =>
-        Boolean(secret),
-      ),
+    buildRequest: (settings, prompt, params, cache = {}, route) => chooseRoute(entry, settings, prompt, params, cache, route),
   };
 }

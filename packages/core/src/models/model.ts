@@ -1,5 +1,6 @@
 import type { ImageInputSpec, InputSpec } from '../catalogue/model-spec.js';
 import type { ErrorCode } from '../errors.js';
+import type { ErrorFormat } from '../routes/route.js';
 import type { Settings } from '../settings.js';
 
 /** Optional generation parameters; a model takes those its catalogue entry lists. */
@@ -29,8 +30,11 @@ export interface CacheOptions {
   skipCache?: boolean;
 }
 
-/** How a model was reached: your worker, the Workers AI REST API, AI Gateway, or the local preview. */
-export type Route = 'worker' | 'rest' | 'ai-gateway' | 'local';
+/**
+ * How a model was reached: a worker, the Workers AI REST API, AI Gateway, the local preview, or
+ * the name of a route added to the registry.
+ */
+export type Route = 'worker' | 'rest' | 'ai-gateway' | 'local' | (string & {});
 
 /** The request a model builds for one prompt; sent as is over the injected transport. */
 export interface ModelRequest {
@@ -39,11 +43,13 @@ export interface ModelRequest {
   headers?: Record<string, string>;
   /** A body that can be sent again on a retry (a string, bytes or a form; never a stream). */
   body?: string | Uint8Array<ArrayBuffer> | FormData;
-  /** Which way this request goes; Cloudflare's error envelope is read on every route but `worker`. */
+  /** Which way this request goes. */
   route: Route;
+  /** How its error answers read (set from the route that built it). @default 'worker' on the `worker` route, else 'cloudflare' */
+  errorFormat?: ErrorFormat;
   /** The seed this request sends, if any. */
   seed?: number;
-  /** Messages of this route's own for some codes (the seed's SDXL worker says "SDXL API key ..."). */
+  /** Messages of this route's own for some codes (the SDXL worker says "SDXL API key ..."). */
   messages?: Partial<Record<ErrorCode, string>>;
 }
 
@@ -70,15 +76,16 @@ export interface ImageModel {
   inputs: readonly InputSpec[];
   /** The input image it takes, when it takes one. */
   imageInput?: ImageInputSpec;
-  /** The request for `prompt`, or what is missing from the settings. */
+  /** The request for `prompt` (by the route named `route` when given), or what is missing from the settings. */
   buildRequest(
     settings: Settings,
     prompt: string,
     params: GenerationParams,
     cache?: CacheOptions,
+    route?: string,
   ): ModelRequest | ModelNotConfigured | ModelRequestRefused;
   /** Messages that replace the default ones for some codes. */
   messages?: Partial<Record<ErrorCode, string>>;
-  /** Secrets that must never appear in a message or log (keys, tokens). */
+  /** Secrets of its own that must never appear in a message or log (the routes' secrets are redacted anyway). */
   secrets?(settings: Settings): string[];
 }

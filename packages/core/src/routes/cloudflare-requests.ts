@@ -20,7 +20,7 @@ export interface CloudflareTarget {
   token?: string;
   /** An authenticated AI Gateway's own token (`cf-aig-authorization`). */
   gatewayToken?: string;
-  route: Exclude<Route, 'worker'>;
+  route: Route;
 }
 
 /**
@@ -51,29 +51,5 @@ export function cloudflareRunRequest(
     },
     ...(body === undefined ? {} : { body }),
     route: target.route,
-  };
-}
-
-/**
- * The generic imagegen worker's request: `POST <url>` JSON `{ model, prompt, ...inputs }` with
- * the worker key as a Bearer token when one is set.
- *
- * @example
- * genericWorkerRequest(phoenix, 'https://imagegen.example.workers.dev', 'key', 'a fox', { steps: 20 });
- */
-export function genericWorkerRequest(
-  model: CatalogueModel,
-  workerUrl: string,
-  workerKey: string | undefined,
-  prompt: string,
-  params: GenerationParams,
-): ModelRequest {
-  return {
-    url: workerUrl,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(workerKey ? { authorization: `Bearer ${workerKey}` } : {}) },
-    body: JSON.stringify({ model: model.id, prompt, ...workersAiInputs(model, params), ...workersAiImages(model, params) }),
-    route: 'worker',
-    messages: { unauthorized: 'The imagegen worker refused the key (IMAGEGEN_WORKER_KEY must equal its API_KEY secret)' },
   };
 }

@@ -1,0 +1,62 @@
+import type { GenerationParams, ImageModel, ModelRequest } from '../models/model.js';
+import { workersAiInputs } from '../params.js';
+import type { ImageRoute } from './route.js';
+
+/**
+ * The SDXL worker's request: `POST <url>` with JSON `{ prompt, negative_prompt?, width?,
+ * height?, num_steps?, guidance?, seed? }` and `Authorization: Bearer <key>`.
+ *
+ * @example
+ * sdxlWorkerRequest(sdxl, 'https://sdxl.example.workers.dev', 'key', 'a lighthouse', { width: 768 }).body; // '{"prompt":"a lighthouse","width":768}'
+ */
+function sdxlWorkerRequest(
+  model: Pick<ImageModel, 'inputs'>,
+  workerUrl: string,
+  apiKey: string,
+  prompt: string,
+  params: GenerationParams,
+): ModelRequest {
+  return {
+    url: workerUrl,
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ prompt, ...workersAiInputs(model, params) }),
+    route: 'worker',
+    ...(params.seed === undefined ? {} : { seed: params.seed }),
+    // The SDXL worker's own words for these, kept as it said them.
+    messages: { unauthorized: 'SDXL API key invalid or missing', method_not_allowed: 'Invalid request method' },
+  };
+}
+
+/**
+ * The SDXL worker (`SDXL_WORKER_URL` with `SDXL_API_KEY`): serves `sdxl` only. It predates input
+ * images: such a call goes by the next configured route, or is refused, never sent with the image
+ * silently dropped.
+ */
+export const sdxlWorkerRoute: ImageRoute = {
+  name: 'sdxl-worker',
+  label: 'the SDXL worker',
+  settings: [
+    { name: 'SDXL_WORKER_URL', description: 'the SDXL worker (POST JSON)', url: true },
+    { name: 'SDXL_API_KEY', description: "the SDXL worker's API_KEY secret", secret: true },
+  ],
+  remote: true,
+  errorFormat: 'worker',
+  configured: (settings) => Boolean(settings.sdxlWorkerUrl),
+  request({ model, settings, prompt, params, laterRoute }) {
+    if (model.alias !== 'sdxl' || !settings.sdxlWorkerUrl) return undefined;
+    const imageCall = params.image !== undefined || params.strength !== undefined;
+    if (imageCall && laterRoute) return undefined;
+    if (!settings.sdxlApiKey) return { notConfigured: 'SDXL API key not configured' };
+    if (imageCall) {
+      return {
+        refused: 'the SDXL worker (SDXL_WORKER_URL) takes no input image or strength: use IMAGEGEN_WORKER_URL or the Workers AI REST API',
+      };
+    }
+    return sdxlWorkerRequest(model, settings.sdxlWorkerUrl, settings.sdxlApiKey, prompt, params);
+  },
+  readiness: (settings) =>
+    settings.sdxlApiKey ? { url: settings.sdxlWorkerUrl } : { url: settings.sdxlWorkerUrl, problem: 'SDXL_API_KEY is not set' },
+  probe: { model: 'sdxl' },
+  describe: (settings) => `the SDXL worker (${settings.sdxlWorkerUrl ?? 'not set'})`,
+};
