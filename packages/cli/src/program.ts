@@ -11,8 +11,17 @@ import { registerQueueWorker } from './commands/queue-worker.js';
 import { registerServe } from './commands/serve.js';
 import { registerWorkers } from './commands/workers.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
+import { listedSettings } from './settings-sources.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+/** The settings, a few to a line, as the routes in the registry and imagegen declare them. */
+function settingsHelp(): string {
+  const names = listedSettings().map((setting) => setting.name);
+  const lines: string[] = [];
+  for (let at = 0; at < names.length; at += 4) lines.push(`  ${names.slice(at, at + 4).join(', ')}`);
+  return lines.join('\n');
+}
 
 /** Runs a command's action and records its exit code. */
 async function run(action: () => Promise<number>): Promise<void> {
@@ -30,7 +39,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .addHelpText(
       'after',
-      `\nSettings: flags > environment > .env in the current directory:\n  CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_API_TOKEN, CLOUDFLARE_API_BASE_URL, CLOUDFLARE_AI_GATEWAY,\n  CLOUDFLARE_AI_GATEWAY_TOKEN, CLOUDFLARE_AI_GATEWAY_BASE_URL, IMAGEGEN_WORKER_URL, IMAGEGEN_WORKER_KEY,\n  FLUX_WORKER_URL, SDXL_WORKER_URL, SDXL_API_KEY, IMAGEGEN_OUTPUT_DIR\n\n${EXIT_CODES_HELP}`,
+      () =>
+        `\nSettings: flags > environment > .env in the current directory (imagegen config shows them):\n${settingsHelp()}\n\n${EXIT_CODES_HELP}`,
     );
   registerGenerate(program, run);
   registerEdit(program, run);

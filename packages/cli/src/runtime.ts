@@ -2,6 +2,7 @@ import {
   hasRemoteRoute,
   type ImageGenerator,
   loadSettings,
+  routeRegistry,
   type RetryOptions,
   type ResultCache,
   type Settings,
@@ -34,9 +35,9 @@ export interface RuntimeOptions {
 }
 
 /**
- * Builds the generator from resolved settings. With no route configured at all (no worker, no
- * Workers AI account), starts the local preview workers in-process (offline) and says so: every
- * catalogue model is then reached by the `local` route. Leftover temporary files of
+ * Builds the generator from resolved settings and says which routes it uses. With no route
+ * off this machine configured (no worker, no Workers AI account), starts the local preview
+ * workers in-process (offline): every catalogue model is then reached by the `local` route. Leftover temporary files of
  * earlier killed runs are removed from the output directory first.
  */
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
@@ -50,12 +51,9 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     env = { ...env, ...workers.previewEnv };
     settings = loadSettings(env);
     options.say(`no worker configured: using the local preview workers (offline) at ${workers.url}`);
-  } else if (settings.accountId && !settings.fluxWorkerUrl && !settings.sdxlWorkerUrl && !settings.workerUrl) {
-    options.say(
-      settings.aiGateway
-        ? `using Workers AI through AI Gateway ${settings.aiGateway} (${settings.aiGatewayBaseUrl})`
-        : `using the Workers AI REST API (${settings.apiBaseUrl})`,
-    );
+  } else {
+    const routes = routeRegistry.configured(settings);
+    options.say(`using ${routes.map((route) => route.describe?.(settings) ?? route.label).join(', then ')}`);
   }
   await cleanTempFiles(settings.outputDir);
   const generator = createImageGenerator({

@@ -124,7 +124,7 @@ describe('the catalogue from the CLI', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/CLOUDFLARE_API_TOKEN\s+cf-c\.\.\.cdef\s+\(env\)/);
     expect(run.stdout).toMatch(/CLOUDFLARE_AI_GATEWAY\s+my-gw/);
-    expect(run.stdout).toMatch(/mode\s+AI Gateway/);
+    expect(run.stdout).toMatch(/routes, in order\s+Workers AI through AI Gateway my-gw/);
     expect(run.stdout + run.stderr).not.toContain(TOKEN);
   });
 

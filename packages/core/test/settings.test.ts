@@ -4,7 +4,7 @@ import { ImageGenerationError, loadSettings } from '../src/index.js';
 const bases = { apiBaseUrl: 'https://api.cloudflare.com/client/v4', aiGatewayBaseUrl: 'https://gateway.ai.cloudflare.com/v1' };
 
 describe('loadSettings', () => {
-  it('reads the original workers' variables and says whether generation is enabled', () => {
+  it("reads the original workers' variables and says whether generation is enabled", () => {
     expect(loadSettings({})).toEqual({ values: {}, ...bases, outputDir: 'temp/images', isImageGenerationEnabled: false });
     const settings = loadSettings({
       FLUX_WORKER_URL: ' https://flux.example.workers.dev ',

@@ -1,50 +1,50 @@
-import { loadSettings, DEFAULT_OUTPUT_DIR } from '@imagegen/core';
+import { hasRemoteRoute, loadSettings, routeRegistry, type Settings } from '@imagegen/core';
 import type { Command } from 'commander';
 import { EXIT } from '../exit-codes.js';
 import { redactSecret } from '../redact.js';
-import { resolveSettings, SECRET_SETTINGS, SETTING_NAMES } from '../settings-sources.js';
+import { listedSettings, resolveSettings } from '../settings-sources.js';
 import { type CommandRunner, addSettingFlags, settingFlags } from './shared-options.js';
 import { writeJson } from './terminal.js';
 
 type ConfigFlags = { json?: boolean; out?: string; fluxUrl?: string; sdxlUrl?: string };
 
+/** The routes these settings configure, in the order a call tries them; the local preview when none leads off this machine. */
+function routesInUse(settings: Settings | undefined): Array<{ name: string; describe: string }> {
+  if (!settings) return [];
+  if (!hasRemoteRoute(settings))
+    return [{ name: 'local', describe: 'the local preview workers (offline; no worker or Workers AI account configured)' }];
+  return routeRegistry.configured(settings).map((route) => ({ name: route.name, describe: route.describe?.(settings) ?? route.label }));
+}
+
 async function config(flags: ConfigFlags): Promise<number> {
   const { env, sources } = await resolveSettings(settingFlags(flags), process.env, process.cwd());
   let problem: string | undefined;
+  let settings: Settings | undefined;
   try {
-    loadSettings(env);
+    settings = loadSettings(env);
   } catch (error) {
     problem = (error as Error).message;
   }
-  const rows = SETTING_NAMES.map((name) => {
-    const raw = env[name];
-    const value =
-      raw === undefined
-        ? name === 'IMAGEGEN_OUTPUT_DIR'
-          ? DEFAULT_OUTPUT_DIR
-          : undefined
-        : SECRET_SETTINGS.has(name)
-          ? redactSecret(raw)
-          : raw;
-    return { name, value: value ?? null, source: raw === undefined ? (name === 'IMAGEGEN_OUTPUT_DIR' ? 'default' : null) : sources[name] };
+  const rows = listedSettings().map((setting) => {
+    const raw = env[setting.name]?.trim() ? env[setting.name] : undefined;
+    const value = raw === undefined ? setting.default : setting.secret ? redactSecret(raw) : raw;
+    const source = raw === undefined ? (setting.default === undefined ? null : 'default') : (sources[setting.name] ?? null);
+    return { name: setting.name, value: value ?? null, source };
   });
-  const local = !env.FLUX_WORKER_URL && !env.SDXL_WORKER_URL && !env.IMAGEGEN_WORKER_URL && !env.CLOUDFLARE_ACCOUNT_ID;
-  const cloudflare = env.CLOUDFLARE_ACCOUNT_ID ? (env.CLOUDFLARE_AI_GATEWAY ? 'AI Gateway' : 'the Workers AI REST API') : undefined;
-  const workers = [
-    env.FLUX_WORKER_URL || env.SDXL_WORKER_URL ? 'the Flux/SDXL workers' : '',
-    env.IMAGEGEN_WORKER_URL ? 'your imagegen worker' : '',
-  ]
-    .filter(Boolean)
-    .join(' and ');
-  const mode = local
-    ? 'local preview workers (offline; no worker or Workers AI account configured)'
-    : [workers, cloudflare].filter(Boolean).join(', then ');
+  const routes = routesInUse(settings);
+  const local = routes.length === 1 && routes[0]?.name === 'local';
   if (flags.json) {
-    writeJson({ settings: rows, mode: local ? 'local' : 'remote', ...(problem ? { problem } : {}) });
+    writeJson({
+      settings: rows,
+      mode: local ? 'local' : 'remote',
+      routes: routes.map((route) => route.name),
+      ...(problem ? { problem } : {}),
+    });
   } else {
+    const width = Math.max(31, ...rows.map((row) => row.name.length + 1));
     for (const row of rows)
-      process.stdout.write(`${row.name.padEnd(31)} ${row.value ?? '(not set)'}${row.source ? `  (${row.source})` : ''}\n`);
-    process.stdout.write(`${'mode'.padEnd(31)} ${mode}\n`);
+      process.stdout.write(`${row.name.padEnd(width)} ${row.value ?? '(not set)'}${row.source ? `  (${row.source})` : ''}\n`);
+    process.stdout.write(`${'routes, in order'.padEnd(width)} ${routes.map((route) => route.describe).join(', then ') || '(none)'}\n`);
     if (problem) process.stderr.write(`problem: ${problem}\n`);
   }
   return problem ? EXIT.notConfigured : EXIT.ok;
@@ -54,7 +54,7 @@ async function config(flags: ConfigFlags): Promise<number> {
 export function registerConfig(program: Command, run: CommandRunner): void {
   const command = program
     .command('config')
-    .description('show the effective settings and where each came from (flag, env, .env); the key redacted')
+    .description('show the effective settings and where each came from (flag, env, .env), secrets redacted, and the routes in use')
     .option('--json', 'print as JSON');
   addSettingFlags(command).action((flags: ConfigFlags) => run(() => config(flags)));
 }

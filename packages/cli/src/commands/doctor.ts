@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ErrorCode, GenerationResult } from '@imagegen/core';
+import { type ErrorCode, type GenerationResult, routeRegistry } from '@imagegen/core';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { checkAccount } from '../cloudflare-account.js';
@@ -48,23 +48,18 @@ async function doctor(flags: DoctorFlags): Promise<number> {
   // One probe's outcome: a check in the report, a line on a terminal, the first failure's exit code.
   const report = (model: string, where: string, fields: Record<string, unknown>, result: GenerationResult): void => {
     if (result.ok) {
-      const { durationMs, contentType, bytes, route } = result;
-      checks.push({ model, ...fields, route, ok: true, latencyMs: durationMs, contentType, bytes });
+      const { durationMs, contentType, bytes } = result;
+      checks.push({ model, ...fields, ok: true, latencyMs: durationMs, contentType, bytes });
       if (!flags.json)
-        process.stdout.write(`${pc.green('✔')} ${model.padEnd(5)} ${where} answered ${contentType} (${bytes} bytes) in ${durationMs} ms\n`);
+        process.stdout.write(`${pc.green('✔')} ${model} ${where} answered ${contentType} (${bytes} bytes) in ${durationMs} ms\n`);
       return;
     }
     const fix = fixes[result.error.code] ?? 'see the error above';
     checks.push({ model, ...fields, ok: false, error: result.error.toJSON(), fix });
-    if (!flags.json) process.stdout.write(`${pc.red('✖')} ${model.padEnd(5)} ${where}: ${result.error.message}\n        fix: ${fix}\n`);
+    if (!flags.json) process.stdout.write(`${pc.red('✖')} ${model} ${where}: ${result.error.message}\n        fix: ${fix}\n`);
     if (exitCode === EXIT.ok) exitCode = exitCodeFor(result.error);
   };
   try {
-    for (const model of ['flux', 'sdxl'] as const) {
-      const url = model === 'flux' ? runtime.settings.fluxWorkerUrl : runtime.settings.sdxlWorkerUrl;
-      const result = await runtime.generator.generate(model, 'imagegen doctor check: a small red circle');
-      report(model, url ?? (result.ok ? `(${result.route})` : '(not configured)'), { url: url ?? null }, result);
-    }
     if (runtime.settings.accountId) {
       const account = await checkAccount(runtime.settings);
       checks.push({
@@ -76,13 +71,16 @@ async function doctor(flags: DoctorFlags): Promise<number> {
       if (!flags.json) process.stdout.write(`${account.ok ? pc.green('✔') : pc.red('✖')} account ${account.message}\n`);
       if (!account.ok && exitCode === EXIT.ok) exitCode = EXIT.rejected;
     }
-    // One small image by each configured route the two checks above did not take.
-    for (const probe of routeProbes(runtime.settings)) {
-      const result = await runtime.generator.generate(probe.model, 'imagegen doctor check: a small red circle', {
-        width: 256,
-        height: 256,
+    // One small image by each configured route, in the order calls try them.
+    for (const route of routeRegistry.configured(runtime.settings)) {
+      const { model, width, height } = route.probe;
+      const result = await runtime.generator.generate(model, 'imagegen doctor check: a small red circle', {
+        route: route.name,
+        ...(width === undefined ? {} : { width }),
+        ...(height === undefined ? {} : { height }),
       });
-      report(probe.model, `by ${probe.route}`, {}, result);
+      const url = route.readiness(runtime.settings).url;
+      report(model, `by ${route.name}`, { route: route.name, url: url ?? null }, result);
     }
   } finally {
     await runtime.close();
@@ -90,22 +88,6 @@ async function doctor(flags: DoctorFlags): Promise<number> {
   }
   if (flags.json) writeJson({ local: runtime.local, checks });
   return exitCode;
-}
-
-/** A model reached by `route` with these settings (made at 256x256: cheap). */
-interface RouteProbe {
-  route: 'worker' | 'rest' | 'ai-gateway';
-  model: string;
-}
-
-/**
- * The routes past the seed's two workers that these settings configure: the generic worker, and
- * AI Gateway or the REST API. The probe model is one no seed worker serves, so the call takes it.
- */
-function routeProbes(settings: { workerUrl?: string; accountId?: string; aiGateway?: string }): RouteProbe[] {
-  if (settings.workerUrl) return [{ route: 'worker', model: 'sdxl-lightning' }];
-  if (settings.accountId) return [{ route: settings.aiGateway ? 'ai-gateway' : 'rest', model: 'sdxl-lightning' }];
-  return [];
 }
 
 /** `imagegen doctor` */

@@ -6,6 +6,7 @@ import {
   hasRemoteRoute,
   loadSettings,
   rangeText,
+  routeRegistry,
   type Settings,
 } from '@imagegen/core';
 import type { Command } from 'commander';
@@ -16,11 +17,15 @@ import { printConfigError, writeJson } from './terminal.js';
 
 type ModelsFlags = { json?: boolean; out?: string; fluxUrl?: string; sdxlUrl?: string };
 
-/** The route a call to `model` would take now; with nothing configured the CLI starts the local preview. */
+/** The registry's route a call to `model` would take now; with nothing configured the CLI starts the local preview. */
 function routeNow(model: CatalogueModel, settings: Settings): string {
-  const effective = !hasRemoteRoute(settings) ? { ...settings, localPreviewUrl: 'http://127.0.0.1/client/v4' } : settings;
-  const request = chooseRoute(model, effective, 'probe', {});
-  return 'route' in request ? request.route : 'none';
+  if (!hasRemoteRoute(settings)) return 'local';
+  const routes = routeRegistry.configured(settings);
+  const taker = routes.find((route) => {
+    const request = chooseRoute(model, settings, 'probe', {}, {}, route.name);
+    return 'route' in request;
+  });
+  return taker?.name ?? 'none';
 }
 
 /** One model as `--json` prints it. */

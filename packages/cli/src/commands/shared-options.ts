@@ -1,6 +1,5 @@
 import { catalogue, findModel, type GenerateOptions, type GenerationParams, type OutputFormat } from '@imagegen/core';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { SettingName } from '../settings-sources.js';
 import { EXIT } from '../exit-codes.js';
 
 /** Runs a command's action and records its exit code (program.ts hands it to every command). */
@@ -26,7 +25,7 @@ export function addSettingFlags(command: Command): Command {
 }
 
 /** The settings flags of a parsed command, by environment name. */
-export function settingFlags(options: { out?: string; fluxUrl?: string; sdxlUrl?: string }): Partial<Record<SettingName, string>> {
+export function settingFlags(options: { out?: string; fluxUrl?: string; sdxlUrl?: string }): Partial<Record<string, string>> {
   return { IMAGEGEN_OUTPUT_DIR: options.out, FLUX_WORKER_URL: options.fluxUrl, SDXL_WORKER_URL: options.sdxlUrl };
 }
 

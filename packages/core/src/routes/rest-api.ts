@@ -17,7 +17,8 @@ export const restApiRoute: ImageRoute = {
   remote: true,
   errorFormat: 'cloudflare',
   seedsEveryCall: true,
-  configured: (settings) => Boolean(settings.accountId && settings.apiToken),
+  // With an AI Gateway named, every Workers AI call goes through it instead.
+  configured: (settings) => Boolean(settings.accountId && settings.apiToken && !settings.aiGateway),
   request({ model, settings, prompt, params }) {
     const { accountId, apiToken } = settings;
     if (!accountId || !apiToken) return undefined;

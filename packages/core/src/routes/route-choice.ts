@@ -57,7 +57,8 @@ export function chooseRoute(
   };
 }
 
-const routeNames = (): string => routeRegistry
-  .list()
-  .map((route) => route.name)
-  .join(', ');
+const routeNames = (): string =>
+  routeRegistry
+    .list()
+    .map((route) => route.name)
+    .join(', ');

@@ -1,0 +1,28 @@
+import type { ImageRoute } from '@imagegen/core';
+
+/**
+ * A route as a user would add one: one value in one file. It sends `GET <TEST_PROXY_URL>?prompt=`
+ * with `TEST_PROXY_KEY` as a Bearer token, for every model that takes no input image.
+ */
+export const proxyRoute: ImageRoute = {
+  name: 'test-proxy',
+  label: 'the test proxy',
+  settings: [
+    { name: 'TEST_PROXY_URL', description: 'a proxy in front of Workers AI', url: true },
+    { name: 'TEST_PROXY_KEY', description: "the proxy's key", secret: true },
+  ],
+  remote: true,
+  errorFormat: 'worker',
+  configured: (settings) => Boolean(settings.values.TEST_PROXY_URL),
+  request: ({ settings, prompt, params }) =>
+    params.image === undefined
+      ? {
+          url: `${settings.values.TEST_PROXY_URL}?prompt=${encodeURIComponent(prompt)}`,
+          method: 'GET',
+          headers: { authorization: `Bearer ${settings.values.TEST_PROXY_KEY ?? ''}` },
+          route: 'test-proxy',
+        }
+      : undefined,
+  readiness: (settings) => ({ url: settings.values.TEST_PROXY_URL }),
+  probe: { model: 'flux' },
+};
