@@ -63,7 +63,7 @@ export interface ImageGeneratorOptions extends GenerationHooks {
    * @default 52428800 (50 MiB)
    */
   maxImageBytes?: number;
-  /** @default 2048 */
+  /** Longest prompt, in characters; each model's own limit (the catalogue's) applies too. @default the model's (2048) */
   maxPromptLength?: number;
   /**
    * Largest input image or mask accepted, in bytes.

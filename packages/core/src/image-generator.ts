@@ -118,7 +118,10 @@ export class ImageGenerator {
     });
     if (this.closing) return fail('closed');
     if (!spec) return fail('bad_request', `unknown model "${String(model)}" (known: ${this.modelNames.join(', ')})`);
-    const promptIssue = promptProblem(prompt, this.options.maxPromptLength ?? DEFAULT_MAX_PROMPT_LENGTH);
+    const promptIssue = promptProblem(
+      prompt,
+      Math.min(this.options.maxPromptLength ?? Infinity, spec.maxPromptLength ?? DEFAULT_MAX_PROMPT_LENGTH),
+    );
     if (promptIssue) return fail('invalid_prompt', promptIssue);
     const paramsIssue = paramsProblem(spec, options) ?? cacheProblem(options) ?? outputProblem(options, this.options.codec !== undefined);
     if (paramsIssue) return fail('bad_request', paramsIssue);

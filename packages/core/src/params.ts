@@ -1,9 +1,8 @@
 import { encodeBase64 } from './bytes.js';
-import type { CatalogueModel, InputSpec } from './catalogue/model-spec.js';
+import { INPUTS } from './catalogue/inputs.js';
+import type { CatalogueModel, InputName, InputSpec } from './catalogue/model-spec.js';
 import { inputImageList } from './input-image.js';
 import type { CacheOptions, GenerationParams, ImageModel } from './models/model.js';
-
-const INPUT_NAMES = ['steps', 'guidance', 'width', 'height', 'seed', 'negativePrompt', 'strength'] as const;
 
 /**
  * The range of an input in words, the same in the library, the CLI and the gateway.
@@ -24,10 +23,35 @@ export function rangeText(spec: InputSpec): string {
 export const takesInput = (model: Pick<ImageModel, 'inputs'>, name: InputSpec['name']): boolean =>
   model.inputs.some((input) => input.name === name);
 
-/** A parameter a model can't take as given: which one, and why in words. */
+/**
+ * A parameter a model can't take as given, as data: which input, why (`not_taken`: the model has
+ * no such input; `invalid_value`: of the wrong type or out of its range), what was expected.
+ * Each adapter says it in its own names with {@link issueText}; `message` is the library's words.
+ */
 export interface ParamIssue {
-  name: InputSpec['name'];
+  name: InputName;
+  code: 'not_taken' | 'invalid_value';
+  /** The model's range in words (`an integer from 256 to 2048`), or the inputs it takes. */
+  expected: string;
+  model: string;
+  /** The inputs the model takes (for `not_taken`). */
+  taken: readonly InputName[];
   message: string;
+}
+
+/**
+ * An issue in an adapter's own names: `--negative-prompt` on the command line, `negative_prompt`
+ * in the gateway and batch lines.
+ *
+ * @example
+ * issueText(issue, inputFlag); // '--negative-prompt must be text for sdxl'
+ */
+export function issueText(issue: Omit<ParamIssue, 'message'>, nameOf: (name: InputName) => string): string {
+  if (issue.code === 'not_taken') {
+    const taken = issue.taken.map(nameOf).join(', ');
+    return `${issue.model} does not take ${nameOf(issue.name)} (it takes ${taken || 'only a prompt'})`;
+  }
+  return `${nameOf(issue.name)} must be ${issue.expected} for ${issue.model}`;
 }
 
 /**
@@ -35,18 +59,17 @@ export interface ParamIssue {
  * the model takes, of its type, within its range (Cloudflare's, from the catalogue).
  *
  * @example
- * paramsIssue(sdxl, { width: 5000 }); // { name: 'width', message: 'width must be an integer from 256 to 2048 for sdxl' }
+ * paramsIssue(sdxl, { width: 5000 }); // { name: 'width', code: 'invalid_value', expected: 'an integer from 256 to 2048', message: 'width must be an integer from 256 to 2048 for sdxl', ... }
  */
 export function paramsIssue(model: ImageModel, params: Omit<GenerationParams, 'image' | 'mask'>): ParamIssue | undefined {
-  for (const name of INPUT_NAMES) {
+  const taken = model.inputs.map((input) => input.name);
+  for (const { name } of INPUTS) {
     const value = params[name];
     if (value === undefined) continue;
     const spec = model.inputs.find((input) => input.name === name);
-    if (!spec) {
-      const taken = model.inputs.map((input) => input.name).join(', ');
-      return { name, message: `${model.name} does not take ${name} (it takes ${taken || 'only a prompt'})` };
-    }
-    const wrong = { name, message: `${name} must be ${rangeText(spec)} for ${model.name}` };
+    const base = { name, model: model.name, taken };
+    if (!spec) return withMessage({ ...base, code: 'not_taken', expected: taken.join(', ') });
+    const wrong = withMessage({ ...base, code: 'invalid_value', expected: rangeText(spec) });
     if (spec.type === 'string') {
       if (typeof value !== 'string') return wrong;
       continue;
@@ -57,6 +80,8 @@ export function paramsIssue(model: ImageModel, params: Omit<GenerationParams, 'i
   }
   return undefined;
 }
+
+const withMessage = (issue: Omit<ParamIssue, 'message'>): ParamIssue => ({ ...issue, message: issueText(issue, (name) => name) });
 
 /**
  * Why the generation parameters can't be sent to `model`, or undefined ({@link paramsIssue}'s words).

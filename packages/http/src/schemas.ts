@@ -1,4 +1,4 @@
-import { defaultModels } from '@imagegen/core';
+import { catalogue, defaultModels, INPUTS } from '@imagegen/core';
 import { z } from 'zod';
 
 /** Model names the gateway accepts: the short names and the Workers AI names, as aliases. */
@@ -9,30 +9,33 @@ export const MODEL_ALIASES: Readonly<Record<string, string>> = Object.fromEntrie
   ]),
 );
 
-/** `POST /v1/images/generations`: OpenAI's request shape; unknown OpenAI fields are ignored. */
+// The model inputs, as the catalogue declares them: one field each, named as in JSON.
+const inputFields = Object.fromEntries(
+  INPUTS.map((input) => {
+    const type = input.type === 'string' ? z.string() : input.type === 'integer' ? z.int() : z.number();
+    return [input.jsonName, type.optional().describe(`${input.description[0]!.toUpperCase()}${input.description.slice(1)}.`)];
+  }),
+) as Record<string, z.ZodOptional<z.ZodString | z.ZodNumber>>;
+
+/**
+ * `POST /v1/images/generations`: OpenAI's request shape, the model inputs of the catalogue, and
+ * OpenAI's fields that Workers AI has no use for (accepted, said so). Any other field is refused.
+ */
 export const generationRequestSchema = z
-  .object({
-    prompt: z.string().describe('What to draw; 1 to 2,048 characters.'),
+  .strictObject({
+    prompt: z.string().describe("What to draw; 1 to 2,048 characters (the model's limit)."),
     model: z
       .string()
       .default('flux')
-      .describe(
-        'A catalogue alias (flux, flux-2-dev, flux-2-klein-4b, flux-2-klein-9b, sdxl, sdxl-lightning, dreamshaper-8-lcm, phoenix, lucid-origin) or its Workers AI id; GET /v1/models lists them.',
-      ),
+      .describe(`A catalogue alias (${catalogue.map((entry) => entry.alias).join(', ')}) or its Workers AI id; GET /v1/models lists them.`),
     n: z.int().min(1).max(4).default(1).describe('How many images, 1 to 4.'),
     size: z
       .string()
       .regex(/^(\d{2,5}x\d{2,5}|auto)$/)
       .optional()
-      .describe("WxH, e.g. 1024x1024; only for models that take a size, within the model's range."),
+      .describe("WxH, e.g. 1024x1024; only for models that take a size, within the model's range; not with width or height."),
     response_format: z.enum(['url', 'b64_json']).default('url'),
-    seed: z.int().min(0).max(4_294_967_295).optional().describe('Seed of the first image (the next ones add 1); random when absent.'),
-    width: z.int().optional().describe("Image width in pixels, within the model's range (an alternative to size)."),
-    height: z.int().optional().describe("Image height in pixels, within the model's range (an alternative to size)."),
-    steps: z.int().optional().describe("Diffusion steps, within the model's range."),
-    guidance: z.number().optional().describe("How closely to follow the prompt, within the model's range."),
-    negative_prompt: z.string().optional().describe('What the image should not show (SDXL family, Phoenix).'),
-    strength: z.number().optional().describe('How far to move from the input image, 0-1 (edits; image-to-image models).'),
+    ...inputFields,
     stream: z
       .boolean()
       .optional()
@@ -54,6 +57,7 @@ export const generationRequestSchema = z
     style: z.string().optional().describe('Accepted and ignored (a DALL-E 3 field).'),
     background: z.string().optional().describe('Accepted and ignored: Workers AI models draw no transparent background.'),
     moderation: z.string().optional().describe('Accepted and ignored: Workers AI applies its own.'),
+    input_fidelity: z.string().optional().describe('Accepted and ignored (an edits field of gpt-image models).'),
     user: z.string().max(256).optional().describe('Accepted and ignored (logged nowhere).'),
   })
   .meta({ id: 'ImageGenerationRequest' });

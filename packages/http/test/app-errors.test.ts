@@ -74,6 +74,33 @@ describe('POST /v1/images/generations', () => {
     expect(currentWorker().requests).toHaveLength(0);
   });
 
+  it.each([
+    [{ prompt: 'a', stepz: 30 }, 'stepz', 'unknown_parameter', "unknown field 'stepz' (did you mean 'steps'?)"],
+    [{ prompt: 'a', model: 'sdxl', widht: 512 }, 'widht', 'unknown_parameter', "unknown field 'widht' (did you mean 'width'?)"],
+    [{ prompt: 'a', frobnicate: true }, 'frobnicate', 'unknown_parameter', "unknown field 'frobnicate'"],
+    [{ prompt: 'a', model: 'sdxl', size: '512x512', width: 512 }, 'size', 'conflicting_parameters', 'send size or width, not both'],
+    [
+      { prompt: 'a', negative_prompt: 'blur' },
+      'negative_prompt',
+      'invalid_value',
+      'flux does not take negative_prompt (it takes steps, seed)',
+    ],
+    [{ prompt: 'a', model: 'phoenix', negative_prompt: 3 }, 'negative_prompt', undefined, 'negative_prompt'],
+    [{ prompt: 'a', model: 'sdxl', width: 5000 }, 'width', 'invalid_value', 'width must be an integer from 256 to 2048 for sdxl'],
+  ])('%j is 400 naming the field as sent (%s), nothing sent upstream', async (body, param, code, words) => {
+    const { post } = await gateway();
+    const error = await expectOpenAiError(await post(body), 400, code, param);
+    expect(error.message).toContain(words);
+    expect(error.message).not.toMatch(/negativePrompt|outputQuality|outputFormat/);
+    expect(currentWorker().requests).toHaveLength(0);
+  });
+
+  it("OpenAI's fields that Workers AI has no use for are still accepted", async () => {
+    const { post } = await gateway();
+    const body = { prompt: 'a cat', quality: 'hd', style: 'vivid', user: 'u1', moderation: 'low', response_format: 'b64_json' };
+    expect((await post(body)).status).toBe(200);
+  });
+
   it('a body that is not JSON is 400', async () => {
     const { post } = await gateway();
     await expectOpenAiError(await post('{nope'), 400, 'invalid_json');

@@ -15,6 +15,7 @@ export function catalogueImageModel(entry: CatalogueModel): ImageModel {
     name: entry.alias,
     workersAiName: entry.id,
     inputs: entry.inputs,
+    maxPromptLength: entry.maxPromptLength,
     ...(entry.imageInput ? { imageInput: entry.imageInput } : {}),
     buildRequest: (settings, prompt, params, cache = {}, route) => chooseRoute(entry, settings, prompt, params, cache, route),
   };

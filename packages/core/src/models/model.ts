@@ -76,6 +76,8 @@ export interface ImageModel {
   inputs: readonly InputSpec[];
   /** The input image it takes, when it takes one. */
   imageInput?: ImageInputSpec;
+  /** Its longest prompt, in characters (the generator's `maxPromptLength` may lower it). */
+  maxPromptLength?: number;
   /** The request for `prompt` (by the route named `route` when given), or what is missing from the settings. */
   buildRequest(
     settings: Settings,

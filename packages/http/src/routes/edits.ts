@@ -1,11 +1,18 @@
-import { catalogue } from '@imagegen/core';
+import { catalogue, INPUTS } from '@imagegen/core';
 import type { Context } from 'hono';
 import { invalidRequest } from '../openai-error.js';
 import type { GatewayEnv } from '../request-context.js';
-import { answerImages, type GenerationsDeps, parseRequest } from './generations.js';
+import { parseRequest } from './generation-request.js';
+import { answerImages, type GenerationsDeps } from './generations.js';
 
-// Multipart fields are text: these are read back as numbers or booleans for the schema.
-const NUMBER_FIELDS = ['n', 'seed', 'width', 'height', 'steps', 'guidance', 'strength', 'partial_images', 'output_compression'];
+// Multipart fields are text: these are read back as numbers for the schema (OpenAI's, and the
+// catalogue's numeric inputs).
+const NUMBER_FIELDS = new Set([
+  'n',
+  'partial_images',
+  'output_compression',
+  ...INPUTS.filter((input) => input.type !== 'string').map((input) => input.jsonName),
+]);
 // The most input images any model takes (FLUX.2: 4); each model's own limit is checked after.
 const MAX_IMAGES = Math.max(...catalogue.map((entry) => entry.imageInput?.maxImages ?? 1));
 
@@ -40,7 +47,7 @@ async function parseEdit(context: Context) {
   const body: Record<string, unknown> = { model: 'sd15-img2img', response_format: 'b64_json' };
   for (const [name, value] of Object.entries(form)) {
     if (typeof value !== 'string') continue;
-    if (NUMBER_FIELDS.includes(name)) body[name] = value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+    if (NUMBER_FIELDS.has(name)) body[name] = value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
     else if (name === 'stream') body[name] = value === 'true' ? true : value === 'false' ? false : value;
     else body[name] = value;
   }

@@ -2,7 +2,8 @@ import type { Context } from 'hono';
 import type { JobStore } from '../job-store.js';
 import { GatewayError } from '../openai-error.js';
 import type { GatewayEnv } from '../request-context.js';
-import { type GenerationsDeps, parseGeneration, runGeneration } from './generations.js';
+import { parseGeneration } from './generation-request.js';
+import { type GenerationsDeps, runGeneration } from './generations.js';
 
 /** Whether the client asked for an asynchronous answer (RFC 7240 `Prefer: respond-async`). */
 export const prefersAsync = (context: Context): boolean => /(^|[,;\s])respond-async([,;\s]|$)/i.test(context.req.header('prefer') ?? '');
