@@ -1,93 +1,108 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { findModel, INPUTS, inputTypeProblem, unknownFieldText } from '@imagegen/core';
+import type { InputFlags } from './commands/shared-options.js';
 import { inputLines } from './input-lines.js';
 
 /** One prompt of a batch, as read from its line. */
 export interface BatchItem {
-  /** 1-based line number in the input. */
+  /** 1-based line number in the input (for people: the key does not depend on it). */
   line: number;
   prompt: string;
   model: string;
-  seed?: number;
-  width?: number;
-  height?: number;
-  steps?: number;
-  guidance?: number;
-  negativePrompt?: string;
-  strength?: number;
+  /** The model inputs the line sets, under the library's names. */
+  params: InputFlags;
   /** Paths of the input image (several: FLUX.2 references) and a mask, relative to the current directory. */
   image?: string | string[];
   mask?: string;
-  /** Stable identity across runs of the same input: line number plus content. */
+  /**
+   * The line's identity across runs: a digest of its canonical inputs (the model's alias, the
+   * prompt, the inputs and images, in a fixed order), so editing, inserting or reordering other
+   * lines never makes an image twice. The n-th copy of the same inputs is told apart by `#n`.
+   */
   key: string;
   /** Why the line can't be generated, when it can't. */
   problem?: string;
 }
 
-const optionalInteger = (value: unknown): number | undefined | false =>
-  value === undefined || value === null ? undefined : Number.isInteger(value) ? (value as number) : false;
+// The fields a JSON line may carry: the prompt, the model, its images, and every catalogue input
+// under its JSON name (`negativePrompt`, the library's name, is still read: older files use it).
+const OTHER_FIELDS = ['prompt', 'model', 'image', 'mask'];
+const KNOWN_FIELDS = [...OTHER_FIELDS, ...INPUTS.map((input) => input.jsonName)];
+const READ_ALSO: Readonly<Record<string, string>> = { negativePrompt: 'negative_prompt' };
 
 /**
- * Reads one line: a plain prompt, or JSON `{ "prompt", "model"?, "seed"?, "width"?, "height"?,
- * "steps"?, "guidance"?, "negative_prompt"?, "strength"?, "image"?, "mask"? }` (image and mask: file paths;
- * image may be a list of paths for the models that take several).
+ * Reads one line: a plain prompt, or JSON `{ "prompt", "model"?, "image"?, "mask"?, and the
+ * inputs ("seed", "width", "height", "steps", "guidance", "negative_prompt", "strength") }` (image
+ * and mask: file paths; image may be a list of paths for the models that take several). A field
+ * nobody knows refuses the line, naming it.
  */
 function parseLine(text: string, line: number, defaultModel: string): Omit<BatchItem, 'key'> {
-  if (!text.trimStart().startsWith('{')) return { line, prompt: text, model: defaultModel };
+  if (!text.trimStart().startsWith('{')) return { line, prompt: text, model: defaultModel, params: {} };
   let record: Record<string, unknown>;
   try {
     record = JSON.parse(text) as Record<string, unknown>;
   } catch {
-    return { line, prompt: text, model: defaultModel, problem: 'not valid JSON' };
+    return { line, prompt: text, model: defaultModel, params: {}, problem: 'not valid JSON' };
+  }
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+    return { line, prompt: text, model: defaultModel, params: {}, problem: 'a JSON line must be an object with a "prompt"' };
   }
   const prompt = typeof record.prompt === 'string' ? record.prompt : '';
   const model = record.model === undefined ? defaultModel : typeof record.model === 'string' ? record.model : JSON.stringify(record.model);
-  const item: Omit<BatchItem, 'key'> = { line, prompt, model };
-  if (typeof record.prompt !== 'string') item.problem = '"prompt" must be a string';
-  for (const name of ['seed', 'width', 'height', 'steps'] as const) {
-    const value = optionalInteger(record[name]);
-    if (value === false) item.problem = `"${name}" must be an integer`;
-    else if (value !== undefined) item[name] = value;
+  const item: Omit<BatchItem, 'key'> = { line, prompt, model, params: {} };
+  const problems: string[] = [];
+  if (typeof record.prompt !== 'string') problems.push('"prompt" must be a string');
+  for (const field of Object.keys(record)) {
+    if (!KNOWN_FIELDS.includes(field) && !(field in READ_ALSO)) problems.push(unknownFieldText(field, KNOWN_FIELDS));
   }
-  for (const name of ['guidance', 'strength'] as const) {
-    const value = record[name];
-    if (value === undefined || value === null) continue;
-    if (typeof value === 'number' && Number.isFinite(value)) item[name] = value;
-    else item.problem = `"${name}" must be a number`;
+  for (const input of INPUTS) {
+    const aliases = Object.keys(READ_ALSO).filter((alias) => READ_ALSO[alias] === input.jsonName);
+    const value = [input.jsonName, ...aliases].map((name) => record[name]).find((found) => found !== undefined && found !== null);
+    if (value === undefined) continue;
+    const problem = inputTypeProblem(input, value);
+    if (problem) problems.push(`"${input.jsonName}" ${problem}`);
+    else (item.params as Record<string, unknown>)[input.name] = value;
   }
   const isPath = (value: unknown): value is string => typeof value === 'string' && value !== '';
   const { image, mask } = record;
   if (isPath(image) || (Array.isArray(image) && image.length > 0 && image.every(isPath))) item.image = image;
-  else if (image !== undefined && image !== null) item.problem = '"image" must be a file path (or a list of them)';
+  else if (image !== undefined && image !== null) problems.push('"image" must be a file path (or a list of them)');
   if (isPath(mask)) item.mask = mask;
-  else if (mask !== undefined && mask !== null) item.problem = '"mask" must be a file path';
-  const negative = record.negative_prompt ?? record.negativePrompt;
-  if (negative !== undefined && negative !== null) {
-    if (typeof negative === 'string') item.negativePrompt = negative;
-    else item.problem = '"negative_prompt" must be a string';
-  }
+  else if (mask !== undefined && mask !== null) problems.push('"mask" must be a file path');
+  if (problems.length > 0) item.problem = problems.join('; ');
   return item;
 }
 
+/** The digest of a line's canonical inputs: the same inputs, written in any order, give the same digest. */
+function contentDigest(item: Omit<BatchItem, 'key'>): string {
+  const canonical = [
+    findModel(item.model)?.alias ?? item.model,
+    item.prompt,
+    ...INPUTS.map((input) => item.params[input.name] ?? null),
+    item.image === undefined ? null : [item.image].flat(),
+    item.mask ?? null,
+  ];
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex').slice(0, 32);
+}
+
 /**
- * Streams the prompts of a batch file (or `-` for stdin), one a line, skipping blank lines:
- * memory stays flat whatever the input's length.
+ * Streams the prompts of a batch file (or `-` for stdin), one a line, skipping blank lines. Only
+ * the digests seen are kept (to number the copies of one line), so memory stays small whatever
+ * the input's length.
  */
 export async function* readBatch(source: string, defaultModel: string): AsyncGenerator<BatchItem> {
   const input = source === '-' ? process.stdin : createReadStream(source, { highWaterMark: 16 * 1024 });
+  const copies = new Map<string, number>();
   let line = 0;
   for await (const text of inputLines(input)) {
     line++;
     if (text.trim() === '') continue;
     const item = parseLine(text, line, defaultModel);
-    // Inputs added later go at the end only when set, so that keys of earlier runs stay valid.
-    const later = [item.steps, item.guidance, item.negativePrompt, item.strength, item.image, item.mask];
-    const extra = later.some((value) => value !== undefined) ? later : [];
-    const content = JSON.stringify([item.model, item.prompt, item.seed, item.width, item.height, ...extra]);
-    const digest = createHash('sha256').update(content).digest('hex').slice(0, 32);
-    // The line number tells two copies of a prompt apart without remembering every line read,
-    // so memory stays flat however long the input is.
-    yield { ...item, key: `${line}:${digest}` };
+    const digest = contentDigest(item);
+    const copy = (copies.get(digest) ?? 0) + 1;
+    copies.set(digest, copy);
+    yield { ...item, key: copy === 1 ? digest : `${digest}#${copy}` };
   }
 }
 

@@ -86,6 +86,59 @@ describe('imagegen batch', () => {
     expect(manifest).toHaveLength(5);
   });
 
+  it('inserting a line at the top of a half-done batch and resuming makes exactly one new image', async () => {
+    const prompts = Array.from({ length: 20 }, (_, index) => `a lighthouse, take ${index + 1}`);
+    // Half done: the first run stops after 10 lines (the file had only those).
+    await writeFile(join(fixture.path, 'prompts.txt'), `${prompts.slice(0, 10).join('\n')}\n`);
+    expect((await runCli(['batch', 'prompts.txt', '--json'], { env: env(), cwd: fixture.path })).code).toBe(0);
+    // The rest added, then a new line inserted at the top, and two lines written as JSON with their fields reordered.
+    const rest = prompts.slice(10).map((prompt, index) => (index < 2 ? JSON.stringify({ model: 'flux', prompt }) : prompt));
+    await writeFile(join(fixture.path, 'prompts.txt'), `a new first line\n${prompts.slice(0, 10).join('\n')}\n${rest.join('\n')}\n`);
+    await runCli(['batch', 'prompts.txt', '--json'], { env: env(), cwd: fixture.path });
+    fixture.worker.requests.length = 0;
+    const inserted = `a brand new line\n${prompts.slice(0, 10).reverse().join('\n')}\n${prompts.slice(10).join('\n')}\na new first line\n`;
+    await writeFile(join(fixture.path, 'prompts.txt'), inserted);
+    const resumed = await runCli(['batch', 'prompts.txt', '--json'], { env: env(), cwd: fixture.path });
+    expect(resumed.code).toBe(0);
+    expect(fixture.worker.requests.map((request) => request.prompt)).toEqual(['a brand new line']);
+    expect(resumed.stderr).toContain('22 prompts: 1 ok, 0 failed, 21 skipped');
+    // The line number stays in the output for people.
+    const first = JSON.parse(
+      resumed.stdout
+        .trim()
+        .split('\n')
+        .find((line) => line.includes('brand new'))!,
+    ) as BatchLine;
+    expect(first.line).toBe(1);
+  });
+
+  it('a line that repeats another is a second image, and stays one on a re-run', async () => {
+    await writeFile(join(fixture.path, 'twice.txt'), 'a cat\na cat\n');
+    expect((await runCli(['batch', 'twice.txt'], { env: env(), cwd: fixture.path })).stderr).toContain('2 prompts: 2 ok');
+    fixture.worker.requests.length = 0;
+    const again = await runCli(['batch', 'twice.txt'], { env: env(), cwd: fixture.path });
+    expect(again.stderr).toContain('2 prompts: 0 ok, 0 failed, 2 skipped');
+    expect(fixture.worker.requests).toHaveLength(0);
+  });
+
+  it('a JSON line with a field nobody knows is refused with its line number, naming the field', async () => {
+    const input = [
+      JSON.stringify({ prompt: 'a cat', model: 'sdxl', widht: 512 }),
+      JSON.stringify({ prompt: 'a dog', model: 'sdxl', width: 512, height: 512 }),
+      JSON.stringify({ prompt: 'a fox', model: 'sdxl', negative_prompt: 7 }),
+      JSON.stringify({ prompt: 'an owl', negative_prompt: 'blur' }),
+    ].join('\n');
+    const run = await runCli(['batch', '-', '--json'], { env: env(), cwd: fixture.path, input });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("line 1: ✖ sdxl: Invalid prompt: unknown field 'widht' (did you mean 'width'?)");
+    expect(run.stderr).toContain('line 3: ✖ sdxl: Invalid prompt: "negative_prompt" must be a string');
+    expect(run.stderr).toContain(
+      'line 4: ✖ flux: Invalid prompt or request format: flux does not take negative_prompt (it takes steps, seed)',
+    );
+    expect(run.stderr).toContain('4 prompts: 1 ok, 3 failed');
+    expect(fixture.worker.requests.map((request) => request.prompt)).toEqual(['a dog']);
+  });
+
   it('without --json prints one path per success on stdout', async () => {
     await writeFile(join(fixture.path, 'p.txt'), 'one\ntwo\nthree\n');
     const run = await runCli(['batch', 'p.txt'], { env: env(), cwd: fixture.path });

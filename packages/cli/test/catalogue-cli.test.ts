@@ -85,7 +85,10 @@ describe('the catalogue from the CLI', () => {
     expect(run.stderr).toContain('width must be an integer from 256 to 2048 for sdxl');
     const unknown = await runCli(['generate', 'a cat', '--model', 'lucid-origin', '--negative-prompt', 'blur'], { cwd, env: restEnv() });
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('lucid-origin does not take negativePrompt');
+    expect(unknown.stderr).toContain(
+      'lucid-origin does not take --negative-prompt (it takes --width, --height, --steps, --guidance, --seed)',
+    );
+    expect(unknown.stderr).not.toContain('negativePrompt');
     const bad = await runCli(['generate', 'a cat', '--model', 'midjourney'], { cwd });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('unknown model');

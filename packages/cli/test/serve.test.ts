@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGate, startTestWorker, type TestWorker, TINY_PNG } from '@imagegen/testkit';
@@ -36,6 +36,29 @@ const generate = (url: string, body: object) =>
   fetch(`${url}/v1/images/generations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 describe('imagegen serve', () => {
+  it('with no configuration is ready (the local preview serves), and /readyz says by which route', async () => {
+    const { cli, url } = await startServe();
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as { routes: Record<string, { ready: boolean }> }).routes).toMatchObject({ local: { ready: true } });
+    cli.child.kill('SIGTERM');
+    expect((await cli.done).code).toBe(0);
+  });
+
+  it('IMAGEGEN_GATEWAY_KEYS in .env protects the gateway', async () => {
+    await writeFile(join(cwd, '.env'), 'IMAGEGEN_GATEWAY_KEYS=dotenv-gateway-key-0123456789\n');
+    const { cli, url } = await startServe();
+    expect((await generate(url, { prompt: 'a red fox' })).status).toBe(401);
+    const allowed = await fetch(`${url}/v1/images/generations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer dotenv-gateway-key-0123456789' },
+      body: JSON.stringify({ prompt: 'a red fox', response_format: 'b64_json' }),
+    });
+    expect(allowed.status).toBe(200);
+    cli.child.kill('SIGTERM');
+    expect((await cli.done).code).toBe(0);
+  });
+
   it('with no configuration serves images from the local workers', async () => {
     const { cli, url } = await startServe();
     expect(cli.output().stderr).toContain('using the local preview workers');

@@ -19,7 +19,7 @@ export interface ErrorDetails {
 }
 
 /**
- * An error of `code` with the reference's message for it: the message table, retryability by
+ * An error of `code` with imagegen's message for it: the message table, retryability by
  * code. The generator's {@link ErrorFactory} adds the model's own messages and redaction; this
  * serves where no generator exists yet (settings) or outside it (the CLI's batch lines).
  *
@@ -73,7 +73,7 @@ export class ErrorFactory {
 
   /**
    * The error for a worker's non-2xx answer; a 429 carries how long it asked to wait. `messages`
-   * are the route's own words for some codes (the seed's SDXL worker's).
+   * are the route's own words for some codes (the SDXL worker's).
    */
   forStatus(
     model: string,

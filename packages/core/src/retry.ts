@@ -3,7 +3,7 @@ import type { CallStop } from './call-stop.js';
 import { ImageGenerationError } from './errors.js';
 import type { Clock } from './ports.js';
 
-/** The retry policy's options; every field has the reference's default. */
+/** The retry policy's options; every field has a default (below). */
 export interface RetryOptions {
   /**
    * Retries after the first attempt.
@@ -95,9 +95,8 @@ export interface RetryLoopOptions {
 /**
  * Runs `attempt` until it succeeds (resolving to its value and the attempts made) or the
  * policy gives up, and throws the last `ImageGenerationError` with `attempts` set. The first
- * attempt runs on its own: most calls succeed at once, and p-retry's state per call was the
- * largest allocation that outlived a call in a heap profile of 10,000 generations (memory that
- * grew with a batch's length). From the first failure on, p-retry drives the loop; its own wait
+ * attempt runs on its own, with no retry state (most calls succeed at once; see
+ * docs/performance-notes.md). From the first failure on, p-retry drives the loop; its own wait
  * is zero because ours must honour `Retry-After` and go through the injected clock.
  */
 export async function withRetry<T>(

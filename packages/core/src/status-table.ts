@@ -17,7 +17,7 @@ export function codeForStatus(status: number): ErrorCode {
 
 type MessageContext = { status?: number; retryAfterMs?: number; detail?: string; model: string };
 
-/** The reference's messages, one per code; a model may override some (SDXL: 401, 405). */
+/** imagegen's messages, one per code; a model may override some (SDXL: 401, 405). */
 export const defaultMessages: Readonly<Record<ErrorCode, (context: MessageContext) => string>> = {
   invalid_prompt: ({ detail }) => `Invalid prompt: ${detail ?? 'prompt must not be empty'}`,
   not_configured: ({ detail, model }) => detail ?? `${model} worker URL not configured`,

@@ -203,7 +203,7 @@ describe('the generic worker and the local preview routes', () => {
     expect(auth).toBeNull();
   });
 
-  it('nothing configured: the seed models keep their messages, the others say which settings to set', async () => {
+  it("nothing configured: flux and sdxl keep their workers' messages, the others say which settings to set", async () => {
     const { generator } = makeGenerator({ settings: loadSettings({}) });
     expect(await generator.generate('flux', 'a fox')).toMatchObject({
       ok: false,

@@ -52,7 +52,7 @@ describe('input images', () => {
     expect(!result.ok && result.error.message).toContain(message);
   });
 
-  it('an image to a model that takes none, an image over the cap, and the seed SDXL worker are refused', async () => {
+  it('an image to a model that takes none, an image over the cap, and the SDXL worker are refused', async () => {
     const { generator } = rest();
     const flux = await generator.generate('flux', 'a fox', { image });
     expect(!flux.ok && flux.error.message).toContain('flux takes no input image');

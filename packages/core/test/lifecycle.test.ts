@@ -19,7 +19,7 @@ const stalledBody = (onStall?: () => void) =>
   });
 
 describe('timeouts (fake timers)', () => {
-  it('no headers within headersMs is timeout with the reference message, retried', async () => {
+  it('no headers within headersMs is timeout with the message of its code, retried', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     let calls = 0;
     server.use(http.get(FLUX_URL, async () => (calls++, await delay('infinite'), new HttpResponse(PNG_BYTES))));

@@ -107,7 +107,7 @@ describe('@imagegen/core/node against the testkit worker (real undici, real file
     if (result.ok) expect(await readFile(result.path)).toEqual(TINY_PNG);
   });
 
-  it('a wrong key is unauthorized with the reference message, and no file', async () => {
+  it('a wrong key is unauthorized with the message of its code, and no file', async () => {
     const result = await generator({
       env: { SDXL_WORKER_URL: fixture.worker.sdxlUrl, SDXL_API_KEY: 'wrong', IMAGEGEN_OUTPUT_DIR: fixture.path },
     }).generateWithSdxl('a cat');

@@ -114,7 +114,7 @@ describe('retry schedule (fake timers)', () => {
     expect(await pending).toMatchObject({ ok: true, attempts: 2 });
   });
 
-  it('a network error after every retry is network with the reference message', async () => {
+  it('a network error after every retry is network with the message of its code', async () => {
     server.use(http.get(FLUX_URL, () => HttpResponse.error()));
     const { generator } = makeGenerator();
     const pending = generator.generateWithFlux('a cat');

@@ -4,7 +4,7 @@ import { FLUX_URL, makeGenerator, PNG_BYTES, SDXL_URL, useMsw } from './support/
 
 const server = useMsw();
 
-// The reference's tables, both models: status -> code -> message, and whether it was retried.
+// imagegen's tables for the Flux and SDXL workers: status -> code -> message, and whether it was retried.
 const rows = [
   { status: 400, code: 'bad_request', flux: 'Invalid prompt or request format: no', sdxl: 'Invalid prompt or request format: no' },
   {
@@ -60,7 +60,7 @@ describe.each(['flux', 'sdxl'] as const)('%s status table', (model) => {
 });
 
 describe("a 400's reason", () => {
-  it('is appended to the reference message, from text or JSON, cleaned and short', async () => {
+  it('is appended to the message of its code, from text or JSON, cleaned and short', async () => {
     const { generator } = makeGenerator();
     server.use(
       http.get(
@@ -82,7 +82,7 @@ describe("a 400's reason", () => {
   });
 });
 
-describe('requests as the reference builds them', () => {
+describe('requests as the Flux and SDXL workers expect them', () => {
   it('flux sends GET ?prompt= with %20 for spaces, and steps/seed only when set', async () => {
     const seen: string[] = [];
     server.use(

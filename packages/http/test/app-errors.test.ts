@@ -238,6 +238,31 @@ describe('auth, limits and routes', () => {
     );
   });
 
+  const none = { FLUX_WORKER_URL: '', SDXL_WORKER_URL: '', SDXL_API_KEY: '' };
+  it.each([
+    ['rest', { CLOUDFLARE_ACCOUNT_ID: 'acc', CLOUDFLARE_API_TOKEN: 'token-0123456789' }],
+    ['ai-gateway', { CLOUDFLARE_ACCOUNT_ID: 'acc', CLOUDFLARE_API_TOKEN: 'token-0123456789', CLOUDFLARE_AI_GATEWAY: 'gw' }],
+    ['worker', { IMAGEGEN_WORKER_URL: 'WORKER' }],
+    ['local', { IMAGEGEN_LOCAL_PREVIEW_URL: 'WORKER' }],
+  ])('readyz is 200 on the %s route alone', async (route, env) => {
+    const url = currentWorker().url;
+    const resolved = Object.fromEntries(Object.entries(env).map(([name, value]) => [name, value === 'WORKER' ? url : value]));
+    const { app } = await gateway({ env: { ...none, ...resolved } });
+    const ready = await app.request('/readyz');
+    expect(ready.status).toBe(200);
+    expect(Object.keys(((await ready.json()) as { routes: object }).routes)).toEqual([route]);
+  });
+
+  it.each([
+    ['no route at all', none, 'no route is configured'],
+    ['the SDXL worker without its key', { ...none, SDXL_WORKER_URL: 'http://127.0.0.1:9/' }, 'SDXL_API_KEY is not set'],
+  ])('readyz is 503 with the reason: %s', async (_, env, reason) => {
+    const { app } = await gateway({ env });
+    const answer = await app.request('/readyz');
+    expect(answer.status).toBe(503);
+    expect(((await answer.json()) as { reason: string }).reason).toContain(reason);
+  });
+
   it('readyz is 503 when a configured worker is unreachable', async () => {
     const gone = await startTestWorker();
     await gone.close();

@@ -31,7 +31,7 @@ export interface LocalWorkers {
   apiKey: string;
   /** The Workers AI REST API's stand-in: `<url>/client/v4` (`/accounts/{any}/ai/run/{model id}`). */
   restBaseUrl: string;
-  /** The settings that point a generator at the seed's two workers here. */
+  /** The settings that point a generator at the original two workers (the Flux worker and the SDXL worker) here. */
   env: { FLUX_WORKER_URL: string; SDXL_WORKER_URL: string; SDXL_API_KEY: string };
   /** The setting that makes these workers the local preview of every catalogue model (route `local`). */
   previewEnv: { IMAGEGEN_LOCAL_PREVIEW_URL: string };

@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type GenerationResult, imageError } from '@imagegen/core';
+import { type GenerationResult, imageError, type ImageGenerator, INPUTS, inputJsonName, issueText, paramsIssue } from '@imagegen/core';
 import { parseMaxRate } from '@imagegen/core/node';
 import { type Command, InvalidArgumentError } from 'commander';
 import PQueue from 'p-queue';
@@ -91,25 +91,7 @@ async function batch(source: string, flags: BatchFlags, command: Command): Promi
       progress.update(counts);
       return;
     }
-    const result: GenerationResult = item.problem
-      ? {
-          ok: false,
-          error: imageError('invalid_prompt', item.model, { detail: item.problem }),
-        }
-      : await runtime.generator.generate(item.model, item.prompt, {
-          // Paths: the core reads them (a missing one is this line's bad_request).
-          ...(item.image === undefined ? {} : { image: item.image }),
-          ...(item.mask === undefined ? {} : { mask: item.mask }),
-          ...outputParams(flags),
-          ...(item.seed === undefined ? {} : { seed: item.seed }),
-          ...(item.width === undefined ? {} : { width: item.width }),
-          ...(item.height === undefined ? {} : { height: item.height }),
-          ...(item.steps === undefined ? {} : { steps: item.steps }),
-          ...(item.guidance === undefined ? {} : { guidance: item.guidance }),
-          ...(item.negativePrompt === undefined ? {} : { negativePrompt: item.negativePrompt }),
-          ...(item.strength === undefined ? {} : { strength: item.strength }),
-          signal: interrupt.signal,
-        });
+    const result: GenerationResult = await generateLine(item, flags, interrupt.signal, runtime.generator);
     // An interrupted prompt is neither done nor failed: the next run does it.
     if (!result.ok && interrupt.interrupted() && (result.error.code === 'aborted' || result.error.code === 'closed')) return;
     counts.done++;
@@ -166,6 +148,25 @@ async function batch(source: string, flags: BatchFlags, command: Command): Promi
   return counts.failed > 0 ? EXIT.failed : EXIT.ok;
 }
 
+/**
+ * One line's image. A line that can't be made fails with why, in the batch file's own field
+ * names: `invalid_prompt` for what the line says wrong, `bad_request` for an input its model refuses.
+ */
+async function generateLine(item: BatchItem, flags: BatchFlags, signal: AbortSignal, generator: ImageGenerator): Promise<GenerationResult> {
+  if (item.problem) return { ok: false, error: imageError('invalid_prompt', item.model, { detail: item.problem }) };
+  const spec = generator.model(item.model);
+  const issue = spec && paramsIssue(spec, item.params);
+  if (issue) return { ok: false, error: imageError('bad_request', item.model, { detail: issueText(issue, inputJsonName) }) };
+  return generator.generate(item.model, item.prompt, {
+    // Paths: the core reads them (a missing one is this line's bad_request).
+    ...(item.image === undefined ? {} : { image: item.image }),
+    ...(item.mask === undefined ? {} : { mask: item.mask }),
+    ...outputParams(flags),
+    ...item.params,
+    signal,
+  });
+}
+
 /** `imagegen batch <file|->` */
 export function registerBatch(program: Command, run: CommandRunner): void {
   const command = program
@@ -173,7 +174,7 @@ export function registerBatch(program: Command, run: CommandRunner): void {
     .description('generate one image per line of a file (or - for stdin); re-running skips what succeeded')
     .argument(
       '<file>',
-      'prompts, one a line, or JSON lines {"prompt", "model", "seed", "width", "height", "steps", "guidance", "negative_prompt", "strength", "image", "mask"}; - reads stdin',
+      `prompts, one a line, or JSON lines {"prompt", "model", ${INPUTS.map((input) => `"${input.jsonName}"`).join(', ')}, "image", "mask"}; - reads stdin`,
     )
     .addOption(modelOption())
     .option(

@@ -1,6 +1,14 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { defaultModels, type GenerateOptions, type GenerationResult, ImageGenerationError } from '@imagegen/core';
+import {
+  defaultModels,
+  type GenerateOptions,
+  type GenerationResult,
+  ImageGenerationError,
+  inputFlag,
+  issueText,
+  paramsIssue,
+} from '@imagegen/core';
 import { type Command, Option } from 'commander';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import { abortOnInterrupt } from '../interrupt.js';
@@ -62,6 +70,9 @@ async function generate(words: string[], flags: GenerateFlags, command: Command)
     ...(flags.image === undefined ? {} : { image: flags.image.length === 1 ? flags.image[0]! : flags.image }),
     ...(flags.mask === undefined ? {} : { mask: flags.mask }),
   };
+  // The model's ranges, said in the flags' own names before anything starts.
+  const issue = paramsIssue(defaultModels[flags.model]!, inputParams(flags));
+  if (issue) command.error(`error: ${issueText(issue, inputFlag)}`, { exitCode: EXIT.usage });
   const resolved = await resolveSettings(settingFlags(flags), process.env, process.cwd());
   let runtime;
   try {

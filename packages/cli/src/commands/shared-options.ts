@@ -1,4 +1,4 @@
-import { catalogue, findModel, type GenerateOptions, type GenerationParams, type OutputFormat } from '@imagegen/core';
+import { catalogue, findModel, type GenerateOptions, type GenerationParams, inputFlag, INPUTS, type OutputFormat } from '@imagegen/core';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT } from '../exit-codes.js';
 
@@ -58,8 +58,14 @@ export function finiteNumber(text: string): number {
 /** Collects a repeatable flag's values in order (`--image a.png --image b.png`). */
 export const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
-/** Parses a whole number flag whose range depends on the model (width, steps): the core checks it. */
-export const wholeNumber = integerIn(0, Number.MAX_SAFE_INTEGER);
+/** Parses a whole number flag whose range depends on the model (width, steps): checked with the model, in its range. */
+export function wholeNumber(text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value)) {
+    throw new InvalidArgumentError("must be a whole number (each model's range: imagegen models)");
+  }
+  return value;
+}
 
 /** The model input flags as commander parses them: the core's parameters but the images (files here). */
 export type InputFlags = Omit<GenerationParams, 'image' | 'mask'>;
@@ -75,7 +81,7 @@ export interface OutputFlags {
 /** The set input flags as the core's options (unset ones left out). */
 export function inputParams(flags: InputFlags): InputFlags {
   const params: InputFlags = {};
-  for (const name of ['seed', 'width', 'height', 'steps', 'guidance', 'negativePrompt', 'strength'] as const) {
+  for (const { name } of INPUTS) {
     if (flags[name] !== undefined) (params as Record<string, unknown>)[name] = flags[name];
   }
   return params;
@@ -113,18 +119,17 @@ export function addOutputFlags(command: Command): Command {
 }
 
 /**
- * The model input flags: `--steps`, `--guidance`, `--negative-prompt`, `--seed`, `--width`,
- * `--height`. Their ranges are each model's (imagegen models), checked before any request.
+ * The model input flags, one per input of the catalogue (`--seed`, `--width`, `--height`,
+ * `--steps`, `--guidance`, `--negative-prompt`, `--strength`). Their ranges are each model's
+ * (imagegen models), checked before any request.
  */
 export function addInputFlags(command: Command): Command {
-  return command
-    .option('--seed <n>', 'seed for a repeatable image (one is picked and printed when not given)', integerIn(0, 4_294_967_295))
-    .option('--width <n>', "image width in pixels, within the model's range", wholeNumber)
-    .option('--height <n>', "image height in pixels, within the model's range", wholeNumber)
-    .option('--steps <n>', "diffusion steps, within the model's range", wholeNumber)
-    .option('--guidance <x>', "how closely to follow the prompt, within the model's range", finiteNumber)
-    .option('--negative-prompt <text>', 'what the image should not show (SDXL family, Phoenix)')
-    .option('--strength <x>', 'how far to move from the input image, 0-1 (image-to-image models)', finiteNumber);
+  for (const input of INPUTS) {
+    const flag = `${inputFlag(input.name)} ${input.type === 'string' ? '<text>' : input.type === 'integer' ? '<n>' : '<x>'}`;
+    if (input.type === 'string') command.option(flag, input.description);
+    else command.option(flag, input.description, input.type === 'integer' ? wholeNumber : finiteNumber);
+  }
+  return command;
 }
 
 /** `--retries` and `--retry-429`: the retry policy's knobs a user may turn. */

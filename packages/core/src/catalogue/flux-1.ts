@@ -3,7 +3,7 @@ import { type CatalogueModel, SEED_INPUT } from './model-spec.js';
 // developers.cloudflare.com/workers-ai/models/flux-1-schnell: prompt (1-2048), steps
 // (default 4, max 8), seed; answers {"image": base64 JPEG}.
 
-/** FLUX.1 [schnell], the seed's Flux. */
+/** FLUX.1 [schnell], the model of the original Flux worker. */
 export const flux1Schnell: CatalogueModel = {
   alias: 'flux',
   id: '@cf/black-forest-labs/flux-1-schnell',

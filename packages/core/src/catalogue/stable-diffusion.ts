@@ -29,7 +29,7 @@ const stableDiffusion = (alias: string, id: string, description: string, needsIm
   maxPromptLength: 2048,
 });
 
-/** Stable Diffusion XL base 1.0, the seed's SDXL. */
+/** Stable Diffusion XL base 1.0, the model of the original SDXL worker. */
 export const sdxlBase = stableDiffusion('sdxl', '@cf/stabilityai/stable-diffusion-xl-base-1.0', 'Stable Diffusion XL base 1.0');
 /** SDXL Lightning (ByteDance): a few steps. */
 export const sdxlLightning = stableDiffusion(

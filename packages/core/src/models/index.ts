@@ -7,9 +7,9 @@ export const defaultModels: Readonly<Record<string, ImageModel>> = Object.fromEn
   catalogue.map((entry) => [entry.alias, catalogueImageModel(entry)]),
 );
 
-/** The seed's Flux (`flux-1-schnell`). */
+/** The original Flux model (`flux-1-schnell`). */
 export const flux: ImageModel = defaultModels.flux!;
-/** The seed's SDXL (`stable-diffusion-xl-base-1.0`). */
+/** The original SDXL model (`stable-diffusion-xl-base-1.0`). */
 export const sdxl: ImageModel = defaultModels.sdxl!;
 
 /** The aliases of the built-in models. */

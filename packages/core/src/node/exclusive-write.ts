@@ -2,10 +2,8 @@ import { close, link, open, unlink, write } from 'node:fs';
 
 /**
  * Writes `bytes` to a new file at `temp` (refusing an existing one), then links it to `path`
- * (refusing an existing one) and removes `temp`. Five file system calls on libuv's thread pool,
- * chained with callbacks: fs/promises gives each call a FileHandle and a promise, measured at
- * twice the main thread's time per image, and a synchronous call blocks the event loop that a
- * server shares. On any error the temporary file is removed and the error is passed on;
+ * (refusing an existing one) and removes `temp`, off the event loop (callback-style calls on
+ * libuv's pool; why: docs/performance-notes.md). On any error the temporary file is removed and the error is passed on;
  * `EEXIST` from the link means `path` is taken and `temp` is kept for another name.
  */
 export function writeExclusive(temp: string, bytes: Uint8Array): Promise<void> {

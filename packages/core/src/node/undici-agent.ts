@@ -1,6 +1,6 @@
 import { Agent } from 'undici';
 
-/** The Node transport's limits; defaults are the reference's. */
+/** The Node transport's limits; defaults are imagegen's (connect 30 s, headers and body 120 s, 10 connections). */
 export interface AgentOptions {
   /** @default 30000 */
   connectTimeoutMs?: number;

@@ -9,7 +9,7 @@ export interface UndiciFetch {
 }
 
 /**
- * A WHATWG fetch over an undici `Agent` with the reference's timeouts and pool, for code that
+ * A WHATWG fetch over an undici `Agent` with imagegen's default timeouts and pool, for code that
  * wants a `fetch`; the generator itself sends with {@link createUndiciTransport}, which is
  * cheaper. A global `Request` is taken apart, since undici's own fetch refuses one ("Failed to
  * parse URL from [object Request]").

@@ -20,10 +20,9 @@ const headerReader = (headers: HeaderValues) => ({
 });
 
 /**
- * The Node runtime's {@link Transport}: undici's `request` over an `Agent` with the reference's
+ * The Node runtime's {@link Transport}: undici's `request` over an `Agent` with imagegen's default
  * timeouts and pool, following redirects as fetch does. It builds no WHATWG `Request`,
- * `Response`, `Headers` or web stream: measured at about 1.4 times the images per second of
- * undici's `fetch` on the same pool (64 KB images over loopback, concurrency 10).
+ * `Response`, `Headers` or web stream (why: docs/performance-notes.md).
  *
  * @example
  * const { transport, agent } = createUndiciTransport({ connections: 10 });

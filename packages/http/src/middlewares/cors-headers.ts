@@ -12,9 +12,8 @@ export interface CorsOptions {
 
 /**
  * CORS: preflights are Hono's `cors`; every other request gets its headers through
- * `context.header()` before the handler runs. Hono's `cors` sets them on `context.res` first,
- * which makes Hono rebuild the handler's response around its body stream (a full WHATWG
- * Response and a web stream per answer, measured at a tenth of the gateway's throughput).
+ * `context.header()` before the handler runs, so the handler's answer is sent as it is, never
+ * rebuilt around its body stream (why: docs/performance-notes.md).
  *
  * @example
  * app.use('*', corsHeaders({ origin: '*', allowHeaders: ['authorization'], exposeHeaders: ['x-request-id'], maxAge: 600 }));

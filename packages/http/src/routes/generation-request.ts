@@ -26,8 +26,8 @@ const SEVERAL_IMAGES_HINT = `; ${catalogue
   .map((entry) => entry.alias)
   .join(', ')} take up to 4`;
 
-// The rate-limit middleware keeps the body as bytes: asking Hono for text would build a whole
-// WHATWG Response around them to decode it (3% of the gateway's CPU in an autocannon profile).
+// The rate-limit middleware keeps the body as bytes: they are decoded here, not asked of Hono
+// as text (docs/performance-notes.md).
 const utf8 = new TextDecoder();
 
 async function readBody(context: Context): Promise<unknown> {
