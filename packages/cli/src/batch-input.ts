@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { findModel, INPUTS, inputTypeProblem, unknownFieldText } from '@imagegen/core';
+import { findModel, INPUTS, unknownFieldText } from '@imagegen/core';
+import { inputTypeProblem } from '@imagegen/core/internal';
 import type { InputFlags } from './commands/shared-options.js';
 import { inputLines } from './input-lines.js';
 

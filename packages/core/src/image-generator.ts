@@ -1,10 +1,9 @@
-import { attemptOnce } from './attempt.js';
 import { systemClock } from './clock.js';
 import { CLOSED, ErrorFactory } from './error-factory.js';
 import { DEFAULT_MAX_IMAGE_BYTES, type GenerateOptions, type ImageGeneratorOptions } from './generator-options.js';
 import { silentLogger } from './logger.js';
 import { defaultModels } from './models/index.js';
-import type { ImageModel, ModelRequest } from './models/model.js';
+import type { ImageModel } from './models/model.js';
 import { DEFAULT_MAX_INPUT_IMAGE_BYTES } from './input-image.js';
 import { callParams } from './input-preparation.js';
 import { outputProblem, outputRequest } from './output-format.js';
@@ -13,15 +12,14 @@ import { fetchTransport } from './fetch-transport.js';
 import type { Clock, Logger, Transport } from './ports.js';
 import { DEFAULT_MAX_PROMPT_LENGTH, promptProblem } from './prompt.js';
 import { RequestIds } from './request-ids.js';
-import type { GenerationResult, GenerationSuccess } from './result.js';
-import { resolveRetryPolicy, withRetry } from './retry.js';
+import type { GenerationResult } from './result.js';
+import { resolveRetryPolicy } from './retry.js';
 import type { Settings } from './settings.js';
 import { SignalLinks } from './signal-links.js';
 import { CallStop } from './call-stop.js';
 import { answerFromCache, cacheKeyFor } from './cached-generation.js';
 import { messageOf } from './transport-errors.js';
-import { limitedAttempt } from './limiter/limited-attempt.js';
-import { reportedAttempt } from './attempt-report.js';
+import { mergeHooks, runGeneration } from './generation-run.js';
 import type { ErrorCode } from './errors.js';
 
 /**
@@ -148,7 +146,26 @@ export class ImageGenerator {
 
     const stop = new CallStop();
     const unlink = options.signal ? this.signals.link(options.signal, stop) : undefined;
-    const done = this.run(spec, request, stop, options, started, cacheKey);
+    const done = runGeneration({
+      transport: this.transport,
+      model: spec,
+      request,
+      store: options.store ?? this.options.store,
+      stop,
+      requestIds: new RequestIds(),
+      clock: this.clock,
+      timeouts: this.options.timeouts ?? {},
+      maxImageBytes: this.options.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES,
+      errors: this.errors,
+      output: outputRequest(options, this.options.codec),
+      keepBytes: cacheKey !== undefined,
+      policy: resolveRetryPolicy({ ...this.options.retry, ...options.retry }),
+      hooks: mergeHooks(this.options, options),
+      limiter: this.options.limiter,
+      logger: this.logger,
+      cache: cacheKey ? { store: this.options.resultCache!, key: cacheKey } : undefined,
+      started,
+    });
     const entry = { stop, done };
     this.inFlight.add(entry);
     try {
@@ -174,87 +191,5 @@ export class ImageGenerator {
       await this.options.onClose?.();
     })();
     return this.closing;
-  }
-
-  /** The retry loop over attempts: one result, whatever happened. */
-  private async run(
-    spec: ImageModel,
-    request: ModelRequest,
-    stop: CallStop,
-    options: GenerateOptions,
-    started: number,
-    cacheKey?: string,
-  ): Promise<GenerationResult> {
-    const requestIds = new RequestIds();
-    const policy = resolveRetryPolicy({ ...this.options.retry, ...options.retry });
-    const context = {
-      transport: this.transport,
-      model: spec,
-      request,
-      store: options.store ?? this.options.store,
-      stop,
-      requestIds,
-      clock: this.clock,
-      timeouts: this.options.timeouts ?? {},
-      maxImageBytes: this.options.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES,
-      errors: this.errors,
-      output: outputRequest(options, this.options.codec),
-      keepBytes: cacheKey !== undefined,
-    };
-    try {
-      const { value: stored, attempts } = await withRetry(
-        (attempt) => {
-          const event = { model: spec.name, attempt, requestId: requestIds.current };
-          this.logger.debug(event, 'image generation attempt');
-          this.options.onAttempt?.(event);
-          options.onAttempt?.(event);
-          const key = `${request.route}:${spec.name}`;
-          const classify = (error: unknown) => this.errors.fromThrown(error, spec.name, stop).code;
-          return reportedAttempt({ ...event, route: request.route }, [this.options, options], classify, () =>
-            limitedAttempt(this.options.limiter, key, stop, this.clock, () => attemptOnce(context)),
-          );
-        },
-        {
-          policy,
-          clock: this.clock,
-          stop,
-          toError: (error) => this.errors.fromThrown(error, spec.name, stop),
-          onRetry: (retry) => {
-            const event = { ...retry, model: spec.name, requestId: requestIds.current };
-            const { attempt, delayMs, error } = retry;
-            this.logger.info({ model: spec.name, attempt, code: error.code, status: error.status, delayMs }, 'retrying image generation');
-            this.options.onRetry?.(event);
-            options.onRetry?.(event);
-          },
-        },
-      );
-      const { data, ...saved } = stored;
-      // A cache that can't be written costs the next call, never this one.
-      if (cacheKey && data)
-        await this.options
-          .resultCache!.put(cacheKey, data)
-          .catch((error: unknown) => this.logger.warn({ error: messageOf(error) }, 'result cache not written'));
-      const durationMs = Math.max(0, this.clock.now() - started);
-      const result: GenerationSuccess = {
-        ok: true,
-        ...saved,
-        attempts,
-        model: spec.name,
-        durationMs,
-        requestId: requestIds.current,
-        route: request.route,
-        ...(request.seed === undefined ? {} : { seed: request.seed }),
-      };
-      this.logger.debug({ model: spec.name, attempts, bytes: result.bytes }, 'image saved');
-      return result;
-    } catch (error) {
-      // withRetry throws only ImageGenerationErrors, with their attempts counted.
-      const failure = this.errors.fromThrown(error, spec.name, stop);
-      this.logger.info(
-        { model: spec.name, code: failure.code, status: failure.status, attempts: failure.attempts },
-        'image generation failed',
-      );
-      return { ok: false, error: failure };
-    }
   }
 }

@@ -1,3 +1,9 @@
+// The public API of @imagegen/core, the part under the semver promise: the generator and its
+// options and results, the typed error, settings, the catalogue and its inputs, the route
+// registry (to add a route), the ports a runtime implements (transport, store, clock, logger,
+// codec, result cache, limiter) and the checks an adapter runs before a call (prompt, inputs,
+// images, output). What the sibling packages share besides (request bodies, error plumbing,
+// byte helpers, the cache key) is in `@imagegen/core/internal`, with no such promise.
 export { ImageGenerator } from './image-generator.js';
 export { DEFAULT_MAX_IMAGE_BYTES } from './generator-options.js';
 export type {
@@ -11,15 +17,11 @@ export type {
   Timeouts,
 } from './generator-options.js';
 export { ImageGenerationError, ERROR_CODES } from './errors.js';
-export { ErrorFactory, imageError } from './error-factory.js';
-export type { ErrorDetails } from './error-factory.js';
 export type { ErrorCode, ImageGenerationErrorInit } from './errors.js';
 export type { GenerationFailure, GenerationResult, GenerationSuccess } from './result.js';
 export { hasRemoteRoute, loadSettings, DEFAULT_AI_GATEWAY_BASE_URL, DEFAULT_API_BASE_URL, DEFAULT_OUTPUT_DIR } from './settings.js';
 export type { Settings } from './settings.js';
-export { resolveRetryPolicy, retryDelayMs, shouldRetry } from './retry.js';
-export type { RetryEvent, RetryOptions, RetryPolicy } from './retry.js';
-export { retryAfterMs } from './retry-timing.js';
+export type { RetryEvent, RetryOptions } from './retry.js';
 export { catalogueImageModel, defaultModels, flux, sdxl } from './models/index.js';
 export type {
   CacheOptions,
@@ -37,27 +39,15 @@ export type { AnswerSpec, CatalogueModel, ImageInputSpec, InputName, InputSpec }
 export { chooseRoute } from './routes/route-choice.js';
 export { RouteRegistry, routeRegistry } from './routes/registry.js';
 export type { ErrorFormat, ImageRoute, RouteCall, RouteSetting } from './routes/route.js';
-export { workersAiForm } from './routes/workers-ai-form.js';
-export { randomSeed } from './routes/random-seed.js';
-export { cloudflareMeaning } from './cloudflare-errors.js';
-export type { CloudflareFailure } from './cloudflare-errors.js';
-export { sniffImage, isCompleteImage } from './sniff.js';
-export type { ImageFormat } from './sniff.js';
-export { imageFileName, newRequestId } from './file-name.js';
 export { promptProblem, DEFAULT_MAX_PROMPT_LENGTH } from './prompt.js';
-export { cacheProblem, issueText, paramsIssue, paramsProblem, rangeText, takesInput, workersAiImages, workersAiInputs } from './params.js';
-export { INPUTS, inputFlag, inputJsonName, inputTypeProblem } from './catalogue/inputs.js';
+export { issueText, paramsIssue, rangeText, takesInput } from './params.js';
+export { INPUTS, inputFlag, inputJsonName } from './catalogue/inputs.js';
 export type { InputDefinition } from './catalogue/inputs.js';
 export { unknownFieldText } from './catalogue/unknown-field.js';
-export { DEFAULT_MAX_INPUT_IMAGE_BYTES, inputImageList, inputImagesProblem, MAX_INPUT_IMAGE_SIDE } from './input-image.js';
-export { prepareInputImages } from './input-preparation.js';
-export type { Prepared, PreparationPorts } from './input-preparation.js';
-export { outputIssue, outputProblem } from './output-format.js';
+export { DEFAULT_MAX_INPUT_IMAGE_BYTES, inputImagesProblem, MAX_INPUT_IMAGE_SIDE } from './input-image.js';
+export { outputIssue } from './output-format.js';
 export type { OutputIssue, OutputNames } from './output-format.js';
 export type { InputImages } from './input-image.js';
-export { imageSize } from './image-size.js';
-export type { ImageSize } from './image-size.js';
-export { decodeBase64, encodeBase64 } from './bytes.js';
 export type { ParamIssue } from './params.js';
 export { systemClock } from './clock.js';
 export { silentLogger } from './logger.js';
@@ -82,5 +72,3 @@ export { AdaptiveLimiter } from './limiter/adaptive-limiter.js';
 export type { AdaptiveLimiterOptions } from './limiter/adaptive-limiter.js';
 export { AdaptiveLimiters } from './limiter/adaptive-limiters.js';
 export type { AttemptOutcome, LimiterState, UpstreamLimiter, UpstreamPermit } from './limiter/upstream-limiter.js';
-export { isResultCacheKey, resultCacheKey, sha256Hex } from './result-cache-key.js';
-export type { CacheKeyParts } from './result-cache-key.js';

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { makePng } from '@imagegen/testkit';
 import { http, HttpResponse } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { imageSize, type ImageCodec, loadSettings, sniffImage } from '../src/index.js';
+import { type ImageCodec, loadSettings } from '../src/index.js';
+import { imageSize, sniffImage } from '../src/internal.js';
 import { readImageFile, sharpCodec } from '../src/node/index.js';
 import { makeGenerator, useMsw } from './support/harness.js';
 

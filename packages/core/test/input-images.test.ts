@@ -1,7 +1,8 @@
 import { makePng, TINY_GIF, TINY_JPEG, TINY_WEBP } from '@imagegen/testkit';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { imageSize, loadSettings } from '../src/index.js';
+import { loadSettings } from '../src/index.js';
+import { imageSize } from '../src/internal.js';
 import { makeGenerator, PNG_BYTES, useMsw } from './support/harness.js';
 
 const server = useMsw();

@@ -1,7 +1,8 @@
 import { join, resolve, sep } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_PROMPT_LENGTH, imageFileName, ImageGenerationError, loadSettings, newRequestId, promptProblem } from '../src/index.js';
+import { DEFAULT_MAX_PROMPT_LENGTH, ImageGenerationError, loadSettings, promptProblem } from '../src/index.js';
+import { imageFileName, newRequestId } from '../src/internal.js';
 
 describe('properties', () => {
   it('loadSettings: any record gives settings or a not_configured error, and accepted URLs are http(s)', () => {

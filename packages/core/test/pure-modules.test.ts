@@ -1,14 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  type Clock,
-  defaultModels,
-  ErrorFactory,
-  ERROR_CODES,
-  ImageGenerationError,
-  imageError,
-  loadSettings,
-  systemClock,
-} from '../src/index.js';
+import { type Clock, defaultModels, ERROR_CODES, ImageGenerationError, loadSettings, systemClock } from '../src/index.js';
+import { ErrorFactory, imageError } from '../src/internal.js';
 import { Watchdog } from '../src/watchdog.js';
 
 afterEach(() => void vi.useRealTimers());

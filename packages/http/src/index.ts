@@ -1,55 +1,38 @@
+// The public API of @imagegen/http, under the semver promise: the gateway (`createApp`, `serve`)
+// and its options, its error type, and the ports it runs on that a deployment picks or implements
+// (image storage, result cache, rate limiter, job and idempotency stores, work queue and queue
+// worker, upstream limiter, telemetry, readiness). The wiring the CLI shares with the gateway
+// (settings from the environment, queue plumbing, error mapping) is in `@imagegen/http/internal`,
+// with no such promise; the portable route table is `@imagegen/http/app`.
 export { createApp } from './app.js';
 export type { GatewayApp, GatewayOptions } from './app.js';
 export { serve } from './serve.js';
 export type { RunningGateway, ServeOptions } from './serve.js';
 export { GatewayError } from './openai-error.js';
 export type { GatewayErrorInit, OpenAiErrorBody } from './openai-error.js';
-export { gatewayErrorFor } from './error-mapping.js';
 export { TokenBucketLimiter } from './rate-limit.js';
 export type { RateLimiter, TokenBucketOptions } from './rate-limit.js';
-export { createInProcessQueue } from './queue/in-process-queue.js';
-export type { InProcessQueueOptions } from './queue/in-process-queue.js';
 export type { QueueStats, WorkQueue } from './queue/work-queue.js';
-export { performWork, workError } from './queue/image-work.js';
-export type { ImageWork, PerformOptions, WorkError, WorkOutcome } from './queue/image-work.js';
 export { BullMqWorkQueue } from './queue/bullmq-queue.js';
 export type { BullMqWorkQueueOptions } from './queue/bullmq-queue.js';
 export { createQueueWorker } from './queue/bullmq-worker.js';
 export type { QueueWorker, QueueWorkerOptions } from './queue/bullmq-worker.js';
-export { configuredModels } from './queue/configured-models.js';
-export { queueSettingsFromEnv, QUEUE_PREFIX } from './queue/queue-settings.js';
-export type { QueueSettings } from './queue/queue-settings.js';
 export { LocalImageStorage } from './storage/local-image-storage.js';
 export { S3ImageStorage } from './storage/s3-image-storage.js';
 export type { S3ImageStorageOptions } from './storage/s3-image-storage.js';
-export { imageStorageFromEnv, resultCacheFromS3Env } from './storage/storage-from-env.js';
 export { S3ResultCache } from './storage/s3-result-cache.js';
 export type { S3ResultCacheOptions } from './storage/s3-result-cache.js';
-export { contentTypeOf } from './storage/image-storage.js';
 export type { ImageStorage, OpenedImage } from './storage/image-storage.js';
-export { MODEL_ALIASES } from './schemas.js';
-export type { GenerationRequest } from './schemas.js';
 export { openApiDocument } from './openapi.js';
-export { keyMatcher, parseGatewayKeys } from './auth.js';
 export { InMemoryJobStore } from './job-store.js';
 export type { JobRecord, JobStatus, JobStore } from './job-store.js';
 export { RedisRateLimiter } from './redis-rate-limit.js';
 export { RedisJobStore } from './redis-job-store.js';
 export { RedisUpstreamLimiter } from './redis-upstream-limiter.js';
 export type { RedisUpstreamLimiterOptions } from './redis-upstream-limiter.js';
-export { openUpstreamLimiter, upstreamLimiterFromEnv } from './upstream-limiter-from-env.js';
 export { RedisIdempotencyStore } from './redis-idempotency-store.js';
-export { IDEMPOTENCY_TTL_MS, InMemoryIdempotencyStore } from './idempotency-store.js';
+export { InMemoryIdempotencyStore } from './idempotency-store.js';
 export type { IdempotencyClaim, IdempotencyStore, StoredAnswer } from './idempotency-store.js';
-export { canReachRedis, redisAnswers } from './redis-reachable.js';
-export { createGatewayApp } from './gateway-app.js';
-export type { GatewayParts } from './gateway-app.js';
-export { gatewayConfig } from './gateway-config.js';
-export type { GatewayConfig } from './gateway-config.js';
-export { openResources } from './gateway-resources.js';
-export type { GatewayResources } from './gateway-resources.js';
-export { noTelemetry } from './telemetry.js';
 export type { GatewayTelemetry } from './telemetry.js';
-export { telemetryOf } from './metrics.js';
 export { readinessCheck } from './routes/health.js';
 export type { Readiness } from './routes/health.js';

@@ -1,5 +1,5 @@
 import type { UpstreamLimiter } from '@imagegen/core';
-import { limiterFromEnv, parseMaxRate } from '@imagegen/core/node';
+import { limiterFromEnv, maxRateFromEnv } from '@imagegen/core/node';
 import { Redis } from 'ioredis';
 import { RedisUpstreamLimiter } from './redis-upstream-limiter.js';
 
@@ -17,8 +17,7 @@ export function upstreamLimiterFromEnv(
 ): UpstreamLimiter | undefined {
   const local = limiterFromEnv(env);
   if (!local || !redis) return local;
-  const rate = env.IMAGEGEN_MAX_RATE?.trim();
-  return new RedisUpstreamLimiter(redis, { maxPerMinute: rate ? parseMaxRate(rate) : undefined });
+  return new RedisUpstreamLimiter(redis, { maxPerMinute: maxRateFromEnv(env) });
 }
 
 /**

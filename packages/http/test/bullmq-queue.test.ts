@@ -2,7 +2,8 @@ import { createImageGenerator } from '@imagegen/core/node';
 import { startRedis, startTestWorker, type TestRedis, type TestWorker } from '@imagegen/testkit';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createQueueWorker, LocalImageStorage, queueSettingsFromEnv } from '../src/index.js';
+import { createQueueWorker, LocalImageStorage } from '../src/index.js';
+import { queueSettingsFromEnv } from '../src/internal.js';
 import { makeGateway, WORKER_KEY } from './support/gateway.js';
 
 // A real redis-server: BullMQ runs its Lua scripts there, no mock stands in for it.

@@ -1,6 +1,7 @@
-import { imageError } from '@imagegen/core';
+import { imageError } from '@imagegen/core/internal';
 import { describe, expect, it } from 'vitest';
-import { gatewayErrorFor, queueSettingsFromEnv, TokenBucketLimiter } from '../src/index.js';
+import { TokenBucketLimiter } from '../src/index.js';
+import { gatewayErrorFor, queueSettingsFromEnv } from '../src/internal.js';
 import { limiterWindow } from '../src/queue/bullmq-worker.js';
 
 describe('limiterWindow', () => {

@@ -1,12 +1,5 @@
-import {
-  type CatalogueModel,
-  findModel,
-  type GenerationParams,
-  randomSeed,
-  workersAiForm,
-  workersAiImages,
-  workersAiInputs,
-} from '@imagegen/core';
+import { type CatalogueModel, findModel, type GenerationParams } from '@imagegen/core';
+import { randomSeed, workersAiForm, workersAiImages, workersAiInputs } from '@imagegen/core/internal';
 import type { AiBinding } from './ai-binding.js';
 import { readModelInputs } from './model-inputs.js';
 import { answerContentType } from './worker-responses.js';

@@ -1,13 +1,5 @@
-import {
-  type CatalogueModel,
-  catalogueImageModel,
-  decodeBase64,
-  defaultModels,
-  imageSize,
-  type GenerationParams,
-  inputImagesProblem,
-  paramsProblem,
-} from '@imagegen/core';
+import { type CatalogueModel, catalogueImageModel, defaultModels, type GenerationParams, inputImagesProblem } from '@imagegen/core';
+import { decodeBase64, imageSize, paramsProblem } from '@imagegen/core/internal';
 
 /** A run's input read against the catalogue: the prompt and imagegen's parameters, or why not. */
 export type ReadInputs = { prompt: string; params: GenerationParams } | { problem: string };

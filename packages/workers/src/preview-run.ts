@@ -1,4 +1,5 @@
-import { type CatalogueModel, type GenerationParams, inputImageList, randomSeed } from '@imagegen/core';
+import { type CatalogueModel, type GenerationParams } from '@imagegen/core';
+import { inputImageList, randomSeed } from '@imagegen/core/internal';
 import { renderPreview } from './preview-image.js';
 
 /** What a model answers for one run, as Workers AI does: `{ image: base64 }` or a byte stream. */

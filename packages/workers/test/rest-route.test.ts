@@ -1,7 +1,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { catalogue, imageSize } from '@imagegen/core';
+import { catalogue } from '@imagegen/core';
+import { imageSize } from '@imagegen/core/internal';
 import { createImageGenerator } from '@imagegen/core/node';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

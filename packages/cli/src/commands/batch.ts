@@ -1,7 +1,8 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type GenerationResult, imageError, type ImageGenerator, INPUTS, inputJsonName, issueText, paramsIssue } from '@imagegen/core';
-import { parseMaxRate } from '@imagegen/core/node';
+import { type GenerationResult, type ImageGenerator, INPUTS, inputJsonName, issueText, paramsIssue } from '@imagegen/core';
+import { imageError } from '@imagegen/core/internal';
+import { maxRateFromEnv, parseMaxRate } from '@imagegen/core/node';
 import { type Command, InvalidArgumentError } from 'commander';
 import PQueue from 'p-queue';
 import { type BatchItem, countPrompts, readBatch } from '../batch-input.js';
@@ -44,10 +45,11 @@ async function batch(source: string, flags: BatchFlags, command: Command): Promi
     await access(source).catch(() => command.error(`error: cannot read the batch file '${source}'`, { exitCode: EXIT.usage }));
   }
   const resolved = await resolveSettings(settingFlags(flags), process.env, process.cwd());
-  const envRate = resolved.env.IMAGEGEN_MAX_RATE;
-  const envMaxRate = envRate === undefined || envRate === '' ? undefined : parseMaxRate(envRate);
-  if (envRate && envMaxRate === undefined) {
-    command.error(`error: IMAGEGEN_MAX_RATE must be a whole number of requests a minute (got '${envRate}')`, { exitCode: EXIT.usage });
+  let envMaxRate: number | undefined;
+  try {
+    envMaxRate = maxRateFromEnv(resolved.env);
+  } catch (error) {
+    command.error(`error: ${(error as Error).message}`, { exitCode: EXIT.usage });
   }
   const pace = batchPace(flags, envMaxRate);
   // A batch may run for hours: its memory must not follow its length (see young-generation.ts).

@@ -14,15 +14,9 @@ interface QueueWorkerFlags {
 }
 
 async function runQueueWorker(flags: QueueWorkerFlags): Promise<number> {
-  const {
-    canReachRedis,
-    configuredModels,
-    createQueueWorker,
-    imageStorageFromEnv,
-    openUpstreamLimiter,
-    queueSettingsFromEnv,
-    resultCacheFromS3Env,
-  } = await import('@imagegen/http');
+  const { canReachRedis, configuredModels, imageStorageFromEnv, openUpstreamLimiter, queueSettingsFromEnv, resultCacheFromS3Env } =
+    await import('@imagegen/http/internal');
+  const { createQueueWorker } = await import('@imagegen/http');
   const resolved = await resolveSettings(settingFlags(flags), process.env, process.cwd());
   const env = { ...resolved.env, ...(flags.rateLimit === undefined ? {} : { IMAGEGEN_QUEUE_RATE_LIMIT: String(flags.rateLimit) }) };
   let settings;

@@ -14,4 +14,4 @@ export { ensureDir } from './ensure-dir.js';
 export { sharpCodec } from './sharp-codec.js';
 export { readImageFile } from './read-image-file.js';
 export { DiskResultCache, DEFAULT_CACHE_MAX_BYTES, openCachedImage, resultCacheFromEnv, sealCachedImage } from './disk-result-cache.js';
-export { limiterFromEnv, parseMaxRate } from './limiter-from-env.js';
+export { limiterFromEnv, maxRateFromEnv, parseMaxRate } from './limiter-from-env.js';

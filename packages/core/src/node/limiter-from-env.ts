@@ -15,6 +15,25 @@ export function parseMaxRate(value: string): number | undefined {
 }
 
 /**
+ * The one reading of `IMAGEGEN_MAX_RATE` (requests a minute, `600` or `600/min`): undefined when
+ * unset or blank; throws `not_configured` when it is not a whole number from 1.
+ *
+ * @example
+ * maxRateFromEnv({ IMAGEGEN_MAX_RATE: '600/min' }); // 600
+ */
+export function maxRateFromEnv(env: Readonly<Record<string, string | undefined>>): number | undefined {
+  const raw = env.IMAGEGEN_MAX_RATE?.trim();
+  if (!raw) return undefined;
+  const rate = parseMaxRate(raw);
+  if (rate === undefined) {
+    throw imageError('not_configured', 'settings', {
+      detail: `IMAGEGEN_MAX_RATE must be a whole number of requests a minute (got '${raw}')`,
+    });
+  }
+  return rate;
+}
+
+/**
  * The adaptive limiter of a long-running process (the gateway, a queue worker): on unless
  * `IMAGEGEN_ADAPTIVE=0`, with a ceiling when `IMAGEGEN_MAX_RATE` (requests a minute) is set.
  * Throws `not_configured` for a rate that is not a whole number from 1.
@@ -23,14 +42,8 @@ export function parseMaxRate(value: string): number | undefined {
  * limiterFromEnv({ IMAGEGEN_MAX_RATE: '600/min' }); // AdaptiveLimiters paced to at most 600 a minute
  */
 export function limiterFromEnv(env: Readonly<Record<string, string | undefined>>): AdaptiveLimiters | undefined {
-  const raw = env.IMAGEGEN_MAX_RATE?.trim();
+  const maxPerMinute = maxRateFromEnv(env);
   const off = ['0', 'false', 'no', 'off'].includes(env.IMAGEGEN_ADAPTIVE?.trim().toLowerCase() ?? '');
-  if (off && !raw) return undefined;
-  const maxPerMinute = raw ? parseMaxRate(raw) : undefined;
-  if (raw && maxPerMinute === undefined) {
-    throw imageError('not_configured', 'settings', {
-      detail: `IMAGEGEN_MAX_RATE must be a whole number of requests a minute (got '${raw}')`,
-    });
-  }
+  if (off && maxPerMinute === undefined) return undefined;
   return new AdaptiveLimiters({ clock: systemClock, maxPerMinute });
 }

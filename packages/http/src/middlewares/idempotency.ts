@@ -4,7 +4,7 @@ import { bytesToBase64 } from '../base64.js';
 import type { IdempotencyStore } from '../idempotency-store.js';
 import { GatewayError, invalidRequest } from '../openai-error.js';
 import type { GatewayEnv } from '../request-context.js';
-import { decodeBase64, sha256Hex } from '@imagegen/core';
+import { decodeBase64, sha256Hex } from '@imagegen/core/internal';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 // The headers an answer is replayed with (the rest are the gateway's own for each request).

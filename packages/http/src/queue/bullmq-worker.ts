@@ -1,4 +1,5 @@
-import { type GenerationHooks, type ImageGenerator, imageFileName, type Logger } from '@imagegen/core';
+import { type GenerationHooks, type ImageGenerator, type Logger } from '@imagegen/core';
+import { imageFileName } from '@imagegen/core/internal';
 import { type Job, Worker } from 'bullmq';
 import type { ImageStorage } from '../storage/image-storage.js';
 import { type ImageWork, performWork, type WorkOutcome } from './image-work.js';

@@ -1,5 +1,4 @@
 import {
-  decodeBase64,
   type FileStore,
   type GenerationHooks,
   type GenerationParams,
@@ -8,6 +7,7 @@ import {
   type ImageGenerator,
   MemoryStore,
 } from '@imagegen/core';
+import { decodeBase64 } from '@imagegen/core/internal';
 import { bytesToBase64 } from '../base64.js';
 import type { ImageStorage } from '../storage/image-storage.js';
 

@@ -1,4 +1,4 @@
-import { parseMaxRate } from '@imagegen/core/node';
+import { maxRateFromEnv } from '@imagegen/core/node';
 import { envNumber } from '../env-number.js';
 
 /** How the shared BullMQ queue behaves; every process that shares a queue should use the same values. */
@@ -43,9 +43,7 @@ export function queueSettingsFromEnv(
   // Checked here: ioredis takes anything and then retries a wrong address for ever.
   if (!/^rediss?:\/\/[^\s]+$/.test(redisUrl)) throw new Error('IMAGEGEN_REDIS_URL must be a redis:// or rediss:// URL');
   // 0 or unset: no limit. Else IMAGEGEN_MAX_RATE (an account's requests a minute) is the shared limit.
-  const maxRate = env.IMAGEGEN_MAX_RATE?.trim() ? parseMaxRate(env.IMAGEGEN_MAX_RATE) : undefined;
-  if (env.IMAGEGEN_MAX_RATE?.trim() && maxRate === undefined)
-    throw new Error('IMAGEGEN_MAX_RATE must be a whole number of requests a minute');
+  const maxRate = maxRateFromEnv(env);
   const rate = envNumber(env, 'IMAGEGEN_QUEUE_RATE_LIMIT', 0, { orEqual: true }) || (maxRate ?? 0) / 60;
   const settings: QueueSettings = {
     redisUrl,

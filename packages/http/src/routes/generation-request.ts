@@ -2,7 +2,6 @@ import {
   catalogue,
   DEFAULT_MAX_PROMPT_LENGTH,
   defaultModels,
-  inputImageList,
   type GenerateOptions,
   type InputImages,
   inputImagesProblem,
@@ -15,6 +14,7 @@ import {
   takesInput,
   unknownFieldText,
 } from '@imagegen/core';
+import { inputImageList } from '@imagegen/core/internal';
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { type GatewayError, invalidRequest } from '../openai-error.js';

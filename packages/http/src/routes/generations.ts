@@ -1,4 +1,4 @@
-import { encodeBase64, inputImageList } from '@imagegen/core';
+import { encodeBase64, inputImageList } from '@imagegen/core/internal';
 import type { Context } from 'hono';
 import { gatewayErrorFor } from '../error-mapping.js';
 import { imagesAnswerJson } from '../images-json.js';

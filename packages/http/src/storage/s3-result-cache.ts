@@ -1,5 +1,6 @@
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { type CachedImage, isResultCacheKey, type ResultCache } from '@imagegen/core';
+import { type CachedImage, type ResultCache } from '@imagegen/core';
+import { isResultCacheKey } from '@imagegen/core/internal';
 import { openCachedImage, sealCachedImage } from '@imagegen/core/node';
 import { isMissing } from './s3-missing.js';
 
