@@ -1,3 +1,5 @@
+import ky, { TimeoutError } from 'ky';
+
 /** What the page asks the gateway for. */
 export interface GenerateRequest {
   prompt: string;
@@ -39,13 +41,26 @@ function titleFor(status: number, retryAfter: string | null): string {
   return `Request failed (HTTP ${status})`;
 }
 
-/** Sends one request to the gateway and reads its OpenAI-shaped answer (`url`), timed. */
-async function imageAnswer(path: string, init: RequestInit, model: string, baseUrl: string): Promise<GeneratedImage> {
+// Longer than the gateway's own limits (120 s for headers, 3 retries): a gateway that never
+// answers is said so, not waited on forever.
+const TIMEOUT_MS = 180_000;
+
+/**
+ * Sends one request to the gateway and reads its OpenAI-shaped answer (`url`), timed. No retry: a
+ * generation is not safe to repeat without an Idempotency-Key, and the gateway retries upstream itself.
+ */
+async function imageAnswer(
+  path: string,
+  init: { json?: unknown; body?: FormData },
+  model: string,
+  baseUrl: string,
+): Promise<GeneratedImage> {
   const started = performance.now();
   let response: Response;
   try {
-    response = await fetch(`${baseUrl}${path}`, { method: 'POST', ...init });
-  } catch {
+    response = await ky.post(`${baseUrl}${path}`, { ...init, timeout: TIMEOUT_MS, retry: 0, throwHttpErrors: false });
+  } catch (error) {
+    if (error instanceof TimeoutError) throw new GatewayFailure('The gateway did not answer', 'No answer in 3 minutes.', 0);
     throw new GatewayFailure('The gateway cannot be reached', 'Is `pnpm demo` still running?', 0);
   }
   const body = (await response.json().catch(() => undefined)) as
@@ -68,8 +83,7 @@ async function imageAnswer(path: string, init: RequestInit, model: string, baseU
 
 /** Calls the gateway's OpenAI-compatible generations endpoint (`url` answers) and measures the time. */
 export function generateImage(request: GenerateRequest, baseUrl = ''): Promise<GeneratedImage> {
-  const init = { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...request, n: 1, response_format: 'url' }) };
-  return imageAnswer('/v1/images/generations', init, request.model, baseUrl);
+  return imageAnswer('/v1/images/generations', { json: { ...request, n: 1, response_format: 'url' } }, request.model, baseUrl);
 }
 
 /**

@@ -53,7 +53,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     options.say(`no worker configured: using the local preview workers (offline) at ${workers.url}`);
   } else {
     const routes = routeRegistry.configured(settings);
-    options.say(`using ${routes.map((route) => route.describe?.(settings) ?? route.label).join(', then ')}`);
+    options.say(`using ${routes.map((route) => routeRegistry.describe(route, settings)).join(', then ')}`);
   }
   await cleanTempFiles(settings.outputDir);
   const generator = createImageGenerator({

@@ -17,9 +17,8 @@ import { resolveRetryPolicy } from './retry.js';
 import type { Settings } from './settings.js';
 import { SignalLinks } from './signal-links.js';
 import { CallStop } from './call-stop.js';
-import { answerFromCache, cacheKeyFor } from './cached-generation.js';
 import { messageOf } from './transport-errors.js';
-import { mergeHooks, runGeneration } from './generation-run.js';
+import { answerFromCache, cacheKeyFor, mergeHooks, runGeneration } from './generation-run.js';
 import type { ErrorCode } from './errors.js';
 
 /**

@@ -35,7 +35,7 @@ export type GatewayApp = Hono<GatewayEnv> & {
 /**
  * Creates the OpenAI-compatible gateway as a Hono app, in Node: `POST /v1/images/generations`,
  * `GET /v1/images/{file}`, `GET /v1/models`, `/healthz`, `/readyz`, `/metrics`,
- * `/openapi.json`. Its settings come from `options` and the environment ({@link gatewayConfig}),
+ * `/openapi.json`. Its settings come from `options`, then the environment,
  * its resources (generator, queue, storage, Redis) are opened here; mount it with `app.route()`
  * or serve `app.fetch`. Where Node is not (workerd), `createGatewayApp` from
  * `@imagegen/http/app` takes the parts ready-made.

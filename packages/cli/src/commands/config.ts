@@ -13,7 +13,7 @@ function routesInUse(settings: Settings | undefined): Array<{ name: string; desc
   if (!settings) return [];
   if (!hasRemoteRoute(settings))
     return [{ name: 'local', describe: 'the local preview workers (offline; no worker or Workers AI account configured)' }];
-  return routeRegistry.configured(settings).map((route) => ({ name: route.name, describe: route.describe?.(settings) ?? route.label }));
+  return routeRegistry.configured(settings).map((route) => ({ name: route.name, describe: routeRegistry.describe(route, settings) }));
 }
 
 async function config(flags: ConfigFlags): Promise<number> {

@@ -32,5 +32,4 @@ export const fluxWorkerRoute: ImageRoute = {
     model.alias === 'flux' && settings.fluxWorkerUrl ? fluxWorkerRequest(settings.fluxWorkerUrl, prompt, params) : undefined,
   readiness: (settings) => ({ url: settings.fluxWorkerUrl }),
   probe: { model: 'flux' },
-  describe: (settings) => `the Flux worker (${settings.fluxWorkerUrl ?? 'not set'})`,
 };

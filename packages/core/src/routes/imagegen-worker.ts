@@ -43,5 +43,4 @@ export const imagegenWorkerRoute: ImageRoute = {
     settings.workerUrl ? genericWorkerRequest(model, settings.workerUrl, settings.workerKey, prompt, params) : undefined,
   readiness: (settings) => ({ url: settings.workerUrl }),
   probe: { model: 'sdxl-lightning', width: 256, height: 256 },
-  describe: (settings) => `your imagegen worker (${settings.workerUrl ?? 'not set'})`,
 };

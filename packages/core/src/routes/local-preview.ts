@@ -7,7 +7,7 @@ import type { ImageRoute } from './route.js';
  */
 export const localPreviewRoute: ImageRoute = {
   name: 'local',
-  label: 'the local preview',
+  label: 'the local preview workers (offline)',
   settings: [{ name: 'IMAGEGEN_LOCAL_PREVIEW_URL', description: 'the offline preview (set by imagegen when it starts it)', url: true }],
   remote: false,
   errorFormat: 'cloudflare',
@@ -19,5 +19,4 @@ export const localPreviewRoute: ImageRoute = {
       : undefined,
   readiness: (settings) => ({ url: settings.localPreviewUrl }),
   probe: { model: 'sdxl-lightning', width: 256, height: 256 },
-  describe: (settings) => `the local preview workers (offline) at ${settings.localPreviewUrl ?? 'not started'}`,
 };

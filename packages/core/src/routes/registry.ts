@@ -57,6 +57,16 @@ export class RouteRegistry {
     return this.routes.flatMap((route) => route.settings);
   }
 
+  /**
+   * How people read a route with these settings: its own description, else its label and the URL
+   * it reaches (`the Flux worker (https://flux.example.workers.dev/)`).
+   */
+  describe(route: ImageRoute, settings: Settings): string {
+    if (route.describe) return route.describe(settings);
+    const { url } = route.readiness(settings);
+    return url ? `${route.label} (${url})` : route.label;
+  }
+
   /** The values of the secret settings present in `settings`: what redaction removes from every text. */
   secrets(settings: Settings): string[] {
     return this.settings().flatMap((setting) => {

@@ -74,6 +74,6 @@ export interface ImageRoute {
   readiness(settings: Settings): { url?: string | undefined; problem?: string };
   /** What `imagegen doctor` makes to check it: one small image of this model. */
   probe: { model: string; width?: number; height?: number };
-  /** One line for `imagegen config` and the CLI's start (`the Workers AI REST API (https://...)`). */
+  /** One line for `imagegen config` and the CLI's start. @default its label and its readiness URL: `the Flux worker (https://...)` */
   describe?(settings: Settings): string;
 }

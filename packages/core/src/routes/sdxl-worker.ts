@@ -58,5 +58,4 @@ export const sdxlWorkerRoute: ImageRoute = {
   readiness: (settings) =>
     settings.sdxlApiKey ? { url: settings.sdxlWorkerUrl } : { url: settings.sdxlWorkerUrl, problem: 'SDXL_API_KEY is not set' },
   probe: { model: 'sdxl' },
-  describe: (settings) => `the SDXL worker (${settings.sdxlWorkerUrl ?? 'not set'})`,
 };

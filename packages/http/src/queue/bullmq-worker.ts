@@ -58,7 +58,7 @@ const jobImageName = (job: Job<ImageWork>) => (generated: string) =>
 
 /**
  * Takes image jobs from the shared BullMQ queues and makes them: generate (the core retries
- * what it can), store, return the {@link WorkOutcome}. A retryable failure runs again after a
+ * what it can), store, return its outcome (`WorkOutcome`). A retryable failure runs again after a
  * backoff while attempts remain; any other outcome is the job's result. Each model's queue has
  * BullMQ's global limiter, so `ratePerSecond` holds across every process.
  *
