@@ -38,6 +38,7 @@ export { CATALOGUE_CHECKED } from './catalogue/model-spec.js';
 export type { AnswerSpec, CatalogueModel, ImageInputSpec, InputName, InputSpec } from './catalogue/model-spec.js';
 export { chooseRoute } from './routes/route-choice.js';
 export { RouteRegistry, routeRegistry } from './routes/registry.js';
+export { workerSettings } from './routes/route.js';
 export type { ErrorFormat, ImageRoute, RouteCall, RouteSetting } from './routes/route.js';
 export { promptProblem, DEFAULT_MAX_PROMPT_LENGTH } from './prompt.js';
 export { issueText, paramsIssue, rangeText, takesInput } from './params.js';

@@ -121,4 +121,4 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
  * @example
  * hasRemoteRoute(loadSettings({})); // false
  */
-export const hasRemoteRoute = (settings: Settings): boolean => routeRegistry.configured(settings).some((route) => route.remote);
+export const hasRemoteRoute = (settings: Settings): boolean => routeRegistry.configured(settings).some((route) => route.remote !== false);

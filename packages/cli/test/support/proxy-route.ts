@@ -1,4 +1,4 @@
-import type { ImageRoute } from '@imagegen/core';
+import { type ImageRoute, workerSettings } from '@imagegen/core';
 
 /**
  * A route as a user would add one: one value in one file. It sends `GET <TEST_PROXY_URL>?prompt=`
@@ -7,11 +7,7 @@ import type { ImageRoute } from '@imagegen/core';
 export const proxyRoute: ImageRoute = {
   name: 'test-proxy',
   label: 'the test proxy',
-  settings: [
-    { name: 'TEST_PROXY_URL', description: 'a proxy in front of Workers AI', url: true },
-    { name: 'TEST_PROXY_KEY', description: "the proxy's key", secret: true },
-  ],
-  remote: true,
+  settings: workerSettings('TEST_PROXY_URL', 'TEST_PROXY_KEY', 'a proxy in front of Workers AI'),
   errorFormat: 'worker',
   configured: (settings) => Boolean(settings.values.TEST_PROXY_URL),
   request: ({ settings, prompt, params }) =>

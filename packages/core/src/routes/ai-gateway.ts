@@ -14,7 +14,6 @@ export const aiGatewayRoute: ImageRoute = {
     { name: 'CLOUDFLARE_AI_GATEWAY_TOKEN', description: "an authenticated gateway's token (cf-aig-authorization)", secret: true },
     { name: 'CLOUDFLARE_AI_GATEWAY_BASE_URL', description: "AI Gateway's base URL", url: true },
   ],
-  remote: true,
   errorFormat: 'cloudflare',
   takesCacheOptions: true,
   seedsEveryCall: true,

@@ -25,7 +25,6 @@ export const fluxWorkerRoute: ImageRoute = {
   name: 'flux-worker',
   label: 'the Flux worker',
   settings: [{ name: 'FLUX_WORKER_URL', description: 'the Flux worker (GET ?prompt=)', url: true }],
-  remote: true,
   errorFormat: 'worker',
   configured: (settings) => Boolean(settings.fluxWorkerUrl),
   request: ({ model, settings, prompt, params }) =>

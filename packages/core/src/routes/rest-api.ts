@@ -14,7 +14,6 @@ export const restApiRoute: ImageRoute = {
     { name: 'CLOUDFLARE_API_TOKEN', description: 'an API token allowed to run Workers AI', secret: true },
     { name: 'CLOUDFLARE_API_BASE_URL', description: 'the Cloudflare API base URL', url: true },
   ],
-  remote: true,
   errorFormat: 'cloudflare',
   seedsEveryCall: true,
   // With an AI Gateway named, every Workers AI call goes through it instead.

@@ -38,7 +38,6 @@ export type ErrorFormat = 'cloudflare' | 'worker';
  *   name: 'my-proxy',
  *   label: 'my proxy',
  *   settings: [{ name: 'MY_PROXY_URL', description: 'my proxy', url: true }],
- *   remote: true,
  *   errorFormat: 'worker',
  *   configured: (settings) => Boolean(settings.values.MY_PROXY_URL),
  *   request: ({ model, prompt, settings }) => ({ url: settings.values.MY_PROXY_URL!, method: 'POST', body: JSON.stringify({ model: model.id, prompt }), route: 'my-proxy' }),
@@ -53,8 +52,8 @@ export interface ImageRoute {
   label: string;
   /** The environment settings it reads. */
   settings: readonly RouteSetting[];
-  /** True when it leads off this machine: with no remote route configured, imagegen starts the local preview. */
-  remote: boolean;
+  /** False for a route on this machine: with no other route configured, imagegen starts the local preview. @default true */
+  remote?: boolean;
   errorFormat: ErrorFormat;
   /** True when these settings select this route (it may still answer "not configured" for a missing key). */
   configured(settings: Settings): boolean;
@@ -77,3 +76,14 @@ export interface ImageRoute {
   /** One line for `imagegen config` and the CLI's start. @default its label and its readiness URL: `the Flux worker (https://...)` */
   describe?(settings: Settings): string;
 }
+
+/**
+ * A worker's two settings: its URL, and the key it checks (a secret, sent as a Bearer token).
+ *
+ * @example
+ * workerSettings('IMAGEGEN_WORKER_URL', 'IMAGEGEN_WORKER_KEY', 'your imagegen worker');
+ */
+export const workerSettings = (url: string, key: string, worker: string): RouteSetting[] => [
+  { name: url, description: worker, url: true },
+  { name: key, description: `the API_KEY secret of ${worker}`, secret: true },
+];

@@ -1,46 +1,17 @@
-import type { GenerationParams, ImageModel, ModelRequest } from '../models/model.js';
 import { workersAiInputs } from '../params.js';
-import type { ImageRoute } from './route.js';
+import { type ImageRoute, workerSettings } from './route.js';
 
 /**
- * The SDXL worker's request: `POST <url>` with JSON `{ prompt, negative_prompt?, width?,
- * height?, num_steps?, guidance?, seed? }` and `Authorization: Bearer <key>`.
- *
- * @example
- * sdxlWorkerRequest(sdxl, 'https://sdxl.example.workers.dev', 'key', 'a lighthouse', { width: 768 }).body; // '{"prompt":"a lighthouse","width":768}'
- */
-function sdxlWorkerRequest(
-  model: Pick<ImageModel, 'inputs'>,
-  workerUrl: string,
-  apiKey: string,
-  prompt: string,
-  params: GenerationParams,
-): ModelRequest {
-  return {
-    url: workerUrl,
-    method: 'POST',
-    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ prompt, ...workersAiInputs(model, params) }),
-    route: 'worker',
-    ...(params.seed === undefined ? {} : { seed: params.seed }),
-    // The SDXL worker's own words for these, kept as it said them.
-    messages: { unauthorized: 'SDXL API key invalid or missing', method_not_allowed: 'Invalid request method' },
-  };
-}
-
-/**
- * The SDXL worker (`SDXL_WORKER_URL` with `SDXL_API_KEY`): serves `sdxl` only. It predates input
+ * The SDXL worker (`SDXL_WORKER_URL` with `SDXL_API_KEY`): serves `sdxl` only, as `POST <url>`
+ * JSON `{ prompt, negative_prompt?, width?, height?, num_steps?, guidance?, seed? }` with
+ * `Authorization: Bearer <key>`. It predates input
  * images: such a call goes by the next configured route, or is refused, never sent with the image
  * silently dropped.
  */
 export const sdxlWorkerRoute: ImageRoute = {
   name: 'sdxl-worker',
   label: 'the SDXL worker',
-  settings: [
-    { name: 'SDXL_WORKER_URL', description: 'the SDXL worker (POST JSON)', url: true },
-    { name: 'SDXL_API_KEY', description: "the SDXL worker's API_KEY secret", secret: true },
-  ],
-  remote: true,
+  settings: workerSettings('SDXL_WORKER_URL', 'SDXL_API_KEY', 'the SDXL worker'),
   errorFormat: 'worker',
   configured: (settings) => Boolean(settings.sdxlWorkerUrl),
   request({ model, settings, prompt, params, laterRoute }) {
@@ -53,7 +24,16 @@ export const sdxlWorkerRoute: ImageRoute = {
         refused: 'the SDXL worker (SDXL_WORKER_URL) takes no input image or strength: use IMAGEGEN_WORKER_URL or the Workers AI REST API',
       };
     }
-    return sdxlWorkerRequest(model, settings.sdxlWorkerUrl, settings.sdxlApiKey, prompt, params);
+    return {
+      url: settings.sdxlWorkerUrl,
+      method: 'POST',
+      headers: { authorization: `Bearer ${settings.sdxlApiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt, ...workersAiInputs(model, params) }),
+      route: 'worker',
+      ...(params.seed === undefined ? {} : { seed: params.seed }),
+      // The SDXL worker's own words for these, kept as it said them.
+      messages: { unauthorized: 'SDXL API key invalid or missing', method_not_allowed: 'Invalid request method' },
+    };
   },
   readiness: (settings) =>
     settings.sdxlApiKey ? { url: settings.sdxlWorkerUrl } : { url: settings.sdxlWorkerUrl, problem: 'SDXL_API_KEY is not set' },
