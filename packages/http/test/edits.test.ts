@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningGateway, serve } from '../src/index.js';
+import { expectClientError, solidPng as solid } from './support/openai-clients.js';
 
 const KEY = 'edits-key';
 let dir: string;
@@ -24,30 +25,8 @@ const CLIENTS = [
 let Client: typeof OpenAI = OpenAI;
 const client = () => new Client({ baseURL: `${gateway.url}/v1`, apiKey: KEY, maxRetries: 0 });
 
-/** An error of either client major: its HTTP status and OpenAI's error fields. */
-interface ClientError {
-  status: number;
-  param?: string | null;
-  message: string;
-}
-const solid = async (width: number, height: number, background: string) =>
-  new Uint8Array(
-    await sharp({ create: { width, height, channels: 3, background } })
-      .png()
-      .toBuffer(),
-  );
-
 /** The APIError an edit that must fail answers. */
-async function failedEdit(body: Parameters<OpenAI['images']['edit']>[0]): Promise<ClientError> {
-  try {
-    await client().images.edit(body);
-  } catch (error) {
-    // Each major has its own APIError class: recognised by its status.
-    if (typeof (error as ClientError).status === 'number') return error as ClientError;
-    throw error;
-  }
-  throw new Error('the edit was expected to fail');
-}
+const failedEdit = (body: Parameters<OpenAI['images']['edit']>[0]) => expectClientError(() => client().images.edit(body));
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'imagegen-edits-'));

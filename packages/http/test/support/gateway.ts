@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createImageGenerator } from '@imagegen/core/node';
 import { startTestWorker, type TestWorker, type TestWorkerOptions } from '@imagegen/testkit';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { pino } from 'pino';
 import { createApp, type GatewayApp, type GatewayOptions } from '../../src/index.js';
 
@@ -65,4 +65,15 @@ export function useGateways(workerOptions: TestWorkerOptions = {}) {
       return made;
     },
   };
+}
+
+/** Checks an OpenAI-shaped error answer (status, and the code and param when given) and returns its error. */
+export async function expectOpenAiError(response: Response, status: number, code?: string, param?: string | null) {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type')).toContain('application/json');
+  const body = (await response.json()) as { error: Record<string, unknown> };
+  expect(Object.keys(body.error).sort()).toEqual(['code', 'message', 'param', 'type']);
+  if (code !== undefined) expect(body.error.code).toBe(code);
+  if (param !== undefined) expect(body.error.param).toBe(param);
+  return body.error;
 }
