@@ -4,9 +4,10 @@
 // project outside the workspace, and used there: ESM imports, strict type checks (NodeNext and
 // Bundler), the imagegen bin, and the gateway answering one request.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { commandBlocks } from './readme-blocks.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const packages = ['core', 'workers', 'http', 'cli'];
@@ -57,7 +58,7 @@ import { startLocalWorkers, fluxWorker, type LocalWorkers } from '@imagegen/work
 const generator: ImageGenerator = createImageGenerator({ retry: { on429: true } });
 const result: GenerationResult = await generator.generateWithSdxl('a lighthouse', { width: 512, height: 512 });
 const code: ImageGenerationError['code'] | undefined = result.ok ? undefined : result.error.code;
-const options: GatewayOptions = { generator, keys: ['k'] };
+const options: GatewayOptions = { generator, keys: ['a-key-of-24-characters'] };
 const app = createApp(options);
 const response: Response = await app.request('/healthz');
 const workers: LocalWorkers = await startLocalWorkers({ port: 0 });
@@ -113,6 +114,38 @@ console.log('gateway mounted and answered', response.status);
 `,
   );
   run('node', ['gateway.mjs'], { cwd: app, stdio: 'inherit' });
+
+  // The README's code blocks, as a user runs them in this project: each marked `run` must succeed
+  // (a broken example fails the check), each other one says why it is not run here.
+  const blocks = commandBlocks(readFileSync(join(root, 'README.md'), 'utf8'));
+  run('npm', ['install', '--no-audit', '--no-fund', 'sharp@0.35.5'], { cwd: app, stdio: 'inherit' });
+  // The reference images the FLUX.2 example names: a user has their own.
+  writeFileSync(
+    join(app, 'images.mjs'),
+    `import sharp from 'sharp';
+await sharp({ create: { width: 640, height: 480, channels: 3, background: 'orange' } }).jpeg().toFile('cat.jpg');
+await sharp({ create: { width: 300, height: 200, channels: 3, background: 'teal' } }).png().toFile('sofa.png');
+`,
+  );
+  run('node', ['images.mjs'], { cwd: app, stdio: 'inherit' });
+  // A user's shell: the installed bin on PATH, none of this machine's imagegen settings.
+  const env = { ...process.env, PATH: `${join(app, 'node_modules', '.bin')}:${process.env.PATH}` };
+  for (const name of Object.keys(env)) if (/^(FLUX_|SDXL_|IMAGEGEN_|CLOUDFLARE_)/.test(name)) delete env[name];
+  for (const block of blocks) {
+    if (block.mark.kind === 'skip') {
+      process.stderr.write(`README.md:${block.line}: not run here: ${block.mark.arg}\n`);
+      continue;
+    }
+    process.stderr.write(`README.md:${block.line}: running\n`);
+    if (block.lang === 'sh' || block.lang === 'bash') {
+      run('bash', ['-euo', 'pipefail', '-c', block.code], { cwd: app, env, stdio: 'inherit' });
+    } else {
+      const file = block.mark.arg.split(/\s+/)[0];
+      if (!/\.m?js$/.test(file ?? '')) throw new Error(`README.md:${block.line}: a program block must name its .mjs file`);
+      writeFileSync(join(app, file), block.code);
+      run('node', [file], { cwd: app, env, stdio: 'inherit' });
+    }
+  }
   process.stdout.write('check:packages ok\n');
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -46,8 +46,17 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   if (workers) env = { ...env, ...workers.previewEnv };
   const logger = pino({ level: env.IMAGEGEN_LOG_LEVEL ?? 'warn' }, pino.destination(2));
   const generator = createImageGenerator({ env: { ...env, IMAGEGEN_LOG_LEVEL: env.IMAGEGEN_LOG_LEVEL ?? 'warn' } });
-  // The demo is a loopback page for one person: no gateway keys, a generous rate limit.
-  const gateway = createApp({ generator, env, keys: [], logger, rateLimit: { burst: 30, perSecond: 5 } });
+  // The demo is a loopback page for one person: no gateway keys, a generous rate limit; `url`
+  // answers name the address it listens on.
+  const bound: { url?: string } = {};
+  const gateway = createApp({
+    generator,
+    env,
+    keys: [],
+    logger,
+    rateLimit: { burst: 30, perSecond: 5 },
+    publicUrl: () => bound.url,
+  });
   const backend = workers ? 'local' : 'remote';
 
   const pageDir = relative(process.cwd(), fileURLToPath(new URL('../dist', import.meta.url))) || '.';
@@ -65,8 +74,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     server.listen(options.port ?? 5173, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  bound.url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
-    url: `http://${host}:${port}/`,
+    url: `${bound.url}/`,
     backend,
     close: async () => {
       await new Promise<void>((resolve) => {

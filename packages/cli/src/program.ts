@@ -36,7 +36,7 @@ export function buildProgram(): Command {
     )
     .version(version, '-v, --version')
     .exitOverride()
-    .showHelpAfterError()
+    .showHelpAfterError('(imagegen <command> --help shows its options)')
     .addHelpText(
       'after',
       () =>

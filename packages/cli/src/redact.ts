@@ -1,10 +1,10 @@
 /**
- * Shows a secret the way `imagegen config` does: its first and last four characters around
- * `...`, or only `****` when it is too short for that to hide most of it. Never the whole.
+ * Shows a secret the way `imagegen config` does: that it is set, and its length. No character
+ * of it: even a few of them narrow a guess, and they show up in screenshots and shared logs.
  *
  * @example
- * redactSecret('sk-abcdefghijklmnop'); // 'sk-a...mnop'
+ * redactSecret('sk-abcdefghijklmnop'); // 'set (19 characters)'
  */
 export function redactSecret(secret: string): string {
-  return secret.length >= 16 ? `${secret.slice(0, 4)}...${secret.slice(-4)}` : '****';
+  return `set (${secret.length} characters)`;
 }

@@ -125,7 +125,7 @@ describe('the catalogue from the CLI', () => {
   it('config shows the REST and AI Gateway settings, the token redacted', async () => {
     const run = await runCli(['config'], { cwd, env: { ...restEnv(), CLOUDFLARE_AI_GATEWAY: 'my-gw' } });
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/CLOUDFLARE_API_TOKEN\s+cf-c\.\.\.cdef\s+\(env\)/);
+    expect(run.stdout).toMatch(/CLOUDFLARE_API_TOKEN\s+set \(36 characters\)\s+\(env\)/);
     expect(run.stdout).toMatch(/CLOUDFLARE_AI_GATEWAY\s+my-gw/);
     expect(run.stdout).toMatch(/routes, in order\s+Workers AI through AI Gateway my-gw/);
     expect(run.stdout + run.stderr).not.toContain(TOKEN);

@@ -25,22 +25,24 @@ describe('imagegen config', () => {
     const run = await runCli(['config', '--flux-url', worker.fluxUrl], { cwd, env: { IMAGEGEN_OUTPUT_DIR: 'images' } });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`FLUX_WORKER_URL\\s+${worker.fluxUrl}\\s+\\(flag\\)`));
-    expect(run.stdout).toMatch(/SDXL_API_KEY\s+conf\.\.\.cdef\s+\(\.env\)/);
+    expect(run.stdout).toMatch(/SDXL_API_KEY\s+set \(35 characters\)\s+\(\.env\)/);
     expect(run.stdout).toMatch(/IMAGEGEN_OUTPUT_DIR\s+images\s+\(env\)/);
     expect(run.stdout + run.stderr).not.toContain(KEY);
     const json = await runCli(['config', '--json'], { cwd });
     expect((JSON.parse(json.stdout) as { settings: unknown[] }).settings).toContainEqual({
       name: 'SDXL_API_KEY',
-      value: 'conf...cdef',
+      value: 'set (35 characters)',
       source: '.env',
     });
     expect(json.stdout + json.stderr).not.toContain(KEY);
   });
 
-  it('a short key is shown as **** only', async () => {
-    const run = await runCli(['config'], { cwd, env: { SDXL_API_KEY: 'short-key' } });
-    expect(run.stdout).toMatch(/SDXL_API_KEY\s+\*\*\*\*\s+\(env\)/);
-    expect(run.stdout).not.toContain('short-key');
+  it('a key shorter than 8 characters is refused, never shown', async () => {
+    const run = await runCli(['config'], { cwd, env: { SDXL_API_KEY: 'short' } });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('SDXL_API_KEY is too short to be a key or token (5 characters; at least 8)');
+    expect(run.stdout).toMatch(/SDXL_API_KEY\s+set \(5 characters\)/);
+    expect(run.stdout + run.stderr).not.toMatch(/\bshort\b(?! to)/);
   });
 });
 

@@ -100,11 +100,11 @@ describe('imagegen generate', () => {
     expect(JSON.parse(badUrl.stdout)).toMatchObject({ ok: false, error: { code: 'not_configured' } });
   });
 
-  it('a missing prompt is exit 2 with usage; an empty one exit 2; a bad flag exit 2', async () => {
+  it('a missing prompt is exit 2 pointing at --help; an empty one exit 2; a bad flag exit 2', async () => {
     const missing = await runCli(['generate'], { env: env(), cwd: fixture.path });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("missing required argument 'prompt'");
-    expect(missing.stderr).toContain('Usage: imagegen generate');
+    expect(missing.stderr).toContain('imagegen <command> --help shows its options');
     expect((await runCli(['generate', '   '], { env: env(), cwd: fixture.path })).code).toBe(2);
     expect((await runCli(['generate', 'cat', '--seed', 'abc'], { env: env(), cwd: fixture.path })).code).toBe(2);
     expect((await runCli(['generate', 'cat', '--model', 'dalle'], { env: env(), cwd: fixture.path })).code).toBe(2);

@@ -57,7 +57,7 @@ describe('a route added to the registry', () => {
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as { settings: Array<{ name: string; value: string | null }>; routes: string[] };
     expect(report.settings).toContainEqual({ name: 'TEST_PROXY_URL', value: worker.fluxUrl, source: 'env' });
-    expect(report.settings).toContainEqual({ name: 'TEST_PROXY_KEY', value: 'prox...cdef', source: 'env' });
+    expect(report.settings).toContainEqual({ name: 'TEST_PROXY_KEY', value: 'set (34 characters)', source: 'env' });
     expect(report.routes).toEqual(['test-proxy']);
     expect(run.stdout + run.stderr).not.toContain(KEY);
   });

@@ -36,6 +36,9 @@ export interface Settings {
   isImageGenerationEnabled: boolean;
 }
 
+/** The shortest secret (key, token) accepted. */
+export const MIN_SECRET_LENGTH = 8;
+
 /** The default output directory. */
 export const DEFAULT_OUTPUT_DIR = 'temp/images';
 /** Workers AI's REST base, as wrangler's `CLOUDFLARE_API_BASE_URL` defaults. */
@@ -72,17 +75,24 @@ const settingsError = (message: string): ImageGenerationError => imageError('not
  * `CLOUDFLARE_API_BASE_URL`, `CLOUDFLARE_AI_GATEWAY`, `CLOUDFLARE_AI_GATEWAY_TOKEN`,
  * `CLOUDFLARE_AI_GATEWAY_BASE_URL`, `IMAGEGEN_LOCAL_PREVIEW_URL`, and those of routes added to it)
  * and `IMAGEGEN_OUTPUT_DIR`. Blank values count as unset. Throws an `ImageGenerationError` with
- * code `not_configured` when a URL is not http(s), or when only one of the account and the token is set.
+ * code `not_configured` when a URL is not http(s), a secret is shorter than 8 characters, or only
+ * one of the account and the token is set.
  *
  * @example
- * const settings = loadSettings({ CLOUDFLARE_ACCOUNT_ID: 'abc', CLOUDFLARE_API_TOKEN: 'secret' });
+ * const settings = loadSettings({ CLOUDFLARE_ACCOUNT_ID: 'abc', CLOUDFLARE_API_TOKEN: 'a-token-of-40-characters' });
  * settings.isImageGenerationEnabled; // true
  */
 export function loadSettings(env: Readonly<Record<string, string | undefined>>): Settings {
   const values: Record<string, string> = {};
   for (const setting of routeRegistry.settings()) {
     const value = setting.url ? httpUrl(setting.name, env[setting.name]) : blankToUndefined(env[setting.name]);
-    if (value !== undefined) values[setting.name] = value;
+    if (value === undefined) continue;
+    // Redaction replaces a secret wherever it appears: a short one would be found inside
+    // ordinary words, and the words around it would give it away. Too short to be a key anyway.
+    if (setting.secret && value.length < MIN_SECRET_LENGTH) {
+      throw settingsError(`${setting.name} is too short to be a key or token (${value.length} characters; at least ${MIN_SECRET_LENGTH})`);
+    }
+    values[setting.name] = value;
   }
   const { CLOUDFLARE_ACCOUNT_ID: accountId, CLOUDFLARE_API_TOKEN: apiToken } = values;
   if (Boolean(accountId) !== Boolean(apiToken)) {

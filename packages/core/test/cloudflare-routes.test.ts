@@ -175,7 +175,7 @@ describe('the generic worker and the local preview routes', () => {
   it("a 401 of the generic worker names IMAGEGEN_WORKER_KEY, not the SDXL worker's key", async () => {
     server.use(http.post('https://imagegen.test.workers.dev/', () => new HttpResponse('Unauthorized', { status: 401 })));
     const { generator } = makeGenerator({
-      settings: loadSettings({ IMAGEGEN_WORKER_URL: 'https://imagegen.test.workers.dev', IMAGEGEN_WORKER_KEY: 'k' }),
+      settings: loadSettings({ IMAGEGEN_WORKER_URL: 'https://imagegen.test.workers.dev', IMAGEGEN_WORKER_KEY: 'worker-key-0123' }),
     });
     const result = await generator.generate('sdxl', 'a fox');
     expect(result).toMatchObject({ ok: false, error: { code: 'unauthorized', status: 401 } });

@@ -11,7 +11,7 @@ import { makeGenerator, useMsw } from './support/harness.js';
 
 const server = useMsw();
 const REST = 'https://api.cloudflare.com/client/v4/accounts/acc/ai/run';
-const settings = loadSettings({ CLOUDFLARE_ACCOUNT_ID: 'acc', CLOUDFLARE_API_TOKEN: 'tok' });
+const settings = loadSettings({ CLOUDFLARE_ACCOUNT_ID: 'acc', CLOUDFLARE_API_TOKEN: 'cf-token-0123' });
 const codec = sharpCodec();
 const rest = (extra: Parameters<typeof makeGenerator>[0] = {}) =>
   makeGenerator({ settings, retry: { retries: 0 }, codec, readImageFile, ...extra });

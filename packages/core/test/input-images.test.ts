@@ -8,7 +8,7 @@ import { makeGenerator, PNG_BYTES, useMsw } from './support/harness.js';
 const server = useMsw();
 const REST = 'https://api.cloudflare.com/client/v4/accounts/acc/ai/run';
 const rest = () =>
-  makeGenerator({ settings: loadSettings({ CLOUDFLARE_ACCOUNT_ID: 'acc', CLOUDFLARE_API_TOKEN: 'tok' }), retry: { retries: 0 } });
+  makeGenerator({ settings: loadSettings({ CLOUDFLARE_ACCOUNT_ID: 'acc', CLOUDFLARE_API_TOKEN: 'cf-token-0123' }), retry: { retries: 0 } });
 const image = makePng(64, 48, [200, 30, 30]);
 const mask = makePng(64, 48, [255, 255, 255]);
 
@@ -58,7 +58,7 @@ describe('input images', () => {
     const flux = await generator.generate('flux', 'a fox', { image });
     expect(!flux.ok && flux.error.message).toContain('flux takes no input image');
     const capped = makeGenerator({
-      settings: loadSettings({ CLOUDFLARE_ACCOUNT_ID: 'acc', CLOUDFLARE_API_TOKEN: 'tok' }),
+      settings: loadSettings({ CLOUDFLARE_ACCOUNT_ID: 'acc', CLOUDFLARE_API_TOKEN: 'cf-token-0123' }),
       maxInputImageBytes: 100,
     });
     const big = await capped.generator.generate('sdxl', 'a fox', { image });
@@ -77,9 +77,9 @@ describe('input images', () => {
     const both = makeGenerator({
       settings: loadSettings({
         SDXL_WORKER_URL: 'https://sdxl.test.workers.dev/',
-        SDXL_API_KEY: 'k',
+        SDXL_API_KEY: 'sdxl-key-0123',
         CLOUDFLARE_ACCOUNT_ID: 'acc',
-        CLOUDFLARE_API_TOKEN: 'tok',
+        CLOUDFLARE_API_TOKEN: 'cf-token-0123',
       }),
     });
     expect(await both.generator.generate('sdxl', 'a fox', { image })).toMatchObject({ ok: true, route: 'rest' });

@@ -109,7 +109,7 @@ describe('@imagegen/core/node against the testkit worker (real undici, real file
 
   it('a wrong key is unauthorized with the message of its code, and no file', async () => {
     const result = await generator({
-      env: { SDXL_WORKER_URL: fixture.worker.sdxlUrl, SDXL_API_KEY: 'wrong', IMAGEGEN_OUTPUT_DIR: fixture.path },
+      env: { SDXL_WORKER_URL: fixture.worker.sdxlUrl, SDXL_API_KEY: 'wrong-key-0123', IMAGEGEN_OUTPUT_DIR: fixture.path },
     }).generateWithSdxl('a cat');
     expect(result).toMatchObject({ ok: false, error: { code: 'unauthorized', status: 401, message: 'SDXL API key invalid or missing' } });
     expect(JSON.stringify(result)).not.toContain(KEY);

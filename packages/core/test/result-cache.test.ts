@@ -10,7 +10,7 @@ import { makeGenerator, useMsw } from './support/harness.js';
 
 const server = useMsw();
 const REST = 'https://api.cloudflare.com/client/v4/accounts/acc/ai/run/@cf/stabilityai/stable-diffusion-xl-base-1.0';
-const settings = loadSettings({ CLOUDFLARE_ACCOUNT_ID: 'acc', CLOUDFLARE_API_TOKEN: 'tok' });
+const settings = loadSettings({ CLOUDFLARE_ACCOUNT_ID: 'acc', CLOUDFLARE_API_TOKEN: 'cf-token-0123' });
 let dir: string;
 let calls: number;
 

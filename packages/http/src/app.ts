@@ -60,6 +60,8 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
     maxBodyBytes: config.maxBodyBytes,
     imageMaxAgeMs: config.imageMaxAgeMs,
     cors: config.cors,
+    allowedOrigins: config.allowedOrigins,
+    metricsPublic: config.metricsPublic,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     version,
   });

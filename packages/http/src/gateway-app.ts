@@ -2,6 +2,7 @@ import { defaultModels, type ImageGenerator } from '@imagegen/core';
 import { Hono } from 'hono';
 import type { JobStore } from './job-store.js';
 import { apiKeys } from './middlewares/api-keys.js';
+import { isLoopbackHost, localOnly } from './middlewares/local-only.js';
 import { limitBody } from './middlewares/body-limit.js';
 import { corsHeaders } from './middlewares/cors-headers.js';
 import { errorsInOpenAiShape, notFoundInOpenAiShape } from './middlewares/openai-errors.js';
@@ -52,12 +53,32 @@ export interface GatewayParts {
   maxEditBodyBytes?: number;
   /** How long `url` images are served (Cache-Control). @default 3600000 */
   imageMaxAgeMs?: number;
-  /** CORS origins, or false for no CORS headers. @default '*' */
+  /** CORS origins, or false for no CORS headers. @default false */
   cors?: { origin: string | string[] } | false;
-  /** The base of `url` answers. @default the request's origin */
-  publicUrl?: string;
+  /** Origins other than this machine's pages that a keyless gateway answers (the CORS origins). @default none */
+  allowedOrigins?: readonly string[];
+  /** Serve `/metrics` without a key when keys are set. @default false */
+  metricsPublic?: boolean;
+  /**
+   * The base of `url` answers, or a function that gives it (the address the server is bound to).
+   * Never the request's Host, which a client chooses. @default the request's origin when it is a
+   * loopback one, else http://localhost
+   */
+  publicUrl?: string | (() => string | undefined);
   /** The version `/openapi.json` states. @default '0.0.0' */
   version?: string;
+}
+
+// The routes anyone may call, keys or not: probes and the API description.
+const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/openapi.json']);
+const POST_ONLY = ['/v1/images/generations', '/v1/images/edits', '/v1/images/variations'];
+
+/** The base of `url` answers: the one configured (or bound), else the request's origin only when it is loopback. */
+function publicBase(configured: GatewayParts['publicUrl'], requestUrl: string): string {
+  const base = typeof configured === 'function' ? configured() : configured;
+  if (base) return base.replace(/\/$/, '');
+  const origin = new URL(requestUrl);
+  return isLoopbackHost(origin.hostname) ? origin.origin : 'http://localhost';
 }
 
 /**
@@ -82,10 +103,16 @@ export function createGatewayApp(parts: GatewayParts): { app: Hono<GatewayEnv>; 
     maxWaiting: parts.maxWaiting,
     storage,
     telemetry,
-    publicUrl: (context: { req: { url: string } }) => (parts.publicUrl ?? new URL(context.req.url).origin).replace(/\/$/, ''),
+    publicUrl: (context: { req: { url: string } }) => publicBase(parts.publicUrl, context.req.url),
   };
   const generationsRoute = generationsHandler(generations);
-  const protect = apiKeys(parts.keys ?? []);
+  const keys = parts.keys ?? [];
+  // Fails closed: every route needs a key but these. Images are fetched by <img> tags and plain
+  // GETs that carry no key: their names are unguessable.
+  const isPublic = (method: string, path: string): boolean =>
+    PUBLIC_PATHS.has(path) ||
+    (parts.metricsPublic === true && path === '/metrics') ||
+    ((method === 'GET' || method === 'HEAD') && /^\/v1\/images\/[^/]+$/.test(path) && !POST_ONLY.includes(path));
   const once = idempotency(parts.idempotency ?? new InMemoryIdempotencyStore());
   const tooLarge = () => {
     throw new GatewayError({
@@ -98,20 +125,29 @@ export function createGatewayApp(parts: GatewayParts): { app: Hono<GatewayEnv>; 
 
   const app = new Hono<GatewayEnv>();
   app.use('*', requestLog({ logger, telemetry, inFlight }));
-  if (parts.cors !== false) {
+  app.use('*', localOnly({ keyless: keys.length === 0, allowedOrigins: parts.allowedOrigins ?? [] }));
+  if (parts.cors) {
     app.use(
       '*',
       corsHeaders({
-        origin: parts.cors?.origin ?? '*',
+        origin: parts.cors.origin,
         allowHeaders: ['authorization', 'content-type', 'x-request-id', 'idempotency-key'],
-        exposeHeaders: ['retry-after', 'x-request-id', 'x-imagegen-attempts', 'idempotent-replayed'],
+        exposeHeaders: ['retry-after', 'x-request-id', 'x-imagegen-attempts', 'x-imagegen-warning', 'idempotent-replayed'],
         maxAge: 600,
       }),
     );
   }
-  // Images are fetched by <img> tags and plain GETs that carry no key: their names are unguessable.
-  for (const path of ['/v1/images/generations', '/v1/images/edits', '/v1/images/variations', '/v1/models', '/v1/jobs/*'])
-    app.use(path, protect);
+  app.use('*', apiKeys(keys, isPublic));
+  // Before the image route, which would take `generations` for an image's name.
+  app.on(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE'], POST_ONLY, (context) => {
+    throw new GatewayError({
+      status: 405,
+      message: `${context.req.method} is not allowed here: send POST ${context.req.path}`,
+      type: 'invalid_request_error',
+      code: 'method_not_allowed',
+      headers: { allow: 'POST' },
+    });
+  });
 
   app.post('/v1/images/generations', limitBody(parts.maxBodyBytes ?? 64 * 1024, tooLarge), rateLimit(parts.limiter), once, (context) =>
     prefersAsync(context) ? startJob(context, generations, jobs) : generationsRoute(context),

@@ -13,14 +13,20 @@ export interface GatewayConfig {
   imageMaxAgeMs: number;
   jobTtlMs: number;
   maxBodyBytes: number;
-  publicUrl: string | undefined;
+  publicUrl: string | (() => string | undefined) | undefined;
   cors: { origin: string | string[] } | false;
+  /** The origins of IMAGEGEN_CORS_ORIGINS: CORS headers go to them, and a keyless gateway answers their pages. */
+  allowedOrigins: readonly string[];
+  metricsPublic: boolean;
   /** The per-client bucket, or the caller's own limiter, or none. */
   rateLimit: { burst: number; perSecond: number } | RateLimiter | undefined;
   /** With IMAGEGEN_REDIS_URL: the shared queue's settings. */
   queue: QueueSettings | undefined;
   takeJobs: boolean;
 }
+
+/** The shortest gateway key accepted: anything shorter is guessed, or redacted inside ordinary words. */
+const MIN_KEY_LENGTH = 8;
 
 const isLimiter = (value: unknown): value is RateLimiter => typeof (value as RateLimiter | undefined)?.take === 'function';
 
@@ -42,8 +48,19 @@ export function gatewayConfig(options: GatewayOptions, env: Readonly<Record<stri
   let rateLimit: GatewayConfig['rateLimit'] = bucket.perSecond === 0 ? undefined : bucket;
   if (options.rateLimit === false) rateLimit = undefined;
   else if (isLimiter(options.rateLimit)) rateLimit = options.rateLimit;
+  const keys = options.keys ?? parseGatewayKeys(env.IMAGEGEN_GATEWAY_KEYS);
+  const short = keys.find((key) => key.length < MIN_KEY_LENGTH);
+  if (short !== undefined) {
+    throw new Error(
+      `IMAGEGEN_GATEWAY_KEYS: a key of ${short.length} characters is too short to keep anyone out (at least ${MIN_KEY_LENGTH})`,
+    );
+  }
+  const origins = (env.IMAGEGEN_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim().replace(/\/$/, ''))
+    .filter(Boolean);
   return {
-    keys: options.keys ?? parseGatewayKeys(env.IMAGEGEN_GATEWAY_KEYS),
+    keys,
     logLevel: env.IMAGEGEN_LOG_LEVEL ?? 'info',
     concurrency: options.concurrency ?? 4,
     maxWaiting: options.maxWaiting ?? (queue ? 1024 : 64),
@@ -51,7 +68,9 @@ export function gatewayConfig(options: GatewayOptions, env: Readonly<Record<stri
     jobTtlMs: options.jobTtlMs ?? 3_600_000,
     maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,
     publicUrl: options.publicUrl ?? env.IMAGEGEN_PUBLIC_URL,
-    cors: options.cors ?? { origin: '*' },
+    cors: options.cors ?? (origins.length > 0 ? { origin: origins } : false),
+    allowedOrigins: options.cors ? [options.cors.origin].flat() : origins,
+    metricsPublic: options.metricsPublic ?? ['1', 'true', 'yes'].includes(env.IMAGEGEN_METRICS_PUBLIC?.trim().toLowerCase() ?? ''),
     rateLimit,
     queue,
     takeJobs: options.takeJobs !== false,

@@ -13,7 +13,11 @@ export interface GatewayOptions {
   generatorOptions?: NodeImageGeneratorOptions;
   /** Where settings come from. @default process.env */
   env?: Readonly<Record<string, string | undefined>>;
-  /** Bearer keys clients must send. @default IMAGEGEN_GATEWAY_KEYS (comma separated); none: no auth */
+  /**
+   * Bearer keys clients must send on every route but `/healthz`, `/readyz`, `/openapi.json` and
+   * the images, each of at least 8 characters. @default IMAGEGEN_GATEWAY_KEYS (comma separated);
+   * none: no auth, and only requests to loopback names from this machine's pages are answered
+   */
   keys?: readonly string[];
   /** Largest request body. @default 65536 */
   maxBodyBytes?: number;
@@ -29,10 +33,18 @@ export interface GatewayOptions {
   maxWaiting?: number;
   /** How long `url` images are served, then swept. @default 3600000 (1 hour) */
   imageMaxAgeMs?: number;
-  /** CORS origins, or false for no CORS headers. @default '*' */
+  /**
+   * CORS origins, or false for no CORS headers; a keyless gateway also answers these origins'
+   * pages. @default IMAGEGEN_CORS_ORIGINS (comma separated), else none
+   */
   cors?: { origin: string | string[] } | false;
-  /** The base of `url` answers, when behind a proxy. @default the request's origin (IMAGEGEN_PUBLIC_URL) */
-  publicUrl?: string;
+  /** Serve `/metrics` without a key when keys are set. @default false (IMAGEGEN_METRICS_PUBLIC=1) */
+  metricsPublic?: boolean;
+  /**
+   * The base of `url` answers (when behind a proxy), or a function that gives it; never taken from
+   * the request's Host. @default IMAGEGEN_PUBLIC_URL, else the address `serve` is bound to
+   */
+  publicUrl?: string | (() => string | undefined);
   /** pino logger. @default JSON lines on stderr at IMAGEGEN_LOG_LEVEL (info) */
   logger?: Logger;
   /** Where asynchronous jobs live. @default in memory */

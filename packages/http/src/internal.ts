@@ -25,3 +25,4 @@ export { openResources } from './gateway-resources.js';
 export type { GatewayResources } from './gateway-resources.js';
 export { noTelemetry } from './telemetry.js';
 export { telemetryOf } from './metrics.js';
+export { needsKeys } from './serve.js';

@@ -33,8 +33,20 @@ export interface RunningGateway {
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 /**
- * Runs the gateway on Node (@hono/node-server). With no gateway keys configured it binds
- * 127.0.0.1 only and says so. SIGTERM/SIGINT stop it gracefully.
+ * Why a gateway without keys does not listen on `host`: anyone who reaches it could spend the
+ * Workers AI account. Said the same by `serve` and the CLI.
+ *
+ * @example
+ * needsKeys('0.0.0.0'); // 'listening on 0.0.0.0 needs IMAGEGEN_GATEWAY_KEYS ...'
+ */
+export function needsKeys(host: string): string {
+  return `listening on ${host} needs IMAGEGEN_GATEWAY_KEYS (comma-separated keys of at least 8 characters): without keys anyone who reaches the gateway could spend your Workers AI account; without keys it listens on 127.0.0.1 only`;
+}
+
+/**
+ * Runs the gateway on Node (@hono/node-server). With no gateway keys configured it listens on
+ * loopback only (another `host` is refused) and answers this machine only. SIGTERM/SIGINT stop it
+ * gracefully.
  *
  * @example
  * import { serve } from '@imagegen/http';
@@ -45,14 +57,13 @@ export async function serve(options: ServeOptions = {}): Promise<RunningGateway>
   const env = options.env ?? process.env;
   const logger = options.logger ?? pino({ level: env.IMAGEGEN_LOG_LEVEL ?? 'info' }, pino.destination(2));
   const keys = options.keys ?? parseGatewayKeys(env.IMAGEGEN_GATEWAY_KEYS);
-  let host = options.host ?? '127.0.0.1';
-  if (keys.length === 0 && !LOOPBACK.has(host)) {
-    logger.warn({ requested: host }, 'no IMAGEGEN_GATEWAY_KEYS configured: binding 127.0.0.1 only');
-    host = '127.0.0.1';
-  } else if (keys.length === 0) {
-    logger.info('no IMAGEGEN_GATEWAY_KEYS configured: no auth, listening on loopback only');
-  }
-  const app = createApp({ ...options, env, keys, logger });
+  const host = options.host ?? '127.0.0.1';
+  if (keys.length === 0 && !LOOPBACK.has(host)) throw new Error(needsKeys(host));
+  if (keys.length === 0) logger.info('no IMAGEGEN_GATEWAY_KEYS configured: no auth, answering this machine only');
+  // `url` answers name the address bound here (known once listening), unless one is configured.
+  const bound: { url?: string } = {};
+  const publicUrl = options.publicUrl ?? env.IMAGEGEN_PUBLIC_URL ?? (() => bound.url);
+  const app = createApp({ ...options, env, keys, logger, publicUrl });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -63,6 +74,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningGateway>
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  bound.url = url;
   logger.info({ url }, 'imagegen gateway listening');
 
   let resolveClosed!: () => void;

@@ -178,8 +178,8 @@ describe('auth, limits and routes', () => {
     );
   });
 
-  it('CORS answers a preflight and exposes Retry-After', async () => {
-    const { app } = await gateway();
+  it('CORS answers a preflight of a listed origin', async () => {
+    const { app } = await gateway({ cors: { origin: ['http://localhost:5173'] } });
     const preflight = await app.request('/v1/images/generations', {
       method: 'OPTIONS',
       headers: {
@@ -189,6 +189,6 @@ describe('auth, limits and routes', () => {
       },
     });
     expect(preflight.status).toBe(204);
-    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
   });
 });

@@ -73,13 +73,13 @@ describe('the asynchronous API (Prefer: respond-async)', () => {
   });
 
   it('with gateway keys, the job route wants the key too', async () => {
-    const { post, app } = await gateway({ keys: ['job-key'] });
+    const { post, app } = await gateway({ keys: ['job-key-0123'] });
     const response = await post(
       { prompt: 'keyed', response_format: 'b64_json' },
-      { prefer: 'respond-async', authorization: 'Bearer job-key' },
+      { prefer: 'respond-async', authorization: 'Bearer job-key-0123' },
     );
     const location = response.headers.get('location')!;
     expect((await app.request(location)).status).toBe(401);
-    expect((await app.request(location, { headers: { authorization: 'Bearer job-key' } })).status).toBe(200);
+    expect((await app.request(location, { headers: { authorization: 'Bearer job-key-0123' } })).status).toBe(200);
   });
 });

@@ -54,7 +54,7 @@ beforeAll(async () => {
     logger: pino({ level: 'silent' }),
     env: {
       CLOUDFLARE_ACCOUNT_ID: 'acc',
-      CLOUDFLARE_API_TOKEN: 'tok',
+      CLOUDFLARE_API_TOKEN: 'cf-token-0123',
       CLOUDFLARE_API_BASE_URL: local.restBaseUrl,
       IMAGEGEN_OUTPUT_DIR: dir,
       IMAGEGEN_LOG_LEVEL: 'silent',

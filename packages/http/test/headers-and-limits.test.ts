@@ -7,25 +7,26 @@ const { gateway } = useGateways();
 
 describe('headers set before the handler stay on every answer', () => {
   it('a success, an error and an image carry the request id and the CORS headers', async () => {
-    const { app, post } = await gateway();
-    const ok = await post({ prompt: 'a cat' }, { 'x-request-id': 'req-ok-1' });
+    const page = 'http://localhost:5173';
+    const { app, post } = await gateway({ cors: { origin: [page] } });
+    const ok = await post({ prompt: 'a cat' }, { 'x-request-id': 'req-ok-1', origin: page });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('x-request-id')).toBe('req-ok-1');
-    expect(ok.headers.get('access-control-allow-origin')).toBe('*');
+    expect(ok.headers.get('access-control-allow-origin')).toBe(page);
     expect(ok.headers.get('access-control-expose-headers')).toContain('x-imagegen-attempts');
     expect(ok.headers.get('x-imagegen-attempts')).toBe('1');
     const { data } = (await ok.json()) as { data: Array<{ url: string }> };
 
-    const image = await app.request(new URL(data[0]!.url).pathname, { headers: { 'x-request-id': 'req-image-1' } });
+    const image = await app.request(new URL(data[0]!.url).pathname, { headers: { 'x-request-id': 'req-image-1', origin: page } });
     expect(image.headers.get('content-type')).toBe('image/png');
     expect(image.headers.get('x-request-id')).toBe('req-image-1');
-    expect(image.headers.get('access-control-allow-origin')).toBe('*');
+    expect(image.headers.get('access-control-allow-origin')).toBe(page);
     expect(Buffer.from(await image.arrayBuffer())).toEqual(TINY_PNG);
 
-    const bad = await post({ prompt: '' }, { 'x-request-id': 'req-bad-1' });
+    const bad = await post({ prompt: '' }, { 'x-request-id': 'req-bad-1', origin: page });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('x-request-id')).toBe('req-bad-1');
-    expect(bad.headers.get('access-control-allow-origin')).toBe('*');
+    expect(bad.headers.get('access-control-allow-origin')).toBe(page);
   });
 
   it('a list of origins allows only those, says Vary: Origin, and answers their preflight', async () => {

@@ -75,10 +75,25 @@ describe('the official openai client, unmodified, against the gateway', () => {
 
   it('our own validation is a BadRequestError naming the param', async () => {
     const error = await client(overTestkit)
-      .images.generate({ model: 'flux', prompt: 'a cat', size: '1024x1024' })
+      .images.generate({ model: 'sdxl', prompt: 'a cat', size: '1024x4096' as '1024x1024' })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(BadRequestError);
     expect((error as BadRequestError).param).toBe('size');
+  });
+
+  it("size 1024x1024, as OpenAI's clients send by habit, makes flux's image; another size makes it too, with a warning", async () => {
+    const made = await client(overTestkit).images.generate({
+      model: 'flux',
+      prompt: 'a cat',
+      size: '1024x1024',
+      response_format: 'b64_json',
+    });
+    expect(made.data?.[0]?.b64_json).toBeTruthy();
+    const other = await client(overTestkit)
+      .images.generate({ model: 'flux', prompt: 'a cat', size: '512x512', response_format: 'b64_json' })
+      .withResponse();
+    expect(other.data.data?.[0]?.b64_json).toBeTruthy();
+    expect(other.response.headers.get('x-imagegen-warning')).toBe('size 512x512 is not supported by flux: it draws 1024x1024');
   });
 
   it('an upstream 429 is RateLimitError', async () => {
@@ -114,8 +129,9 @@ describe('the official openai client, unmodified, against the gateway', () => {
     controller.abort();
     await pending;
     const aborted = /imagegen_generation_duration_seconds_count\{model="flux",outcome="aborted"\} 1/;
-    await vi.waitFor(async () => expect(await (await fetch(`${overTestkit.url}/metrics`)).text()).toMatch(aborted), { timeout: 5000 });
-    const active = await (await fetch(`${overTestkit.url}/metrics`)).text();
+    const metrics = async () => (await fetch(`${overTestkit.url}/metrics`, { headers: { authorization: `Bearer ${GATEWAY_KEY}` } })).text();
+    await vi.waitFor(async () => expect(await metrics()).toMatch(aborted), { timeout: 5000 });
+    const active = await metrics();
     expect(active).toMatch(/imagegen_generations_active(\{[^}]*\})? 0/);
   });
 

@@ -78,7 +78,9 @@ describe('createGatewayApp inside workerd (miniflare)', () => {
     });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { param: string } }).error.param).toBe('prompt');
-    expect((await mf.dispatchFetch('http://gateway.test/nowhere')).status).toBe(404);
+    // Fails closed: an unknown route is 401 without a key, 404 with one.
+    expect((await mf.dispatchFetch('http://gateway.test/nowhere')).status).toBe(401);
+    expect((await mf.dispatchFetch('http://gateway.test/nowhere', { headers: { authorization: 'Bearer edge-key' } })).status).toBe(404);
   });
 
   it('pulls in no Node-only dependency: no ioredis, BullMQ, AWS SDK, pino or prom-client', () => {

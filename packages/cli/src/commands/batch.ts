@@ -1,4 +1,3 @@
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type GenerationResult, type ImageGenerator, INPUTS, inputJsonName, issueText, paramsIssue } from '@imagegen/core';
 import { imageError } from '@imagegen/core/internal';
@@ -8,6 +7,7 @@ import PQueue from 'p-queue';
 import { type BatchItem, countPrompts, readBatch } from '../batch-input.js';
 import { batchPace } from '../batch-pace.js';
 import { EXIT } from '../exit-codes.js';
+import { fileProblem } from '../readable-file.js';
 import { abortOnInterrupt } from '../interrupt.js';
 import { MANIFEST_NAME, ManifestWriter, readSucceeded } from '../manifest.js';
 import { type BatchCounts, createProgress } from '../progress.js';
@@ -42,7 +42,8 @@ interface BatchFlags extends OutputFlags {
 
 async function batch(source: string, flags: BatchFlags, command: Command): Promise<number> {
   if (source !== '-') {
-    await access(source).catch(() => command.error(`error: cannot read the batch file '${source}'`, { exitCode: EXIT.usage }));
+    const problem = await fileProblem(source);
+    if (problem) command.error(`error: cannot read the batch file '${source}': ${problem}`, { exitCode: EXIT.usage });
   }
   const resolved = await resolveSettings(settingFlags(flags), process.env, process.cwd());
   let envMaxRate: number | undefined;

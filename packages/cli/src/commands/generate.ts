@@ -1,5 +1,3 @@
-import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
 import {
   defaultModels,
   type GenerateOptions,
@@ -11,6 +9,7 @@ import {
 } from '@imagegen/core';
 import { type Command, Option } from 'commander';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
+import { fileProblem } from '../readable-file.js';
 import { abortOnInterrupt } from '../interrupt.js';
 import { failureLine, resultJson, successLine } from '../result-output.js';
 import { openRuntime } from '../runtime.js';
@@ -62,9 +61,8 @@ async function generate(words: string[], flags: GenerateFlags, command: Command)
   // Input images are looked at before anything starts: a missing file is a usage error (the core reads them).
   for (const [name, path] of [...(flags.image ?? []).map((path) => ['image', path] as const), ['mask', flags.mask] as const]) {
     if (path === undefined) continue;
-    await access(path, constants.R_OK).catch((error: NodeJS.ErrnoException) =>
-      command.error(`error: cannot read the ${name} '${path}': ${error.code ?? error.message}`, { exitCode: EXIT.usage }),
-    );
+    const problem = await fileProblem(path);
+    if (problem) command.error(`error: cannot read the ${name} '${path}': ${problem}`, { exitCode: EXIT.usage });
   }
   const images: Pick<GenerateOptions, 'image' | 'mask'> = {
     ...(flags.image === undefined ? {} : { image: flags.image.length === 1 ? flags.image[0]! : flags.image }),

@@ -5,6 +5,8 @@ import { resolveSettings } from '../settings-sources.js';
 import { type CommandRunner, addConcurrencyFlag, addSettingFlags, integerIn, settingFlags } from './shared-options.js';
 import { listenFailure, printConfigError, say } from './terminal.js';
 
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
 interface ServeFlags {
   port: number;
   host: string;
@@ -15,9 +17,19 @@ interface ServeFlags {
   sdxlUrl?: string;
 }
 
-async function serveGateway(flags: ServeFlags): Promise<number> {
+async function serveGateway(flags: ServeFlags, command: Command): Promise<number> {
   const { serve } = await import('@imagegen/http');
+  const { needsKeys, parseGatewayKeys } = await import('@imagegen/http/internal');
   const resolved = await resolveSettings(settingFlags(flags), process.env, process.cwd());
+  // Said before anything starts, in the flags' own words.
+  if (!LOOPBACK.has(flags.host) && parseGatewayKeys(resolved.env.IMAGEGEN_GATEWAY_KEYS).length === 0) {
+    command.error(`error: --host ${flags.host}: ${needsKeys(flags.host)}`, { exitCode: EXIT.usage });
+  }
+  if (!flags.jobs && !resolved.env.IMAGEGEN_REDIS_URL?.trim()) {
+    command.error('error: --no-jobs leaves the jobs to queue workers, which need IMAGEGEN_REDIS_URL (a shared queue)', {
+      exitCode: EXIT.usage,
+    });
+  }
   let runtime;
   try {
     runtime = await openRuntime({ resolved, say });
@@ -51,8 +63,8 @@ export function registerServe(program: Command, run: CommandRunner): void {
     .command('serve')
     .description('run the OpenAI-compatible gateway (POST /v1/images/generations); local workers when none is configured')
     .option('-p, --port <n>', 'port to listen on (0: any free port)', integerIn(0, 65535), 8080)
-    .option('--host <host>', 'address to bind (other than loopback only with IMAGEGEN_GATEWAY_KEYS)', '127.0.0.1')
+    .option('--host <host>', 'address to listen on (other than loopback only with IMAGEGEN_GATEWAY_KEYS)', '127.0.0.1')
     .option('--no-jobs', 'with IMAGEGEN_REDIS_URL: only serve HTTP, leave the jobs to queue workers');
   addConcurrencyFlag(command, 'images made at once by this process (per model with IMAGEGEN_REDIS_URL)');
-  addSettingFlags(command).action((flags: ServeFlags) => run(() => serveGateway(flags)));
+  addSettingFlags(command).action((flags: ServeFlags, self: Command) => run(() => serveGateway(flags, self)));
 }

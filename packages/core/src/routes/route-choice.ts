@@ -17,7 +17,7 @@ const originalNotConfigured: Readonly<Record<string, string>> = {
  * can be made again.
  *
  * @example
- * chooseRoute(lucidOrigin, loadSettings({ CLOUDFLARE_ACCOUNT_ID: 'a', CLOUDFLARE_API_TOKEN: 't' }), 'a fox', {}).route; // 'rest'
+ * chooseRoute(lucidOrigin, loadSettings({ CLOUDFLARE_ACCOUNT_ID: 'a', CLOUDFLARE_API_TOKEN: 'a-token-of-40-characters' }), 'a fox', {}).route; // 'rest'
  */
 export function chooseRoute(
   model: CatalogueModel,

@@ -4,16 +4,18 @@ import { GatewayError } from '../openai-error.js';
 import type { GatewayEnv } from '../request-context.js';
 
 /**
- * Requires `Authorization: Bearer <key>` with one of `keys` (none: every caller passes as
- * 'anonymous'), and names the caller for the rate limit by the key's index, never the key.
+ * Requires `Authorization: Bearer <key>` with one of `keys` on every request but those
+ * `isPublic` names (none: every caller passes as 'anonymous'), and names the caller for the
+ * rate limit by the key's index, never the key. Fails closed: a route added later is protected
+ * unless it is made public on purpose.
  *
  * @example
- * app.use('/v1/models', apiKeys(['my-secret-key']));
+ * app.use('*', apiKeys(['my-secret-key'], (method, path) => path === '/healthz'));
  */
-export function apiKeys(keys: readonly string[]) {
+export function apiKeys(keys: readonly string[], isPublic: (method: string, path: string) => boolean = () => false) {
   const match = keyMatcher(keys);
   return createMiddleware<GatewayEnv>(async (context, next) => {
-    if (keys.length === 0) {
+    if (keys.length === 0 || isPublic(context.req.method, context.req.path)) {
       context.set('client', 'anonymous');
       return next();
     }

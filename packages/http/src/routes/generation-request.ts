@@ -17,7 +17,7 @@ import {
 import { inputImageList } from '@imagegen/core/internal';
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { type GatewayError, invalidRequest } from '../openai-error.js';
+import { GatewayError, invalidRequest } from '../openai-error.js';
 import { generationRequestSchema, MODEL_ALIASES } from '../schemas.js';
 
 // Said when several images go to a model that takes one: which models take several.
@@ -30,7 +30,19 @@ const SEVERAL_IMAGES_HINT = `; ${catalogue
 // as text (docs/performance-notes.md).
 const utf8 = new TextDecoder();
 
+// JSON only when it says so: a `text/plain` body is what a web page may send anywhere without
+// asking first (no CORS preflight), so it is refused.
+const JSON_TYPE = /^application\/([a-z.+-]*\+)?json\s*(;|$)/i;
+
 async function readBody(context: Context): Promise<unknown> {
+  if (!JSON_TYPE.test(context.req.header('content-type') ?? '')) {
+    throw new GatewayError({
+      status: 415,
+      message: 'The request body must be JSON sent as content-type: application/json',
+      type: 'invalid_request_error',
+      code: 'unsupported_media_type',
+    });
+  }
   const text = utf8.decode(await context.req.arrayBuffer());
   try {
     return JSON.parse(text);
@@ -80,16 +92,22 @@ export function parseRequest(body: unknown, images: InputImages = {}) {
   for (const input of INPUTS) {
     if (fields[input.jsonName] !== undefined) (params as Record<string, unknown>)[input.name] = fields[input.jsonName];
   }
-  const sized = request.size !== undefined && request.size !== 'auto';
-  if (sized) {
+  const warnings: string[] = [];
+  const sized = request.size !== undefined && request.size !== 'auto' && takesInput(spec, 'width');
+  if (request.size !== undefined && request.size !== 'auto') {
     if (params.width !== undefined || params.height !== undefined) {
       const other = params.width === undefined ? 'height' : 'width';
       throw invalidRequest(`Invalid request: send size or ${other}, not both`, 'size', 'conflicting_parameters');
     }
-    if (!takesInput(spec, 'width')) throw invalidRequest(`size is not supported by ${model}`, 'size', 'unsupported_parameter');
-    const [width, height] = request.size!.split('x').map(Number);
-    params.width = width;
-    params.height = height;
+    const [width, height] = request.size.split('x').map(Number) as [number, number];
+    if (sized) Object.assign(params, { width, height });
+    // OpenAI's clients send a size by habit: a model that draws one size makes its own, and says
+    // so when another was asked for (as the AI SDK warns of a setting a model does not support).
+    const native = catalogue.find((entry) => entry.alias === model)?.defaultSize;
+    if (!sized && (width !== native?.width || height !== native?.height)) {
+      const drawn = native ? `${native.width}x${native.height}` : 'its own size';
+      warnings.push(`size ${request.size} is not supported by ${model}: it draws ${drawn}`);
+    }
   }
   if (request.output_format) params.outputFormat = request.output_format;
   // OpenAI's output_compression is a quality (100: best); sharp's lowest quality is 1.
@@ -107,7 +125,7 @@ export function parseRequest(body: unknown, images: InputImages = {}) {
     const hint = inputImageList(images.image).length > 1 && (spec.imageInput?.maxImages ?? 1) === 1 ? SEVERAL_IMAGES_HINT : '';
     throw invalidRequest(`Invalid request: ${imageIssue}${hint}`, imageIssue.startsWith('mask') ? 'mask' : 'image', 'invalid_image');
   }
-  return { request, model, params, images };
+  return { request, model, params, images, warnings };
 }
 
 /** A validated request: the model's name, the OpenAI fields and the core's parameters. */

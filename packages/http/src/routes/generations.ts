@@ -112,8 +112,9 @@ export async function answerImages(
     logger: context.get('logger'),
     publicBase: deps.publicUrl(context),
   });
-  // Not part of OpenAI's answer: a header that clients who care can read (the demo shows it).
+  // Not part of OpenAI's answer: headers that clients who care can read (the demo shows them).
   context.header('x-imagegen-attempts', answer.attempts.join(','));
+  if (parsed.warnings.length > 0) context.header('x-imagegen-warning', parsed.warnings.join('; '));
   if (parsed.request.stream) {
     return context.body(completedEvents(answer, parsed.request.size, eventType), 200, {
       'content-type': 'text/event-stream',

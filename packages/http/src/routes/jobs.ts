@@ -31,6 +31,7 @@ export async function startJob(context: Context<GatewayEnv>, deps: GenerationsDe
     }
   })();
   context.header('location', `/v1/jobs/${job.id}`);
+  if (parsed.warnings.length > 0) context.header('x-imagegen-warning', parsed.warnings.join('; '));
   context.header('preference-applied', 'respond-async');
   return context.json(job, 202);
 }
