@@ -18,7 +18,10 @@ interface CodeMeaning {
 const TOKEN_REFUSED =
   'Cloudflare refused the API token (CLOUDFLARE_API_TOKEN): check that it is valid, not expired, and allowed to run Workers AI';
 
-// developers.cloudflare.com/workers-ai/platform/errors: a table, not an if-chain.
+// Workers AI's error table, code by code, with what a user does next:
+// https://developers.cloudflare.com/workers-ai/platform/errors/ (read 2026-12-03; 5035 added
+// 2026-07-29). 10000 is Cloudflare's API-wide authentication error; 2009 is AI Gateway's own
+// refusal of an authenticated gateway's token (`{"error":[{"code":2009,"message":"Unauthorized"}]}`).
 const meanings: Readonly<Record<number, CodeMeaning>> = {
   3040: {
     code: 'rate_limited',
@@ -30,15 +33,54 @@ const meanings: Readonly<Record<number, CodeMeaning>> = {
     message: () =>
       "Quota exceeded: the account's daily free Workers AI allocation is used up (Cloudflare 3036); retrying today will not help: it resets at 00:00 UTC, or move the account to Workers Paid",
   },
+  5035: {
+    code: 'quota_exceeded',
+    retryable: false,
+    message: ({ id }) => `${id} needs the Workers Paid plan (Cloudflare 5035): upgrade the account, or pick a model of the free plan`,
+  },
   5007: { code: 'bad_request', message: ({ id }) => `No such model: Workers AI does not know ${id} (Cloudflare 5007)` },
   3042: { code: 'bad_request', message: ({ id }) => `No such model: Workers AI does not know ${id} (Cloudflare 3042)` },
+  5004: {
+    code: 'bad_request',
+    message: ({ alias }) => `Workers AI refused an input of ${alias} as the wrong type of data (Cloudflare 5004)`,
+  },
+  3003: { code: 'bad_request', message: () => 'Workers AI found the request incomplete: headers or body missing (Cloudflare 3003)' },
+  3039: { code: 'bad_request', message: ({ id }) => `The finetune of ${id} is missing its files (Cloudflare 3039)` },
+  3006: {
+    code: 'bad_request',
+    message: () =>
+      'The request is too large for Workers AI (Cloudflare 3006): the prompt and input images, not the image answered; send smaller input images',
+  },
+  5005: { code: 'bad_request', message: ({ id }) => `${id} does not support LoRA inference (Cloudflare 5005)` },
+  5019: { code: 'bad_request', message: () => 'Workers AI refused a deprecated SDK version (Cloudflare 5019)' },
   3007: { code: 'timeout', retryable: true, message: () => 'Image generation request timed out (Cloudflare 3007)' },
+  3008: { code: 'timeout', retryable: true, message: () => 'Workers AI aborted the request (Cloudflare 3008); it is retried' },
   5016: {
     code: 'unauthorized',
     message: ({ id }) =>
       `The account has not accepted ${id}'s model agreement (Cloudflare 5016): run the model once with the prompt "agree" (in the dashboard's playground or by REST), then try again`,
   },
+  5018: {
+    code: 'unauthorized',
+    message: ({ id }) =>
+      `The account may not use ${id}, a private model (Cloudflare 5018): the account lacks access, the API token is not the cause`,
+  },
+  3041: {
+    code: 'unauthorized',
+    message: ({ id }) =>
+      `The account may not use ${id}, a private model (Cloudflare 3041): the account lacks access, the API token is not the cause`,
+  },
+  3023: {
+    code: 'unauthorized',
+    message: () =>
+      'Workers AI is unavailable for this account (Cloudflare 3023): the account is blocked, not the token; see the Cloudflare dashboard',
+  },
   10000: { code: 'unauthorized', message: () => `${TOKEN_REFUSED} (Cloudflare 10000)` },
+  2009: {
+    code: 'unauthorized',
+    message: () =>
+      'AI Gateway refused its token (Cloudflare 2009): an authenticated gateway wants CLOUDFLARE_AI_GATEWAY_TOKEN (sent as cf-aig-authorization), valid for this gateway',
+  },
 };
 
 /**

@@ -107,7 +107,9 @@ export class ErrorFactory {
       ...(meaning?.retryable === undefined ? {} : { retryable: meaning.retryable }),
       ...(failure.code === undefined ? {} : { providerCode: failure.code }),
     };
-    if (meaning) return this.make(code, model.name, details, meaning.message);
+    // Cloudflare's own words stay in the message, after imagegen's reading of its code.
+    if (meaning)
+      return this.make(code, model.name, details, failure.message ? `${meaning.message}: "${failure.message}"` : meaning.message);
     const said = failure.message && `${failure.message}${failure.code === undefined ? '' : ` (Cloudflare ${failure.code})`}`;
     // Cloudflare's own words follow the table's message, unless the message already holds them.
     const base = defaultMessages[code]({ model: model.name, status, detail: said, retryAfterMs: details.retryAfterMs });

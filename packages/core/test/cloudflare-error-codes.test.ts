@@ -29,6 +29,30 @@ describe("Cloudflare's error codes, as typed errors", () => {
       /No such model: Workers AI does not know @cf\/leonardo\/lucid-origin/,
     ],
     [404, 3042, 'Not found', { code: 'bad_request', providerCode: 3042 }, /@cf\/leonardo\/lucid-origin/],
+    [400, 5004, 'Invalid data type for base64 input', { code: 'bad_request', retryable: false }, /wrong type of data/],
+    [400, 3003, 'Request is missing headers or body', { code: 'bad_request', retryable: false }, /incomplete/],
+    [400, 3039, 'Finetune is missing required files', { code: 'bad_request', retryable: false }, /finetune/],
+    [413, 3006, 'Request is too large', { code: 'bad_request', retryable: false }, /not the image answered; send smaller input images/],
+    [405, 5005, 'does not support LoRa inference', { code: 'bad_request', retryable: false }, /LoRA/],
+    [405, 5019, 'deprecated SDK version', { code: 'bad_request', retryable: false }, /deprecated SDK/],
+    [408, 3008, 'Request was aborted', { code: 'timeout', retryable: true }, /aborted the request/],
+    [403, 5035, 'Upgrade to Workers Paid', { code: 'quota_exceeded', retryable: false }, /needs the Workers Paid plan/],
+    [
+      403,
+      5018,
+      'The account is not allowed to access this model',
+      { code: 'unauthorized', retryable: false },
+      /the API token is not the cause/,
+    ],
+    [
+      403,
+      3041,
+      'The account is not allowed to access this model',
+      { code: 'unauthorized', retryable: false },
+      /the API token is not the cause/,
+    ],
+    [403, 3023, 'Service unavailable for account', { code: 'unauthorized', retryable: false }, /account is blocked, not the token/],
+    [401, 2009, 'Unauthorized', { code: 'unauthorized', retryable: false }, /CLOUDFLARE_AI_GATEWAY_TOKEN/],
     [408, 3007, 'Request timeout', { code: 'timeout', retryable: true, providerCode: 3007 }, /timed out/],
     [403, 5016, 'Model agreement', { code: 'unauthorized', providerCode: 5016 }, /model agreement.*"agree"/],
     [401, 10000, 'Authentication error', { code: 'unauthorized', providerCode: 10000 }, /CLOUDFLARE_API_TOKEN/],
@@ -55,6 +79,8 @@ describe("Cloudflare's error codes, as typed errors", () => {
     expect(result.error).toMatchObject(expected);
     expect(result.error.message).toMatch(words);
     expect(result.error.toJSON()).toMatchObject({ providerCode: code });
+    // Cloudflare's own words stay in the message (the token redacted from them).
+    if (code !== 3000) expect(result.error.message).toContain(message);
     const said = [result.error.message, JSON.stringify(result.error), result.error.stack, ...logger.lines].join('\n');
     expect(said).not.toContain(TOKEN);
   });
