@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { findModel, INPUTS, unknownFieldText } from '@imagegen/core';
-import { inputTypeProblem } from '@imagegen/core/internal';
+import { findModel, INPUTS } from '@imagegen/core';
+import { inputTypeProblem, unknownFieldText } from '@imagegen/core/internal';
 import type { InputFlags } from './commands/shared-options.js';
 import { inputLines } from './input-lines.js';
 

@@ -44,7 +44,6 @@ export { promptProblem, DEFAULT_MAX_PROMPT_LENGTH } from './prompt.js';
 export { issueText, paramsIssue, rangeText, takesInput } from './params.js';
 export { INPUTS, inputFlag, inputJsonName } from './catalogue/inputs.js';
 export type { InputDefinition } from './catalogue/inputs.js';
-export { unknownFieldText } from './catalogue/unknown-field.js';
 export { DEFAULT_MAX_INPUT_IMAGE_BYTES, inputImagesProblem, MAX_INPUT_IMAGE_SIDE } from './input-image.js';
 export { outputIssue } from './output-format.js';
 export type { OutputIssue, OutputNames } from './output-format.js';

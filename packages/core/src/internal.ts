@@ -24,3 +24,4 @@ export type { ImageSize } from './image-size.js';
 export { decodeBase64, encodeBase64 } from './bytes.js';
 export { isResultCacheKey, resultCacheKey, sha256Hex } from './result-cache-key.js';
 export type { CacheKeyParts } from './result-cache-key.js';
+export { unknownFieldText } from './catalogue/unknown-field.js';

@@ -12,9 +12,8 @@ import {
   paramsIssue,
   promptProblem,
   takesInput,
-  unknownFieldText,
 } from '@imagegen/core';
-import { inputImageList } from '@imagegen/core/internal';
+import { inputImageList, unknownFieldText } from '@imagegen/core/internal';
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { GatewayError, invalidRequest } from '../openai-error.js';
