@@ -11,7 +11,8 @@ import type { CacheOptions, GenerationParams, ImageModel } from './models/model.
  * rangeText({ name: 'width', field: 'width', type: 'integer', min: 256, max: 2048 }); // 'an integer from 256 to 2048'
  */
 export function rangeText(spec: InputSpec): string {
-  if (spec.type === 'string') return 'text';
+  if (spec.type === 'string')
+    return spec.minLength ? `text of at least ${spec.minLength} character${spec.minLength === 1 ? '' : 's'}` : 'text';
   const kind = spec.type === 'integer' ? 'an integer' : 'a number';
   if (spec.min !== undefined && spec.max !== undefined) return `${kind} from ${spec.min} to ${spec.max}`;
   if (spec.max !== undefined) return `${kind} up to ${spec.max}`;
@@ -71,7 +72,7 @@ export function paramsIssue(model: ImageModel, params: Omit<GenerationParams, 'i
     if (!spec) return withMessage({ ...base, code: 'not_taken', expected: taken.join(', ') });
     const wrong = withMessage({ ...base, code: 'invalid_value', expected: rangeText(spec) });
     if (spec.type === 'string') {
-      if (typeof value !== 'string') return wrong;
+      if (typeof value !== 'string' || [...value].length < (spec.minLength ?? 0)) return wrong;
       continue;
     }
     if (typeof value !== 'number' || !Number.isFinite(value)) return wrong;
@@ -124,17 +125,22 @@ export function workersAiImages(model: Pick<CatalogueModel, 'send'>, params: Gen
   };
 }
 
+/** AI Gateway's cache TTL range, in seconds: one minute to one month. */
+export const CACHE_TTL_RANGE = { min: 60, max: 2_592_000 } as const;
+
 /**
- * Why AI Gateway's cache options are wrong, or undefined: `cacheTtl` is whole seconds (AI
- * Gateway's `cf-aig-cache-ttl`), `skipCache` a boolean.
+ * Why AI Gateway's cache options are wrong, or undefined: `cacheTtl` is whole seconds from 60
+ * to 2,592,000 (one month), as AI Gateway's `cf-aig-cache-ttl` takes
+ * (https://developers.cloudflare.com/ai-gateway/features/caching/), `skipCache` a boolean.
  *
  * @example
- * cacheProblem({ cacheTtl: -1 }); // 'cacheTtl must be a whole number of seconds from 1'
+ * cacheProblem({ cacheTtl: 10 }); // 'cacheTtl must be a whole number of seconds from 60 to 2592000 (one month)'
  */
 export function cacheProblem(cache: CacheOptions): string | undefined {
   const { cacheTtl, skipCache } = cache;
-  if (cacheTtl !== undefined && (typeof cacheTtl !== 'number' || !Number.isInteger(cacheTtl) || cacheTtl < 1)) {
-    return 'cacheTtl must be a whole number of seconds from 1';
+  const { min, max } = CACHE_TTL_RANGE;
+  if (cacheTtl !== undefined && (typeof cacheTtl !== 'number' || !Number.isInteger(cacheTtl) || cacheTtl < min || cacheTtl > max)) {
+    return `cacheTtl must be a whole number of seconds from ${min} to ${max} (one month)`;
   }
   if (skipCache !== undefined && typeof skipCache !== 'boolean') return 'skipCache must be true or false';
   return undefined;

@@ -172,7 +172,7 @@ describe.each(CLIENTS)('POST /v1/images/edits with the official openai client v%
     expect(calls).toHaveLength(1);
     const form = calls[0]!.form!;
     expect(calls[0]!.model).toBe('@cf/black-forest-labs/flux-2-klein-9b');
-    expect([...form.keys()].sort()).toEqual(['height', 'input_image_0', 'input_image_1', 'input_image_2', 'prompt', 'width']);
+    expect([...form.keys()].sort()).toEqual(['height', 'input_image_0', 'input_image_1', 'input_image_2', 'prompt', 'seed', 'width']);
     const part = async (name: string) => Buffer.from(await (form.get(name) as File).arrayBuffer());
     expect(await part('input_image_0')).toEqual(Buffer.from(red));
     expect(await part('input_image_1')).toEqual(Buffer.from(blue));
@@ -222,8 +222,9 @@ describe.each(CLIENTS)('POST /v1/images/edits with the official openai client v%
     for await (const event of stream) events.push(event);
     expect(events.map((event) => [event.type, event.output_format])).toEqual([['image_generation.completed', 'jpeg']]);
     expect(await sharp(Buffer.from(events[0]!.b64_json, 'base64')).metadata()).toMatchObject({ format: 'jpeg', width: 256 });
+    // A model whose schema lists a seed (flux-1-schnell's does not, so flux gets none of imagegen's own).
     const three = await client().images.generate({
-      model: 'flux',
+      model: 'lucid-origin',
       prompt: 'a lake',
       n: 3,
       response_format: 'b64_json',

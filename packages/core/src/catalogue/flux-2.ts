@@ -7,7 +7,8 @@ const REFERENCE_IMAGES: ImageInputSpec = { maxImages: 4, maxSide: 512 };
 // only; prompt, steps, guidance, width (default 1024) and height (default 768) 256-1920, seed,
 // up to 4 input images (file parts input_image_0..3, at most 512x512 each); answers {"image": base64}.
 // The klein models (changelogs of 2026-01-15 and 2026-01-28) run a fixed 4 steps: prompt, width,
-// height, and take up to 4 input images too.
+// height (default 768, as FLUX.2 [dev]), optional guidance and seed, and up to 4 input images.
+// Cloudflare states no range for their guidance: 0-20 is imagegen's, FLUX.2 [dev]'s. Checked 2026-12-03.
 
 const size = (name: 'width' | 'height', fallback: number): InputSpec => ({
   name,
@@ -41,11 +42,11 @@ const klein = (variant: '4b' | '9b', description: string): CatalogueModel => ({
   alias: `flux-2-klein-${variant}`,
   id: `@cf/black-forest-labs/flux-2-klein-${variant}`,
   description,
-  inputs: [size('width', 1024), size('height', 1024)],
+  inputs: [size('width', 1024), size('height', 768), { name: 'guidance', field: 'guidance', type: 'number', min: 0, max: 20 }, SEED_INPUT],
   send: 'multipart',
   imageInput: REFERENCE_IMAGES,
   answer: { encoding: 'base64-json', format: 'png' },
-  defaultSize: { width: 1024, height: 1024 },
+  defaultSize: { width: 1024, height: 768 },
   maxPromptLength: 2048,
 });
 

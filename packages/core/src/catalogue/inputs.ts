@@ -21,7 +21,7 @@ export const INPUTS: readonly InputDefinition[] = [
     name: 'seed',
     jsonName: 'seed',
     type: 'integer',
-    description: 'seed for a repeatable image (one is picked and returned when not given)',
+    description: 'seed for a repeatable image (one is picked and returned when not given, where the model schema has a seed)',
   },
   { name: 'width', jsonName: 'width', type: 'integer', description: "image width in pixels, within the model's range" },
   { name: 'height', jsonName: 'height', type: 'integer', description: "image height in pixels, within the model's range" },

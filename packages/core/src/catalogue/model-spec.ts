@@ -10,6 +10,14 @@ export interface InputSpec {
   min?: number;
   max?: number;
   default?: number;
+  /** The shortest text taken (Cloudflare's `minLength`): an empty `negative_prompt` is refused by some models. */
+  minLength?: number;
+  /**
+   * False for an input the model's published schema does not list, though the model takes it
+   * (its page's examples send it): imagegen sends it only when the caller sets it, never a
+   * default or a random value of its own. @default true
+   */
+  inSchema?: boolean;
   required?: boolean;
 }
 

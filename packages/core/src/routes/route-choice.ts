@@ -13,8 +13,8 @@ const originalNotConfigured: Readonly<Record<string, string>> = {
 /**
  * The request for one call by the first configured route of the {@link routeRegistry} that
  * serves it (or by `only`, when named), or what is missing when none does. A route that seeds
- * every call sends the caller's seed or a random one, returned in the request so that the image
- * can be made again.
+ * every call sends the caller's seed or, when the model's schema lists a seed, a random one,
+ * returned in the request so that the image can be made again.
  *
  * @example
  * chooseRoute(lucidOrigin, loadSettings({ CLOUDFLARE_ACCOUNT_ID: 'a', CLOUDFLARE_API_TOKEN: 'a-token-of-40-characters' }), 'a fox', {}).route; // 'rest'
@@ -29,7 +29,8 @@ export function chooseRoute(
 ): ModelRequest | ModelNotConfigured | ModelRequestRefused {
   if (only !== undefined && !routeRegistry.get(only)) return { refused: `unknown route '${only}' (known: ${routeNames()})` };
   const candidates = routeRegistry.configured(settings).filter((route) => only === undefined || route.name === only);
-  const takesSeed = model.inputs.some((input) => input.name === 'seed');
+  // A seed of imagegen's own only where the model's schema lists one (flux-1-schnell's does not).
+  const takesSeed = model.inputs.some((input) => input.name === 'seed' && input.inSchema !== false);
   const seeded = takesSeed ? { ...params, seed: params.seed ?? randomSeed() } : params;
   for (const [index, route] of candidates.entries()) {
     const request = route.request({
