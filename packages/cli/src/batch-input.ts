@@ -31,6 +31,10 @@ export interface BatchItem {
 const OTHER_FIELDS = ['prompt', 'model', 'image', 'mask'];
 const KNOWN_FIELDS = [...OTHER_FIELDS, ...INPUTS.map((input) => input.jsonName)];
 const READ_ALSO: Readonly<Record<string, string>> = { negativePrompt: 'negative_prompt' };
+// Each input with every name a line may give it under, worked out once, not per line.
+const INPUT_NAMES = INPUTS.map(
+  (input) => [input, [input.jsonName, ...Object.keys(READ_ALSO).filter((alias) => READ_ALSO[alias] === input.jsonName)]] as const,
+);
 
 /**
  * Reads one line: a plain prompt, or JSON `{ "prompt", "model"?, "image"?, "mask"?, and the
@@ -57,9 +61,8 @@ function parseLine(text: string, line: number, defaultModel: string): Omit<Batch
   for (const field of Object.keys(record)) {
     if (!KNOWN_FIELDS.includes(field) && !(field in READ_ALSO)) problems.push(unknownFieldText(field, KNOWN_FIELDS));
   }
-  for (const input of INPUTS) {
-    const aliases = Object.keys(READ_ALSO).filter((alias) => READ_ALSO[alias] === input.jsonName);
-    const value = [input.jsonName, ...aliases].map((name) => record[name]).find((found) => found !== undefined && found !== null);
+  for (const [input, names] of INPUT_NAMES) {
+    const value = names.map((name) => record[name]).find((found) => found !== undefined && found !== null);
     if (value === undefined) continue;
     const problem = inputTypeProblem(input, value);
     if (problem) problems.push(`"${input.jsonName}" ${problem}`);

@@ -25,3 +25,4 @@ export { decodeBase64, encodeBase64 } from './bytes.js';
 export { isResultCacheKey, resultCacheKey, sha256Hex } from './result-cache-key.js';
 export type { CacheKeyParts } from './result-cache-key.js';
 export { unknownFieldText } from './catalogue/unknown-field.js';
+export { MIN_SECRET_LENGTH } from './settings.js';

@@ -1,3 +1,4 @@
+import { MIN_SECRET_LENGTH } from '@imagegen/core/internal';
 import { envNumber } from './env-number.js';
 import { parseGatewayKeys } from './auth.js';
 import type { GatewayOptions } from './gateway-options.js';
@@ -25,9 +26,6 @@ export interface GatewayConfig {
   takeJobs: boolean;
 }
 
-/** The shortest gateway key accepted: anything shorter is guessed, or redacted inside ordinary words. */
-const MIN_KEY_LENGTH = 8;
-
 const isLimiter = (value: unknown): value is RateLimiter => typeof (value as RateLimiter | undefined)?.take === 'function';
 
 /**
@@ -49,10 +47,10 @@ export function gatewayConfig(options: GatewayOptions, env: Readonly<Record<stri
   if (options.rateLimit === false) rateLimit = undefined;
   else if (isLimiter(options.rateLimit)) rateLimit = options.rateLimit;
   const keys = options.keys ?? parseGatewayKeys(env.IMAGEGEN_GATEWAY_KEYS);
-  const short = keys.find((key) => key.length < MIN_KEY_LENGTH);
+  const short = keys.find((key) => key.length < MIN_SECRET_LENGTH);
   if (short !== undefined) {
     throw new Error(
-      `IMAGEGEN_GATEWAY_KEYS: a key of ${short.length} characters is too short to keep anyone out (at least ${MIN_KEY_LENGTH})`,
+      `IMAGEGEN_GATEWAY_KEYS: a key of ${short.length} characters is too short to keep anyone out (at least ${MIN_SECRET_LENGTH})`,
     );
   }
   const origins = (env.IMAGEGEN_CORS_ORIGINS ?? '')

@@ -26,3 +26,4 @@ export type { GatewayResources } from './gateway-resources.js';
 export { noTelemetry } from './telemetry.js';
 export { telemetryOf } from './metrics.js';
 export { needsKeys } from './serve.js';
+export { isLoopbackHost } from './middlewares/local-only.js';

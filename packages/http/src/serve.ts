@@ -4,6 +4,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import { pino } from 'pino';
 import { type GatewayApp, type GatewayOptions, createApp } from './app.js';
 import { parseGatewayKeys } from './auth.js';
+import { isLoopbackHost } from './middlewares/local-only.js';
 
 /** Options of {@link serve}: the gateway's, plus where to listen and how to stop. */
 export interface ServeOptions extends GatewayOptions {
@@ -29,8 +30,6 @@ export interface RunningGateway {
   /** Graceful stop: no new connections, in-flight requests finish (up to the deadline), then the generator closes. */
   close(): Promise<void>;
 }
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 /**
  * Why a gateway without keys does not listen on `host`: anyone who reaches it could spend the
@@ -58,7 +57,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningGateway>
   const logger = options.logger ?? pino({ level: env.IMAGEGEN_LOG_LEVEL ?? 'info' }, pino.destination(2));
   const keys = options.keys ?? parseGatewayKeys(env.IMAGEGEN_GATEWAY_KEYS);
   const host = options.host ?? '127.0.0.1';
-  if (keys.length === 0 && !LOOPBACK.has(host)) throw new Error(needsKeys(host));
+  if (keys.length === 0 && !isLoopbackHost(host)) throw new Error(needsKeys(host));
   if (keys.length === 0) logger.info('no IMAGEGEN_GATEWAY_KEYS configured: no auth, answering this machine only');
   // `url` answers name the address bound here (known once listening), unless one is configured.
   const bound: { url?: string } = {};

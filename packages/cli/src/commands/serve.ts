@@ -5,8 +5,6 @@ import { resolveSettings } from '../settings-sources.js';
 import { type CommandRunner, addConcurrencyFlag, addSettingFlags, integerIn, settingFlags } from './shared-options.js';
 import { listenFailure, printConfigError, say } from './terminal.js';
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
-
 interface ServeFlags {
   port: number;
   host: string;
@@ -19,10 +17,10 @@ interface ServeFlags {
 
 async function serveGateway(flags: ServeFlags, command: Command): Promise<number> {
   const { serve } = await import('@imagegen/http');
-  const { needsKeys, parseGatewayKeys } = await import('@imagegen/http/internal');
+  const { isLoopbackHost, needsKeys, parseGatewayKeys } = await import('@imagegen/http/internal');
   const resolved = await resolveSettings(settingFlags(flags), process.env, process.cwd());
   // Said before anything starts, in the flags' own words.
-  if (!LOOPBACK.has(flags.host) && parseGatewayKeys(resolved.env.IMAGEGEN_GATEWAY_KEYS).length === 0) {
+  if (!isLoopbackHost(flags.host) && parseGatewayKeys(resolved.env.IMAGEGEN_GATEWAY_KEYS).length === 0) {
     command.error(`error: --host ${flags.host}: ${needsKeys(flags.host)}`, { exitCode: EXIT.usage });
   }
   if (!flags.jobs && !resolved.env.IMAGEGEN_REDIS_URL?.trim()) {
