@@ -1,6 +1,6 @@
 import type { CallStop } from './call-stop.js';
-import { readCloudflareFailure } from './cloudflare-errors.js';
-import { errorSnippet } from './error-body.js';
+import { cloudflareFailureIn, readCloudflareFailure } from './cloudflare-errors.js';
+import { isTextBody, readHead, snippetIn } from './error-body.js';
 import type { ErrorFactory } from './error-factory.js';
 import { ImageGenerationError } from './errors.js';
 import { imageFileName } from './file-name.js';
@@ -79,9 +79,12 @@ export async function attemptOnce(context: AttemptContext): Promise<StoredImage>
         const failure = await readCloudflareFailure(response);
         throw errors.forCloudflare(model, response, clock.now(), failure);
       }
-      // A 400's body says what was wrong ("steps must be ..."): worth a few hundred bytes.
-      const detail = response.status === 400 ? await errorSnippet(response) : undefined;
-      response.cancel();
+      // A worker's text says what was wrong ("steps must be ..."); the generic worker passes a
+      // binding's failure on in Cloudflare's envelope, read by its code (3036 final, 3040 retried).
+      const head = isTextBody(response) ? await readHead(response, 8192) : (response.cancel(), undefined);
+      const failure = head && cloudflareFailureIn(head);
+      if (failure?.code !== undefined) throw errors.forCloudflare(model, response, clock.now(), failure);
+      const detail = response.status === 400 && head ? snippetIn(head) : undefined;
       throw errors.forStatus(model.name, response, clock.now(), detail, request.messages);
     }
 

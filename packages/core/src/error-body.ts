@@ -23,16 +23,16 @@ export async function readHead(response: TransportResponse, limit: number): Prom
   return concatBytes(chunks);
 }
 
+/** True for a body worth reading for its words: text or JSON. */
+export const isTextBody = (response: Pick<TransportResponse, 'headers'>): boolean =>
+  /^(text\/|application\/(problem\+)?json)/i.test(response.headers.get('content-type') ?? '');
+
 /**
- * The first words of an error body (text or JSON), cleaned up for a message: at most 200
- * characters, no control characters. Undefined when there is none or it is not text.
+ * The first words of an error body already read (text or JSON), cleaned up for a message: at
+ * most 200 characters, no control characters. Undefined when there are none.
  */
-export async function errorSnippet(response: TransportResponse): Promise<string | undefined> {
-  const type = response.headers.get('content-type') ?? '';
-  if (!/^(text\/|application\/(problem\+)?json)/i.test(type)) return undefined;
-  const head = await readHead(response, 512);
-  if (!head) return undefined;
-  let text = new TextDecoder().decode(head).slice(0, 512);
+export function snippetIn(head: Uint8Array): string | undefined {
+  let text = new TextDecoder().decode(head.subarray(0, 512));
   try {
     const parsed = JSON.parse(text) as { error?: unknown; message?: unknown };
     const inner =

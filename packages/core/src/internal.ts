@@ -9,6 +9,8 @@ export { retryAfterMs } from './retry-timing.js';
 export { workersAiForm } from './routes/workers-ai-form.js';
 export { randomSeed } from './routes/random-seed.js';
 export { cloudflareMeaning } from './cloudflare-errors.js';
+export { bindingErrorCode, readBindingAnswer } from './binding-answer.js';
+export type { BindingImage } from './binding-answer.js';
 export type { CloudflareFailure } from './cloudflare-errors.js';
 export { sniffImage, isCompleteImage } from './sniff.js';
 export type { ImageFormat } from './sniff.js';

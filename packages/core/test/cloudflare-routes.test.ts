@@ -182,6 +182,27 @@ describe('the generic worker and the local preview routes', () => {
     expect(!result.ok && result.error.message).toContain('IMAGEGEN_WORKER_KEY');
   });
 
+  it("the generic worker's envelope is read by its code: 3036 is final (one attempt), 3040 is retried", async () => {
+    let calls = 0;
+    const answers: Array<{ status: number; code: number; headers: Record<string, string> }> = [
+      { status: 429, code: 3040, headers: { 'retry-after': '0' } },
+      { status: 429, code: 3036, headers: {} },
+    ];
+    server.use(
+      http.post('https://imagegen.test.workers.dev/', () => {
+        const answer = answers[Math.min(calls++, answers.length - 1)]!;
+        return HttpResponse.json({ success: false, errors: [{ code: answer.code, message: 'from the worker' }] }, answer);
+      }),
+    );
+    const { generator } = makeGenerator({
+      settings: loadSettings({ IMAGEGEN_WORKER_URL: 'https://imagegen.test.workers.dev' }),
+      retry: { retries: 3, on429: true },
+    });
+    const result = await generator.generate('sdxl', 'a fox');
+    expect(result).toMatchObject({ ok: false, error: { code: 'quota_exceeded', retryable: false, providerCode: 3036 } });
+    expect(calls).toBe(2);
+  });
+
   it('the local preview is the REST shape at IMAGEGEN_LOCAL_PREVIEW_URL, with no token', async () => {
     let auth: string | null = 'unset';
     server.use(

@@ -1,6 +1,6 @@
 import { FLUX_MAX_PROMPT } from './limits.js';
 import { type FluxEnv, FLUX_MODEL } from './ai-binding.js';
-import { aiFailure, base64Bytes, imageContentType, integerParam, promptProblem, textResponse } from './worker-responses.js';
+import { aiFailure, imageAnswer, integerParam, promptProblem, textResponse } from './worker-responses.js';
 
 /**
  * The Flux worker: `GET /?prompt=...` (optional `steps` 1-8, `seed`) runs
@@ -32,10 +32,7 @@ const fluxWorker = {
     } catch (error) {
       return aiFailure(error);
     }
-    const image = (output as { image?: unknown } | null)?.image;
-    if (typeof image !== 'string' || image === '') return textResponse(502, 'The image model returned no image');
-    const bytes = base64Bytes(image);
-    return new Response(bytes, { headers: { 'content-type': imageContentType(bytes), 'cache-control': 'no-store' } });
+    return imageAnswer(output, { 'cache-control': 'no-store' }, 'image/jpeg');
   },
 };
 

@@ -2,8 +2,7 @@ import { type CatalogueModel, findModel, type GenerationParams } from '@imagegen
 import { randomSeed, workersAiForm, workersAiImages, workersAiInputs } from '@imagegen/core/internal';
 import type { AiBinding } from './ai-binding.js';
 import { readModelInputs } from './model-inputs.js';
-import { answerContentType } from './worker-responses.js';
-import { aiFailure, base64Bytes, bearerRefusal, imageContentType, readJsonObject, textResponse } from './worker-responses.js';
+import { aiFailureEnvelope, answerContentType, bearerRefusal, imageAnswer, readJsonObject, textResponse } from './worker-responses.js';
 
 /** The generic worker's environment: the AI binding and the `API_KEY` secret clients send as Bearer. */
 export interface ImagegenWorkerEnv {
@@ -43,25 +42,19 @@ const imagegenWorker = {
     if (!model) return textResponse(400, `Unknown model: use a catalogue alias or Workers AI id (${String(name)} is neither)`);
     const read = readModelInputs(model, fields);
     if ('problem' in read) return textResponse(400, read.problem);
-    const takesSeed = model.inputs.some((input) => input.name === 'seed');
+    const takesSeed = model.inputs.some((input) => input.name === 'seed' && input.inSchema !== false);
     const params = takesSeed ? { ...read.params, seed: read.params.seed ?? randomSeed() } : read.params;
     let output: unknown;
     try {
       output = await env.AI.run(model.id, aiInputs(model, read.prompt, params));
     } catch (error) {
-      return aiFailure(error);
+      return aiFailureEnvelope(error, model);
     }
     const headers: Record<string, string> = {
       'cache-control': 'no-store',
       ...(params.seed === undefined ? {} : { 'x-imagegen-seed': String(params.seed) }),
     };
-    if (output instanceof ReadableStream) {
-      return new Response(output, { headers: { ...headers, 'content-type': answerContentType(model) } });
-    }
-    const image = (output as { image?: unknown } | null)?.image;
-    if (typeof image !== 'string' || image === '') return textResponse(502, 'The image model returned no image');
-    const bytes = base64Bytes(image);
-    return new Response(bytes, { headers: { ...headers, 'content-type': imageContentType(bytes) } });
+    return imageAnswer(output, headers, answerContentType(model));
   },
 };
 

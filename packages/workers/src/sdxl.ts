@@ -1,14 +1,6 @@
 import { SDXL_MAX_PROMPT } from './limits.js';
 import { type SdxlEnv, SDXL_MODEL } from './ai-binding.js';
-import {
-  aiFailure,
-  bearerRefusal,
-  imageContentType,
-  integerParam,
-  promptProblem,
-  readJsonObject,
-  textResponse,
-} from './worker-responses.js';
+import { aiFailure, bearerRefusal, imageAnswer, integerParam, promptProblem, readJsonObject, textResponse } from './worker-responses.js';
 
 /**
  * The SDXL worker: `POST /` with JSON `{ prompt, negative_prompt?, width?, height?, num_steps?, guidance?, seed? }`
@@ -57,13 +49,7 @@ const sdxlWorker = {
     } catch (error) {
       return aiFailure(error);
     }
-    const headers = { 'content-type': 'image/png', 'cache-control': 'no-store' };
-    if (output instanceof ReadableStream) return new Response(output, { headers });
-    if (output instanceof Uint8Array || output instanceof ArrayBuffer) {
-      const bytes = output instanceof Uint8Array ? output : new Uint8Array(output);
-      return new Response(bytes as BodyInit, { headers: { ...headers, 'content-type': imageContentType(bytes) } });
-    }
-    return textResponse(502, 'The image model returned no image');
+    return imageAnswer(output, { 'cache-control': 'no-store' }, 'image/png');
   },
 };
 

@@ -1,4 +1,5 @@
 import type { CatalogueModel } from '@imagegen/core';
+import { bindingErrorCode, cloudflareMeaning, readBindingAnswer } from '@imagegen/core/internal';
 
 /** A plain-text answer: the workers never send a stack or an HTML page. */
 export function textResponse(status: number, text: string, headers: Record<string, string> = {}): Response {
@@ -38,6 +39,43 @@ export function aiFailure(error: unknown): Response {
     return textResponse(429, 'The image model is out of capacity, try again later', { 'retry-after': '10' });
   }
   return textResponse(502, 'The image model failed to generate an image');
+}
+
+/**
+ * A binding failure as Cloudflare's own envelope (`{"success": false, "errors": [{code, message}]}`)
+ * with the HTTP status Cloudflare's error table gives its code, so a client reads it as it reads the REST API: 3040 is 429 with
+ * `Retry-After: 10` (try again), 3036 is 429 without one (final until 00:00 UTC), 5035 403...
+ * Only imagegen's words for the code are sent, never the binding's own text (it may hold internals).
+ */
+export function aiFailureEnvelope(error: unknown, model: Pick<CatalogueModel, 'alias' | 'id'>): Response {
+  const code = bindingErrorCode(error);
+  const meaning = code === undefined ? undefined : cloudflareMeaning({ code }, 500, model);
+  const status = meaning?.status ?? 502;
+  const retryLater = meaning?.code === 'rate_limited' || (meaning?.code === 'timeout' && meaning.retryable);
+  const body = {
+    success: false,
+    errors: [{ code: code ?? 0, message: meaning?.message ?? 'The image model failed to generate an image' }],
+  };
+  return Response.json(body, { status, headers: retryLater && status === 429 ? { 'retry-after': '10' } : {} });
+}
+
+/**
+ * The answer for whatever `env.AI.run` handed back (every shape `readBindingAnswer` knows): the
+ * image with its content type (sniffed from bytes; the model's format for a stream), an image the
+ * model answered as a URL fetched and passed on, or a 502 when there is none.
+ */
+export async function imageAnswer(output: unknown, headers: Record<string, string>, streamType: string): Promise<Response> {
+  const image = await readBindingAnswer(output);
+  if (image.kind === 'stream') return new Response(image.stream, { headers: { ...headers, 'content-type': streamType } });
+  if (image.kind === 'bytes') {
+    return new Response(image.bytes as Uint8Array<ArrayBuffer>, { headers: { ...headers, 'content-type': imageContentType(image.bytes) } });
+  }
+  if (image.kind === 'url') {
+    const answer = await fetch(image.url).catch(() => undefined);
+    if (!answer?.ok || !answer.body) return textResponse(502, 'The image the model answered could not be downloaded');
+    return new Response(answer.body, { headers: { ...headers, 'content-type': answer.headers.get('content-type') ?? streamType } });
+  }
+  return textResponse(502, 'The image model returned no image');
 }
 
 /** Compares two secrets in time that depends only on their lengths. */
