@@ -17,6 +17,18 @@ import { Watchdog } from './watchdog.js';
 // A cheap abort reason for cleanup: abort() without one builds a DOMException with a stack.
 const DONE = Symbol('done');
 
+/**
+ * A refused request that sent fields the model's published schema lacks (the caller set them by
+ * name) says so: they are the likely cause, and leaving them out the fix.
+ */
+function offSchemaNote(error: ImageGenerationError, request: ModelRequest, errors: ErrorFactory): ImageGenerationError {
+  const fields = request.offSchema ?? [];
+  if (error.code !== 'bad_request' || fields.length === 0) return error;
+  const list = fields.join(', ');
+  const note = `${list} ${fields.length === 1 ? 'is' : 'are'} not in ${error.model}'s published schema, and Cloudflare refused the request: leave ${fields.length === 1 ? 'it' : 'them'} out`;
+  return errors.make('bad_request', error.model, { status: error.status, providerCode: error.providerCode }, `${error.message} (${note})`);
+}
+
 /** What one HTTP attempt needs, by name. */
 export interface AttemptContext {
   transport: Transport;
@@ -77,7 +89,7 @@ export async function attemptOnce(context: AttemptContext): Promise<StoredImage>
       // A request built outside the registry says no format: a `worker` route reads plain statuses.
       if ((request.errorFormat ?? (request.route === 'worker' ? 'worker' : 'cloudflare')) === 'cloudflare') {
         const failure = await readCloudflareFailure(response);
-        throw errors.forCloudflare(model, response, clock.now(), failure);
+        throw offSchemaNote(errors.forCloudflare(model, response, clock.now(), failure), request, errors);
       }
       // A worker's text says what was wrong ("steps must be ..."); the generic worker passes a
       // binding's failure on in Cloudflare's envelope, read by its code (3036 final, 3040 retried).

@@ -87,6 +87,9 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
   for (const setting of routeRegistry.settings()) {
     const value = setting.url ? httpUrl(setting.name, env[setting.name]) : blankToUndefined(env[setting.name]);
     if (value === undefined) continue;
+    if (setting.choices && !setting.choices.includes(value)) {
+      throw settingsError(`${setting.name} must be ${setting.choices.join(' or ')} (it is "${value}")`);
+    }
     // Redaction replaces a secret wherever it appears: a short one would be found inside
     // ordinary words, and the words around it would give it away. Too short to be a key anyway.
     if (setting.secret && value.length < MIN_SECRET_LENGTH) {

@@ -146,6 +146,61 @@ describe('the AI Gateway route', () => {
   });
 });
 
+describe("AI Gateway's per-call options and its two endpoints", () => {
+  const seen = (url: string) => {
+    const calls: Array<{ url: string; headers: Record<string, string> }> = [];
+    server.use(
+      http.post(url, ({ request }) => {
+        calls.push({ url: request.url, headers: Object.fromEntries([...request.headers].filter(([name]) => name.startsWith('cf-aig-'))) });
+        return envelope(JPEG_BYTES);
+      }),
+    );
+    return calls;
+  };
+
+  it('cacheKey, metadata and requestTimeoutMs become cf-aig-cache-key, cf-aig-metadata and cf-aig-request-timeout', async () => {
+    const calls = seen(`${GATEWAY}/@cf/black-forest-labs/flux-1-schnell`);
+    const { generator } = rest({ CLOUDFLARE_AI_GATEWAY: 'my-gw' });
+    const result = await generator.generate('flux', 'a cat', {
+      cacheKey: 'cat-v1',
+      metadata: { team: 'web', user: 42, test: true },
+      requestTimeoutMs: 5000,
+    });
+    expect(result).toMatchObject({ ok: true, route: 'ai-gateway' });
+    expect(calls[0]?.headers).toEqual({
+      'cf-aig-cache-key': 'cat-v1',
+      'cf-aig-metadata': '{"team":"web","user":42,"test":true}',
+      'cf-aig-request-timeout': '5000',
+    });
+  });
+
+  it("CLOUDFLARE_AI_GATEWAY_ENDPOINT=api goes by api.cloudflare.com's /ai/run with cf-aig-gateway-id", async () => {
+    const calls = seen(`${REST}/@cf/black-forest-labs/flux-1-schnell`);
+    const { generator } = rest({ CLOUDFLARE_AI_GATEWAY: 'my-gw', CLOUDFLARE_AI_GATEWAY_ENDPOINT: 'api' });
+    expect(await generator.generate('flux', 'a cat', { cacheTtl: 120 })).toMatchObject({ ok: true, route: 'ai-gateway' });
+    expect(calls).toEqual([
+      { url: `${REST}/@cf/black-forest-labs/flux-1-schnell`, headers: { 'cf-aig-gateway-id': 'my-gw', 'cf-aig-cache-ttl': '120' } },
+    ]);
+    expect(() => rest({ CLOUDFLARE_AI_GATEWAY: 'my-gw', CLOUDFLARE_AI_GATEWAY_ENDPOINT: 'new' })).toThrow(
+      'CLOUDFLARE_AI_GATEWAY_ENDPOINT must be gateway or api (it is "new")',
+    );
+  });
+
+  it.each([
+    [{ metadata: { a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 } }, 'metadata takes at most 5 entries (AI Gateway drops the rest); it has 6'],
+    [{ metadata: { a: { nested: true } } }, 'metadata must be an object of strings, numbers or booleans'],
+    [{ cacheKey: '' }, 'cacheKey must be non-empty text on one line'],
+    [{ requestTimeoutMs: 0 }, 'requestTimeoutMs must be a positive whole number of milliseconds'],
+  ])('%j is refused before any request, never half-sent', async (options, message) => {
+    const calls = seen(`${GATEWAY}/@cf/black-forest-labs/flux-1-schnell`);
+    const { generator } = rest({ CLOUDFLARE_AI_GATEWAY: 'my-gw' });
+    const result = await generator.generate('flux', 'a cat', options as never);
+    expect(result).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(!result.ok && result.error.message).toContain(message);
+    expect(calls).toEqual([]);
+  });
+});
+
 describe('the generic worker and the local preview routes', () => {
   it('the generic worker gets JSON { model: id, prompt, ...Workers AI fields } with its Bearer key, before the REST API', async () => {
     let seen: { auth: string | null; body: unknown } | undefined;

@@ -12,3 +12,7 @@ export type { TestS3 } from './swift-server.js';
 export { freePort } from './free-port.js';
 export { startSimulatedWorkersAi } from './simulated-workers-ai.js';
 export type { SimulatedRequest, SimulatedWorkersAi, SimulatedWorkersAiOptions } from './simulated-workers-ai.js';
+export { startSchemaCheckedWorkersAi } from './schema-checked-workers-ai.js';
+export type { CheckedRequest, SchemaCheckedWorkersAi } from './schema-checked-workers-ai.js';
+export { CLOUDFLARE_MODEL_FACTS } from './cloudflare-schemas.js';
+export type { InputSchema, ModelFacts } from './cloudflare-schemas.js';

@@ -1,16 +1,19 @@
 import { type CatalogueModel, type InputSpec, SEED_INPUT, STRENGTH_INPUT } from './model-spec.js';
 
 // developers.cloudflare.com/workers-ai/models/stable-diffusion-xl-base-1.0 (and -lightning,
-// dreamshaper-8-lcm, which share its schema): prompt, negative_prompt, width and height 256-2048
-// (default 1024), num_steps (default 20, max 20), guidance (default 7.5), seed; answer PNG bytes.
-// Cloudflare gives guidance no range; 0-30 is imagegen's, wide enough for any sane use. All of
-// them take an input image (`image_b64`), a `mask` and `strength`; the two SD 1.5 models
-// (stable-diffusion-v1-5-img2img, -inpainting) need the image.
+// dreamshaper-8-lcm and the two SD 1.5 models, which share its schema): prompt, negative_prompt,
+// width and height 256-2048 (no default stated), num_steps (default 20, max 20), guidance
+// (default 7.5), strength (default 1), seed; answer PNG bytes. Checked 2026-12-03.
+// imagegen's own, not Cloudflare's: guidance 0-30 (Cloudflare gives no range; wide enough for
+// any sane use), strength 0-1 (the schema says so in prose only), num_steps from 1, and the
+// default sizes below (the sizes the models were trained at: 1024x1024 for SDXL, 512x512 for
+// SD 1.5; imagegen sends no size unless asked, so the model's own default applies). All of them
+// take an input image (`image_b64`), a `mask` and `strength`; the SD 1.5 models need the image.
 
 const inputs: readonly InputSpec[] = [
   { name: 'negativePrompt', field: 'negative_prompt', type: 'string' },
-  { name: 'width', field: 'width', type: 'integer', min: 256, max: 2048, default: 1024 },
-  { name: 'height', field: 'height', type: 'integer', min: 256, max: 2048, default: 1024 },
+  { name: 'width', field: 'width', type: 'integer', min: 256, max: 2048 },
+  { name: 'height', field: 'height', type: 'integer', min: 256, max: 2048 },
   { name: 'steps', field: 'num_steps', type: 'integer', min: 1, max: 20, default: 20 },
   { name: 'guidance', field: 'guidance', type: 'number', min: 0, max: 30, default: 7.5 },
   STRENGTH_INPUT,

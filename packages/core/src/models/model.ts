@@ -22,12 +22,21 @@ export interface GenerationParams {
   mask?: Uint8Array;
 }
 
-/** AI Gateway's per-call cache controls; only the `ai-gateway` route takes them. */
+/**
+ * AI Gateway's per-call controls; only the `ai-gateway` route takes them.
+ * https://developers.cloudflare.com/ai-gateway/glossary/
+ */
 export interface CacheOptions {
-  /** Seconds AI Gateway may serve this answer from its cache (`cf-aig-cache-ttl`). */
+  /** Seconds AI Gateway may serve this answer from its cache, 60 to 2,592,000 (`cf-aig-cache-ttl`). */
   cacheTtl?: number;
   /** True to bypass AI Gateway's cache for this call (`cf-aig-skip-cache`). */
   skipCache?: boolean;
+  /** The cache key of this call in place of AI Gateway's own (`cf-aig-cache-key`). */
+  cacheKey?: string;
+  /** Up to five entries (strings, numbers, booleans) logged with the call (`cf-aig-metadata`). */
+  metadata?: Readonly<Record<string, string | number | boolean>>;
+  /** Milliseconds AI Gateway waits for the first byte of the answer before failing it (`cf-aig-request-timeout`). */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -49,6 +58,11 @@ export interface ModelRequest {
   errorFormat?: ErrorFormat;
   /** The seed this request sends, if any. */
   seed?: number;
+  /**
+   * Workers AI fields it sends that the model's published schema does not list, because the
+   * caller set them by name (flux-1-schnell's `seed`): a refusal then says so plainly.
+   */
+  offSchema?: readonly string[];
   /** Messages of this route's own for some codes (the SDXL worker says "SDXL API key ..."). */
   messages?: Partial<Record<ErrorCode, string>>;
 }

@@ -1,6 +1,6 @@
 import type { CatalogueModel } from '../catalogue/model-spec.js';
 import type { CacheOptions, GenerationParams, ModelRequest, Route } from '../models/model.js';
-import { workersAiImages, workersAiInputs } from '../params.js';
+import { gatewayHeaders, workersAiImages, workersAiInputs } from '../params.js';
 import { workersAiForm } from './workers-ai-form.js';
 
 /** The input of one Workers AI run: JSON, or multipart/form-data for the models that take only that. */
@@ -20,12 +20,14 @@ export interface CloudflareTarget {
   token?: string;
   /** An authenticated AI Gateway's own token (`cf-aig-authorization`). */
   gatewayToken?: string;
+  /** The gateway to go through on api.cloudflare.com's AI REST API (`cf-aig-gateway-id`). */
+  gatewayId?: string;
   route: Route;
 }
 
 /**
  * A Workers AI run over the REST API, AI Gateway or the local preview: `POST <base><model id>`,
- * Bearer token, the model's body; AI Gateway's cache headers when asked for.
+ * Bearer token, the model's body; AI Gateway's headers (cache, metadata, timeout, gateway id) when asked for.
  *
  * @example
  * cloudflareRunRequest(lucidOrigin, { base: 'https://api.cloudflare.com/client/v4/accounts/abc/ai/run/', token: 't', route: 'rest' }, 'a fox', {});
@@ -46,8 +48,8 @@ export function cloudflareRunRequest(
       ...headers,
       ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
       ...(target.gatewayToken ? { 'cf-aig-authorization': `Bearer ${target.gatewayToken}` } : {}),
-      ...(cache.cacheTtl === undefined ? {} : { 'cf-aig-cache-ttl': String(cache.cacheTtl) }),
-      ...(cache.skipCache ? { 'cf-aig-skip-cache': 'true' } : {}),
+      ...(target.gatewayId ? { 'cf-aig-gateway-id': target.gatewayId } : {}),
+      ...gatewayHeaders(cache),
     },
     ...(body === undefined ? {} : { body }),
     route: target.route,

@@ -1,6 +1,7 @@
 import type { CatalogueModel } from '../catalogue/model-spec.js';
 import type { CacheOptions, GenerationParams, ModelNotConfigured, ModelRequest, ModelRequestRefused } from '../models/model.js';
 import type { Settings } from '../settings.js';
+import { wantsGatewayOptions } from '../params.js';
 import { randomSeed } from './random-seed.js';
 import { routeRegistry } from './registry.js';
 
@@ -43,12 +44,21 @@ export function chooseRoute(
     });
     if (request === undefined) continue;
     if (!('route' in request)) return request;
-    const wantsCache = cache.cacheTtl !== undefined || cache.skipCache === true;
-    if (wantsCache && !route.takesCacheOptions) {
-      return { refused: `cacheTtl and skipCache need the AI Gateway route (CLOUDFLARE_AI_GATEWAY); this call goes by ${request.route}` };
+    if (wantsGatewayOptions(cache) && !route.takesCacheOptions) {
+      return {
+        refused: `AI Gateway's options (cacheTtl, skipCache, cacheKey, metadata, requestTimeoutMs) need the AI Gateway route (CLOUDFLARE_AI_GATEWAY); this call goes by ${request.route}`,
+      };
     }
     const seed = route.seedsEveryCall ? seeded.seed : request.seed;
-    return { ...request, errorFormat: route.errorFormat, ...(seed === undefined ? {} : { seed }) };
+    const offSchema = model.inputs
+      .filter((input) => input.inSchema === false && params[input.name] !== undefined)
+      .map((input) => input.field);
+    return {
+      ...request,
+      errorFormat: route.errorFormat,
+      ...(seed === undefined ? {} : { seed }),
+      ...(offSchema.length > 0 ? { offSchema } : {}),
+    };
   }
   if (only !== undefined) return { notConfigured: `the ${only} route is not configured for ${model.alias}` };
   return {

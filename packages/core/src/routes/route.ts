@@ -12,6 +12,8 @@ export interface RouteSetting {
   secret?: boolean;
   /** An http(s) URL: anything else is refused when the settings are loaded. */
   url?: boolean;
+  /** The values it takes (the first is the default): anything else is refused when the settings are loaded. */
+  choices?: readonly string[];
 }
 
 /** One call as a route sees it: the model, the settings, the prompt and its inputs. */
@@ -62,7 +64,7 @@ export interface ImageRoute {
    * configured one then does).
    */
   request(call: RouteCall): ModelRequest | ModelNotConfigured | ModelRequestRefused | undefined;
-  /** True when it takes AI Gateway's cache options (`cacheTtl`, `skipCache`). */
+  /** True when it takes AI Gateway's per-call options (`cacheTtl`, `skipCache`, `cacheKey`, `metadata`, `requestTimeoutMs`). */
   takesCacheOptions?: boolean;
   /**
    * True when every call past it gets a seed (the caller's or a random one, returned so that the
