@@ -2,8 +2,7 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    // flux and sdxl are standalone Worker modules (no Node imports) that wrangler and miniflare load as they are.
-    entry: { index: 'src/index.ts', flux: 'src/flux.ts', sdxl: 'src/sdxl.ts' },
+    entry: { index: 'src/index.ts' },
     format: ['esm'],
     dts: true,
     sourcemap: true,
@@ -13,9 +12,10 @@ export default defineConfig([
     splitting: false,
   },
   {
-    // The generic worker checks inputs with the core's catalogue: bundled in, so the module
-    // stands alone in workerd like the other two.
-    entry: { 'imagegen-worker': 'src/imagegen-worker.ts' },
+    // The three workers read answers and errors with the core's plumbing (and the generic one
+    // checks inputs with its catalogue): bundled in, so that each module stands alone in workerd
+    // as wrangler deploys it.
+    entry: { flux: 'src/flux.ts', sdxl: 'src/sdxl.ts', 'imagegen-worker': 'src/imagegen-worker.ts' },
     format: ['esm'],
     dts: true,
     sourcemap: true,

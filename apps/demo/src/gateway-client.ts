@@ -10,6 +10,10 @@ export interface GenerateRequest {
   steps?: number;
   guidance?: number;
   negative_prompt?: string;
+  /** A partner model's quality tier (gpt-image). */
+  quality?: string;
+  /** A partner model's aspect ratio (imagen-4). */
+  aspect_ratio?: string;
 }
 
 /** A generated image as the page shows it. */

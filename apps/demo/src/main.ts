@@ -1,6 +1,6 @@
 import { editImage, GatewayFailure, type GenerateRequest, generateImage } from './gateway-client.js';
 import { type HistoryItem, loadHistory, saveHistory } from './history.js';
-import { fillModelMenu, type ModelControls, selectedModel, showModelControls } from './model-controls.js';
+import { chosen, fillModelMenu, type ModelControls, selectedModel, showModelControls } from './model-controls.js';
 import { startImagePicker } from './start-images.js';
 import './styles.css';
 
@@ -22,6 +22,7 @@ const controls: ModelControls = {
   guidance: $<HTMLInputElement>('guidance'),
   negativePrompt: $<HTMLInputElement>('negative'),
   strength: $<HTMLInputElement>('strength'),
+  choice: $<HTMLSelectElement>('choice'),
 };
 fillModelMenu(model);
 showModelControls(controls);
@@ -117,6 +118,7 @@ async function onSubmit(event: SubmitEvent): Promise<void> {
   if (!controls.guidance.disabled && controls.guidance.value !== '') request.guidance = Number(controls.guidance.value);
   if (!controls.negativePrompt.disabled && controls.negativePrompt.value.trim() !== '')
     request.negative_prompt = controls.negativePrompt.value;
+  Object.assign(request, chosen(controls.choice));
   const images = start.files();
   const strength = !controls.strength.disabled && controls.strength.value !== '' ? { strength: Number(controls.strength.value) } : {};
   setBusy(true);

@@ -1,4 +1,4 @@
-import { catalogue, type CatalogueModel, type InputSpec } from '@imagegen/core';
+import { catalogue, type CatalogueModel, inputJsonName, type InputSpec } from '@imagegen/core';
 
 /** The form's per-model controls, by the input each one sets. */
 export interface ModelControls {
@@ -8,6 +8,8 @@ export interface ModelControls {
   guidance: HTMLInputElement;
   negativePrompt: HTMLInputElement;
   strength: HTMLInputElement;
+  /** The model's one input of named choices (a quality tier, an aspect ratio), when it has one. */
+  choice: HTMLSelectElement;
 }
 
 const SIZES = ['512x512', '768x512', '512x768', '1024x1024', '1024x768', '1280x720'];
@@ -43,7 +45,8 @@ export function showModelControls(controls: ModelControls, imageCount = 0): void
   const height = inputOf(model, 'height');
   const current = controls.size.value;
   controls.size.replaceChildren(new Option(`Default (${model.defaultSize.width} × ${model.defaultSize.height})`, ''));
-  for (const size of SIZES) {
+  // A model that draws a few sizes offers those; the others the common sizes within their range.
+  for (const size of model.sizes ?? SIZES) {
     const [w, h] = size.split('x').map(Number) as [number, number];
     if (fits(width, w) && fits(height, h)) controls.size.append(new Option(`${w} × ${h}`, size));
   }
@@ -56,6 +59,29 @@ export function showModelControls(controls: ModelControls, imageCount = 0): void
   controls.negativePrompt.closest('.field')?.toggleAttribute('hidden', negative === undefined);
   // Strength says how far to move from a start image: shown only when there is one.
   bound(controls.strength, imageCount > 0 ? inputOf(model, 'strength') : undefined);
+  showChoice(
+    controls.choice,
+    model.inputs.find((input) => input.values !== undefined),
+  );
+}
+
+const CHOICE_LABELS: Partial<Record<InputSpec['name'], string>> = { qualityTier: 'Quality', aspectRatio: 'Aspect ratio' };
+
+/** The select of a model's named choices: its values, the model's own default first. */
+function showChoice(select: HTMLSelectElement, spec: InputSpec | undefined): void {
+  select.disabled = spec === undefined;
+  select.closest('.field')?.toggleAttribute('hidden', spec === undefined);
+  select.dataset.input = spec?.name ?? '';
+  if (!spec?.values) return;
+  const label = select.closest('.field')?.querySelector('.choice-name');
+  if (label) label.textContent = CHOICE_LABELS[spec.name] ?? spec.name;
+  select.replaceChildren(new Option("Model's default", ''), ...spec.values.map((value) => new Option(value, value)));
+}
+
+/** The choice made, under its name in the gateway's JSON (`quality`, `aspect_ratio`), or nothing. */
+export function chosen(select: HTMLSelectElement): Record<string, string> {
+  if (select.disabled || select.value === '') return {};
+  return { [inputJsonName(select.dataset.input as InputSpec['name'])]: select.value };
 }
 
 /** The models that can run with `imageCount` start images: none needs one, or all take that many. */

@@ -80,11 +80,28 @@ describe('the demo page in Chromium', () => {
     await third.waitFor({ state: 'visible' });
     await expect.poll(() => third.evaluate((element) => (element as HTMLImageElement).naturalHeight)).toBe(768);
     expect(await page.locator('.card .meta').first().textContent()).toMatch(/^phoenix · /);
+    // A partner model: its quality tiers as a menu, only the sizes it draws.
+    await page.getByLabel('Model').selectOption('gpt-image-2');
+    expect(await page.locator('#size option').allTextContents()).toEqual([
+      'Default (1024 × 1024)',
+      '1024 × 1024',
+      '1536 × 1024',
+      '1024 × 1536',
+    ]);
+    await page.getByLabel(/Quality/).selectOption('low');
+    await page.getByLabel(/Size/).selectOption('1536x1024');
+    await page.getByLabel('Prompt').fill('a fox in a quiet library');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    const fourth = page.getByRole('img', { name: 'a fox in a quiet library' });
+    await fourth.waitFor({ state: 'visible' });
+    await expect.poll(() => fourth.evaluate((element) => (element as HTMLImageElement).naturalWidth)).toBe(1536);
+    await page.getByLabel('Model').selectOption('imagen-4');
+    expect(await page.locator('#choice option').allTextContents()).toEqual(["Model's default", '1:1', '3:4', '4:3', '9:16', '16:9']);
     await page.screenshot({ path: `${output}demo-desktop.png`, fullPage: true });
 
     await page.reload();
     await page.getByRole('img', { name: 'a red fox in fresh snow' }).waitFor({ state: 'visible' });
-    expect(await page.locator('.card').count()).toBe(3);
+    expect(await page.locator('.card').count()).toBe(4);
     await context.close();
   });
 
@@ -144,7 +161,13 @@ describe('the demo page in Chromium', () => {
       zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
     }, red);
     await page.getByRole('img', { name: 'Start image 2: two.png' }).waitFor({ state: 'visible' });
-    expect(await page.locator('#model option').allTextContents()).toEqual(['flux-2-dev', 'flux-2-klein-4b', 'flux-2-klein-9b']);
+    expect(await page.locator('#model option').allTextContents()).toEqual([
+      'flux-2-dev',
+      'flux-2-klein-4b',
+      'flux-2-klein-9b',
+      'gpt-image-2',
+      'flux-2-pro-preview',
+    ]);
     await page.getByLabel('Prompt').fill('two of them');
     await page.getByRole('button', { name: 'Generate' }).click();
     await page.getByRole('img', { name: 'Started from image 2 for: two of them' }).waitFor({ state: 'visible' });

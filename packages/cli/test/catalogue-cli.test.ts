@@ -34,6 +34,8 @@ describe('the catalogue from the CLI', () => {
     '%s by the REST route against the local workers: a decoded image of its format and size',
     async (_alias, model) => {
       const sized = model.inputs.some((input) => input.name === 'width');
+      // A model that draws a few sizes gets one of them; the others any size in range.
+      const [width, height] = model.sizes?.[1]?.split('x') ?? ['288', '256'];
       const image = join(cwd, 'start.png');
       await writeFile(
         image,
@@ -43,7 +45,7 @@ describe('the catalogue from the CLI', () => {
       );
       const start = model.imageInput?.required ? ['--image', image] : [];
       const run = await runCli(
-        ['generate', 'a red fox', '--model', model.alias, '--json', ...start, ...(sized ? ['--width', '288', '--height', '256'] : [])],
+        ['generate', 'a red fox', '--model', model.alias, '--json', ...start, ...(sized ? ['--width', width!, '--height', height!] : [])],
         {
           cwd,
           env: restEnv(),
@@ -55,8 +57,8 @@ describe('the catalogue from the CLI', () => {
       const meta = await sharp(await readFile(result.path)).metadata();
       expect([meta.format, meta.width, meta.height]).toEqual([
         model.answer.format,
-        sized ? 288 : model.defaultSize.width,
-        sized ? 256 : model.defaultSize.height,
+        sized ? Number(width) : model.defaultSize.width,
+        sized ? Number(height) : model.defaultSize.height,
       ]);
     },
   );
@@ -117,7 +119,15 @@ describe('the catalogue from the CLI', () => {
       'sd15-inpainting',
       'phoenix',
       'lucid-origin',
+      'gpt-image-2',
+      'gpt-image-1.5',
+      'imagen-4',
+      'flux-2-pro-preview',
     ]);
+    expect(listed.models.find((model) => model.alias === 'gpt-image-2')).toMatchObject({
+      send: 'model-input',
+      output: { encoding: 'url' },
+    });
     expect(new Set(listed.models.map((model) => model.route))).toEqual(new Set(['rest']));
     expect(listed.models.find((model) => model.alias === 'flux-2-dev')).toMatchObject({ send: 'multipart', output: { format: 'png' } });
   });

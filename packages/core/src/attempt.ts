@@ -6,6 +6,7 @@ import { ImageGenerationError } from './errors.js';
 import { imageFileName } from './file-name.js';
 import { DEFAULT_TIMEOUT_MS, type Timeouts } from './generator-options.js';
 import { bufferedImage, readImageBody } from './image-body.js';
+import { followImageUrl } from './image-url-answer.js';
 import type { ImageModel, ModelRequest } from './models/model.js';
 import { convertedImage, type OutputRequest } from './output-format.js';
 import type { Clock, FileStore, Transport, TransportResponse } from './ports.js';
@@ -100,7 +101,11 @@ export async function attemptOnce(context: AttemptContext): Promise<StoredImage>
       throw errors.forStatus(model.name, response, clock.now(), detail, request.messages);
     }
 
-    const answered = await readImageBody(response, {
+    // A partner model names the image's URL: the image is that URL's answer.
+    const imageResponse = request.answersUrl
+      ? await followImageUrl(response, { transport: context.transport, signal: attemptSignal, model: model.name, errors }).catch(fail)
+      : response;
+    const answered = await readImageBody(imageResponse, {
       model: model.name,
       maxBytes: context.maxImageBytes,
       errors,

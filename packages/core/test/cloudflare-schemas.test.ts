@@ -20,6 +20,14 @@ describe.each(catalogue.map((model) => [model.alias, model] as const))('%s again
 
   it.each(model.inputs.map((input) => [input.field, input] as const))('%s: name, type, range and default', (_field, input) => {
     const property = facts(model).schema.properties[input.field];
+    if (model.sizes) {
+      // Width and height go together as one `size`: each of the model's sizes is one Cloudflare takes.
+      if (input.field === 'size') {
+        expect(property?.enum).toEqual(expect.arrayContaining([...model.sizes]));
+        return;
+      }
+    }
+    if (input.values) expect(property?.enum).toEqual(expect.arrayContaining([...input.values]));
     if (input.inSchema === false) {
       expect(property, `${input.field} is marked off-schema but the schema lists it`).toBeUndefined();
       return;
@@ -36,7 +44,9 @@ describe.each(catalogue.map((model) => [model.alias, model] as const))('%s again
   it('its input images go in fields the schema has', () => {
     const { properties } = facts(model).schema;
     if (!model.imageInput) return;
-    expect(properties[model.send === 'multipart' ? 'input_image_0' : 'image_b64']).toBeDefined();
+    const field = model.imageInput.field;
+    if (field) expect(properties[field.name]?.type).toBe(field.list ? 'array' : 'string');
+    else expect(properties[model.send === 'multipart' ? 'input_image_0' : 'image_b64']).toBeDefined();
     if (model.imageInput.mask) expect(properties.mask).toBeDefined();
   });
 });
@@ -55,10 +65,17 @@ describe('the schema-checked REST emulation accepts every request imagegen makes
     const base: GenerateOptions = model.imageInput?.required ? { image: TINY_PNG } : {};
     const list: GenerateOptions[] = [base];
     for (const input of model.inputs) {
-      if (input.inSchema === false) continue;
-      if (input.type === 'string') list.push({ ...base, [input.name]: 'x'.repeat(input.minLength ?? 1) });
+      if (input.inSchema === false || (model.sizes && input.field === 'size')) continue;
+      if (input.values) list.push(...input.values.map((value) => ({ ...base, [input.name]: value })));
+      else if (input.type === 'string') list.push({ ...base, [input.name]: 'x'.repeat(input.minLength ?? 1) });
       for (const bound of [input.min, input.max]) if (bound !== undefined) list.push({ ...base, [input.name]: bound });
     }
+    for (const size of model.sizes ?? []) {
+      const [width, height] = size.split('x').map(Number);
+      list.push({ ...base, width, height });
+    }
+    // Reference images of the models that take them but do not need them (partner edits, FLUX.2).
+    if (model.imageInput && !model.imageInput.required && model.send !== 'multipart') list.push({ image: TINY_PNG });
     if (model.inputs.some((input) => input.name === 'seed' && input.inSchema !== false)) list.push({ ...base, seed: 4_294_967_295 });
     return list;
   }

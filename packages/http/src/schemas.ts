@@ -9,11 +9,17 @@ export const MODEL_ALIASES: Readonly<Record<string, string>> = Object.fromEntrie
   ]),
 );
 
+// What a field says beyond the catalogue's words (OpenAI's clients send `quality` to any model).
+const NOTES: Partial<Record<string, string>> = {
+  quality: ' Models without tiers take auto and standard (no preference) and answer others with an x-imagegen-warning.',
+};
+
 // The model inputs, as the catalogue declares them: one field each, named as in JSON.
 const inputFields = Object.fromEntries(
   INPUTS.map((input) => {
     const type = input.type === 'string' ? z.string() : input.type === 'integer' ? z.int() : z.number();
-    return [input.jsonName, type.optional().describe(`${input.description[0]!.toUpperCase()}${input.description.slice(1)}.`)];
+    const said = `${input.description[0]!.toUpperCase()}${input.description.slice(1)}.${NOTES[input.jsonName] ?? ''}`;
+    return [input.jsonName, type.optional().describe(said)];
   }),
 ) as Record<string, z.ZodOptional<z.ZodString | z.ZodNumber>>;
 
@@ -53,7 +59,6 @@ export const generationRequestSchema = z
       .max(100)
       .optional()
       .describe('JPEG or WebP quality, 0-100 (100: best); only with output_format jpeg or webp.'),
-    quality: z.string().optional().describe('Accepted and ignored: Workers AI models have no quality tiers (steps is the knob).'),
     style: z.string().optional().describe('Accepted and ignored (a DALL-E 3 field).'),
     background: z.string().optional().describe('Accepted and ignored: Workers AI models draw no transparent background.'),
     moderation: z.string().optional().describe('Accepted and ignored: Workers AI applies its own.'),

@@ -185,7 +185,7 @@ describe.each(CLIENTS)('POST /v1/images/edits with the official openai client v%
     });
     expect([one.status, one.param]).toEqual([400, 'image']);
     expect(one.message).toContain(
-      'sd15-img2img takes one input image (2 were given); flux-2-dev, flux-2-klein-4b, flux-2-klein-9b take up to 4',
+      'sd15-img2img takes one input image (2 were given); flux-2-dev, flux-2-klein-4b, flux-2-klein-9b, gpt-image-2, flux-2-pro-preview take up to 4',
     );
     expect(calls).toHaveLength(1);
   });

@@ -73,6 +73,21 @@ const flux2Fields = (withSteps: boolean): InputSchema => ({
   required: ['prompt'],
 });
 
+// The partner models' pages (developers.cloudflare.com/ai/models/...) show examples and parameter
+// names, not JSON schemas; these are the parameters they show, with OpenAI's sizes and quality
+// tiers for its gpt-image models. No `additionalProperties: false` is stated for any of them.
+const partner = (properties: InputSchema['properties'], format: 'png' | 'jpeg', source: string): ModelFacts => ({
+  schema: { type: 'object', properties: { prompt: prompt(), ...properties }, required: ['prompt'] },
+  send: 'model-input',
+  answer: { encoding: 'url', format },
+  source,
+});
+const gptImage = {
+  quality: { type: 'string', enum: ['low', 'medium', 'high', 'auto'] },
+  size: { type: 'string', enum: ['1024x1024', '1536x1024', '1024x1536', 'auto'] },
+  output_format: { type: 'string', enum: ['png', 'jpeg', 'webp'] },
+};
+
 /** The facts by Workers AI model id. */
 export const CLOUDFLARE_MODEL_FACTS: Readonly<Record<string, ModelFacts>> = {
   // flux-1-schnell.json: only prompt (1-2048) and steps (max 8; "Default is 4" in its description),
@@ -149,4 +164,27 @@ export const CLOUDFLARE_MODEL_FACTS: Readonly<Record<string, ModelFacts>> = {
     answer: { encoding: 'base64-json', format: 'jpeg' },
     source: 'workers-ai-models/lucid-origin.json',
   },
+  'openai/gpt-image-2': partner(
+    { ...gptImage, images: { type: 'array', items: { type: 'string' } } },
+    'png',
+    'ai/models/openai/gpt-image-2',
+  ),
+  'openai/gpt-image-1.5': partner(
+    { ...gptImage, image: { type: 'string' }, background: { type: 'string', enum: ['transparent', 'opaque', 'auto'] } },
+    'png',
+    'ai/models/openai/gpt-image-1.5',
+  ),
+  'google/imagen-4': partner(
+    {
+      aspect_ratio: { type: 'string', enum: ['1:1', '3:4', '4:3', '9:16', '16:9'] },
+      person_generation: { type: 'string', enum: ['dont_allow', 'allow_adult'] },
+    },
+    'png',
+    'ai/models/google/imagen-4',
+  ),
+  'black-forest-labs/flux-2-pro-preview': partner(
+    { width: { type: 'integer' }, height: { type: 'integer' }, input_images: { type: 'array', items: { type: 'string' } } },
+    'jpeg',
+    'ai/models/black-forest-labs/flux-2-pro-preview',
+  ),
 };

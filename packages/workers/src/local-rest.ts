@@ -7,6 +7,8 @@ const failure = (status: number, code: number, message: string): Response =>
   Response.json({ result: null, success: false, errors: [{ code, message }], messages: [] }, { status });
 
 const RUN_PATH = /^\/client\/v4\/accounts\/[^/]+\/ai\/run\/(.+)$/;
+// The partner models' endpoint: `{ model, input }` in the body.
+const MODEL_INPUT_PATH = /^\/client\/v4\/accounts\/[^/]+\/ai\/run$/;
 const SEARCH_PATH = /^\/client\/v4\/accounts\/[^/]+\/ai\/models\/search$/;
 
 /** Reads the run's input as Workers AI's binding takes it: JSON fields, or the multipart body as is. */
@@ -30,6 +32,7 @@ async function runInputs(request: Request, multipart: boolean): Promise<Record<s
  * answered by an AI binding: base64 models in Cloudflare's envelope
  * `{"result": {"image"}, "success": true, ...}`, binary models as image bytes, failures as
  * `{"success": false, "errors": [{code, message}]}` (5007 unknown model, 5006 bad input).
+ * The partner models take `{ model, input }` at `.../ai/run` and answer `{ state, result: { image } }`.
  * Point `CLOUDFLARE_API_BASE_URL` at `<server>/client/v4` to run the REST route end to end. With
  * a `token`, a request without `Authorization: Bearer <token>` is refused as Cloudflare does
  * (401, code 10000).
@@ -46,11 +49,16 @@ export async function restRun(request: Request, ai: AiBinding, token?: string): 
     const result = catalogue.map((model) => ({ name: model.id, description: model.description, task: { name: 'Text-to-Image' } }));
     return Response.json({ result, success: true, errors: [], messages: [] });
   }
-  const id = decodeURIComponent(RUN_PATH.exec(new URL(request.url).pathname)?.[1] ?? '');
   if (request.method !== 'POST') return failure(405, 7001, 'use POST');
+  const pathname = new URL(request.url).pathname;
+  const partner = MODEL_INPUT_PATH.test(pathname);
+  const body = partner ? await runInputs(request, false) : undefined;
+  if (body instanceof Response) return body;
+  const id = partner ? (typeof body?.model === 'string' ? body.model : '') : decodeURIComponent(RUN_PATH.exec(pathname)?.[1] ?? '');
   const model = findModel(id);
-  if (!model || model.id !== id) return failure(400, 5007, `No such model ${id} or task`);
-  const inputs = await runInputs(request, model.send === 'multipart');
+  if (!model || model.id !== id || (model.send === 'model-input') !== partner) return failure(400, 5007, `No such model ${id} or task`);
+  const inputs = partner ? (body?.input as Record<string, unknown> | undefined) : await runInputs(request, model.send === 'multipart');
+  if (!inputs || typeof inputs !== 'object') return failure(400, 5006, 'the body needs { model, input }');
   if (inputs instanceof Response) return inputs;
   let output: unknown;
   try {
@@ -63,8 +71,11 @@ export async function restRun(request: Request, ai: AiBinding, token?: string): 
   if (output instanceof ReadableStream) {
     return new Response(output, { headers: { 'content-type': answerContentType(model) } });
   }
+  // A partner model's answer, as Cloudflare writes it (here the image inline: no storage to link to).
+  if (partner) return Response.json({ state: 'Completed', result: output, gatewayMetadata: { keySource: 'local' } });
   return Response.json({ result: output, success: true, errors: [], messages: [] });
 }
 
 /** True for a path of the REST API that {@link restRun} answers (a run, the model search). */
-export const isRestRunPath = (pathname: string): boolean => RUN_PATH.test(pathname) || SEARCH_PATH.test(pathname);
+export const isRestRunPath = (pathname: string): boolean =>
+  RUN_PATH.test(pathname) || MODEL_INPUT_PATH.test(pathname) || SEARCH_PATH.test(pathname);

@@ -65,6 +65,21 @@ export function readModelInputs(model: CatalogueModel, fields: Record<string, un
       params[imageField] = bytes;
       continue;
     }
+    // A partner model's images: one base64 text or a list of them (data URLs taken too).
+    if (model.imageInput?.field?.name === field) {
+      const list = (Array.isArray(raw) ? raw : [raw]).map((item) =>
+        typeof item === 'string' ? imageBytes(item.replace(/^data:[^,]*,/, '')) : undefined,
+      );
+      if (list.some((bytes) => bytes === undefined)) return { problem: `${field} must hold base64 images` };
+      params.image = list;
+      continue;
+    }
+    // Width and height as one `size` (`1024x1536`), for the models that take them so.
+    if (model.sizes && field === 'size') {
+      const [width, height] = (typeof raw === 'string' ? raw : '').split('x').map(Number);
+      Object.assign(params, { width, height });
+      continue;
+    }
     const spec = model.inputs.find((input) => input.field === field);
     if (!spec) return { problem: `${model.id} does not take ${field}` };
     params[spec.name] = asValue(raw, spec.type);

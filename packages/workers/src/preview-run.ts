@@ -24,7 +24,8 @@ export async function previewRun(model: CatalogueModel, prompt: string, params: 
     // FLUX.2 has no strength: its reference images are drawn half-way, clearly there.
     strength: params.strength ?? (model.inputs.some((input) => input.name === 'strength') ? 1 : 0.5),
   });
-  if (model.answer.encoding === 'base64-json') return { image: Buffer.from(bytes).toString('base64') };
+  // A partner model answers a URL; a local preview has no storage to link to, so its image comes inline.
+  if (model.answer.encoding !== 'binary') return { image: Buffer.from(bytes).toString('base64') };
   return new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(bytes);

@@ -32,12 +32,14 @@ describe('the REST route against the local workers, every catalogue model', () =
     async (_alias, model) => {
       const generator = createImageGenerator({ env: restEnv() });
       try {
-        const width = model.inputs.some((input) => input.name === 'width') ? 320 : undefined;
+        // A model that draws a few sizes gets one of them; the others any size in range.
+        const [sizeWidth, sizeHeight] = (model.sizes?.[1] ?? '320x256').split('x').map(Number) as [number, number];
+        const width = model.inputs.some((input) => input.name === 'width') ? sizeWidth : undefined;
         const image = model.imageInput?.required
           ? await renderPreview({ prompt: 'start', format: 'png', width: 64, height: 64 })
           : undefined;
         const result = await generator.generate(model.alias, 'a red fox', {
-          ...(width ? { width, height: 256 } : {}),
+          ...(width ? { width, height: sizeHeight } : {}),
           ...(image ? { image } : {}),
         });
         if (!result.ok) throw result.error;
@@ -47,7 +49,7 @@ describe('the REST route against the local workers, every catalogue model', () =
         expect(result.seed === undefined).toBe(!schemaSeed);
         const meta = await sharp(await readFile(result.path)).metadata();
         expect(meta.format).toBe(model.answer.format);
-        expect([meta.width, meta.height]).toEqual(width ? [320, 256] : [model.defaultSize.width, model.defaultSize.height]);
+        expect([meta.width, meta.height]).toEqual(width ? [width, sizeHeight] : [model.defaultSize.width, model.defaultSize.height]);
       } finally {
         await generator.close();
       }

@@ -39,6 +39,18 @@ export const INPUTS: readonly InputDefinition[] = [
     type: 'number',
     description: 'how far to move from the input image, 0-1 (image-to-image models)',
   },
+  {
+    name: 'qualityTier',
+    jsonName: 'quality',
+    type: 'string',
+    description: 'quality tier: low, medium, high or auto (gpt-image models)',
+  },
+  {
+    name: 'aspectRatio',
+    jsonName: 'aspect_ratio',
+    type: 'string',
+    description: 'shape of the image, such as 16:9 (imagen-4)',
+  },
 ];
 
 /**

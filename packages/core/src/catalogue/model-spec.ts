@@ -1,5 +1,5 @@
 /** The inputs imagegen knows by name, across every model (the CLI's flags, the library's options). */
-export type InputName = 'steps' | 'guidance' | 'width' | 'height' | 'seed' | 'negativePrompt' | 'strength';
+export type InputName = 'steps' | 'guidance' | 'width' | 'height' | 'seed' | 'negativePrompt' | 'strength' | 'qualityTier' | 'aspectRatio';
 
 /** One input a model takes: imagegen's name, the Workers AI field, its type, range and default. */
 export interface InputSpec {
@@ -12,6 +12,8 @@ export interface InputSpec {
   default?: number;
   /** The shortest text taken (Cloudflare's `minLength`): an empty `negative_prompt` is refused by some models. */
   minLength?: number;
+  /** The only texts taken (an enum: `low`, `medium`, `high`, `auto`). */
+  values?: readonly string[];
   /**
    * False for an input the model's published schema does not list, though the model takes it
    * (its page's examples send it): imagegen sends it only when the caller sets it, never a
@@ -21,9 +23,12 @@ export interface InputSpec {
   required?: boolean;
 }
 
-/** How a model answers: base64 in JSON (`{"image": ...}`) or the image bytes themselves. */
+/**
+ * How a model answers: base64 in JSON (`{"image": ...}`), the image bytes themselves, or the URL
+ * of the image in JSON (`{"result": {"image": "https://..."}}`, the partner models), downloaded.
+ */
 export interface AnswerSpec {
-  encoding: 'base64-json' | 'binary';
+  encoding: 'base64-json' | 'binary' | 'url';
   format: 'png' | 'jpeg';
 }
 
@@ -39,8 +44,18 @@ export interface CatalogueModel {
   /** One line for `imagegen models` and `/v1/models`. */
   description: string;
   inputs: readonly InputSpec[];
-  /** How the input is sent: a JSON body, or multipart/form-data (FLUX.2 takes only that). */
-  send: 'json' | 'multipart';
+  /**
+   * How the input is sent: a JSON body, multipart/form-data (FLUX.2 takes only that), or
+   * `{ model, input }` to `/ai/run` (the partner models).
+   */
+  send: 'json' | 'multipart' | 'model-input';
+  /**
+   * The sizes it draws, when width and height go together as one `size` field (`1024x1536`):
+   * both or neither, and one of these.
+   */
+  sizes?: readonly string[];
+  /** Priced and run by a partner (OpenAI, Google, Black Forest Labs) through Cloudflare. */
+  partner?: boolean;
   answer: AnswerSpec;
   /** The input image it takes (`image_b64` in JSON, a mask as a byte array), when it takes one. */
   imageInput?: ImageInputSpec;
@@ -58,6 +73,11 @@ export interface ImageInputSpec {
   maxImages?: number;
   /** The longest side it takes, in pixels: imagegen shrinks larger images to it before sending. */
   maxSide?: number;
+  /**
+   * Where a partner model reads its images: one base64 text (`image`) or a list of them
+   * (`images`, `input_images`), as data URLs where it says so.
+   */
+  field?: { name: string; list: boolean; dataUrl?: boolean };
 }
 
 /** When the catalogue's schemas were last compared with Cloudflare's model pages. */

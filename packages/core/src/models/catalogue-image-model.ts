@@ -17,6 +17,7 @@ export function catalogueImageModel(entry: CatalogueModel): ImageModel {
     inputs: entry.inputs,
     maxPromptLength: entry.maxPromptLength,
     ...(entry.imageInput ? { imageInput: entry.imageInput } : {}),
+    ...(entry.sizes ? { sizes: entry.sizes } : {}),
     buildRequest: (settings, prompt, params, cache = {}, route) => chooseRoute(entry, settings, prompt, params, cache, route),
   };
 }

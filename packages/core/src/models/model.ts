@@ -13,6 +13,10 @@ export interface GenerationParams {
   negativePrompt?: string;
   /** How far to move from the input image, 0-1 (image-to-image models). */
   strength?: number;
+  /** A partner model's quality tier (`low`, `medium`, `high`, `auto`: the gpt-image models' `quality`). */
+  qualityTier?: string;
+  /** The shape of the image (`16:9`), for the models that take a ratio instead of a size (imagen-4's `aspect_ratio`). */
+  aspectRatio?: string;
   /**
    * An image to start from, PNG, JPEG or WebP bytes (models that take one), or several
    * reference images for the models that take them (FLUX.2: up to 4).
@@ -58,6 +62,8 @@ export interface ModelRequest {
   errorFormat?: ErrorFormat;
   /** The seed this request sends, if any. */
   seed?: number;
+  /** The answer is JSON naming the image's URL (the partner models): the image is downloaded from it. */
+  answersUrl?: boolean;
   /**
    * Workers AI fields it sends that the model's published schema does not list, because the
    * caller set them by name (flux-1-schnell's `seed`): a refusal then says so plainly.
@@ -90,6 +96,8 @@ export interface ImageModel {
   inputs: readonly InputSpec[];
   /** The input image it takes, when it takes one. */
   imageInput?: ImageInputSpec;
+  /** The sizes it draws, when width and height go together as one of them (`1024x1536`). */
+  sizes?: readonly string[];
   /** Its longest prompt, in characters (the generator's `maxPromptLength` may lower it). */
   maxPromptLength?: number;
   /** The request for `prompt` (by the route named `route` when given), or what is missing from the settings. */

@@ -29,7 +29,8 @@ export const aiGatewayRoute: ImageRoute = {
   request({ model, settings, prompt, params, cache }) {
     const { accountId, apiToken, aiGateway, aiGatewayToken } = settings;
     if (!accountId || !apiToken || !aiGateway) return undefined;
-    const viaApi = settings.values.CLOUDFLARE_AI_GATEWAY_ENDPOINT === 'api';
+    // The partner models are reached only by the AI REST API: it always goes that way for them.
+    const viaApi = settings.values.CLOUDFLARE_AI_GATEWAY_ENDPOINT === 'api' || model.send === 'model-input';
     const account = encodeURIComponent(accountId);
     const base = viaApi
       ? `${settings.apiBaseUrl}/accounts/${account}/ai/run/`
@@ -39,6 +40,7 @@ export const aiGatewayRoute: ImageRoute = {
       token: apiToken,
       ...(aiGatewayToken ? { gatewayToken: aiGatewayToken } : {}),
       ...(viaApi ? { gatewayId: aiGateway } : {}),
+      modelInputUrl: `${settings.apiBaseUrl}/accounts/${account}/ai/run`,
       route: 'ai-gateway',
     };
     return cloudflareRunRequest(model, target, prompt, params, cache);

@@ -3,20 +3,23 @@ import type { CacheOptions, GenerationParams, ModelRequest, Route } from '../mod
 import { gatewayHeaders, workersAiImages, workersAiInputs } from '../params.js';
 import { workersAiForm } from './workers-ai-form.js';
 
-/** The input of one Workers AI run: JSON, or multipart/form-data for the models that take only that. */
+/** The input of one Workers AI run: JSON, multipart/form-data (FLUX.2), or `{ model, input }` (partner models). */
 function runBody(model: CatalogueModel, prompt: string, params: GenerationParams): Pick<ModelRequest, 'body' | 'headers'> {
-  if (model.send === 'json') {
-    const fields = { prompt, ...workersAiInputs(model, params), ...workersAiImages(model, params) };
-    return { body: JSON.stringify(fields), headers: { 'content-type': 'application/json' } };
+  if (model.send === 'multipart') {
+    // No content-type header: the transport sets multipart/form-data with the form's boundary.
+    return { body: workersAiForm(model, prompt, params), headers: {} };
   }
-  // No content-type header: the transport sets multipart/form-data with the form's boundary.
-  return { body: workersAiForm(model, prompt, params), headers: {} };
+  const fields = { prompt, ...workersAiInputs(model, params), ...workersAiImages(model, params) };
+  const body = model.send === 'model-input' ? { model: model.id, input: fields } : fields;
+  return { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } };
 }
 
 /** What a Cloudflare-shaped request needs: where, with which token, by which route. */
 export interface CloudflareTarget {
   /** The URL the model id is appended to (`.../ai/run/`, `.../workers-ai/`). */
   base: string;
+  /** Where the partner models' `{ model, input }` goes (`.../accounts/{id}/ai/run`), when the route reaches them. */
+  modelInputUrl?: string;
   token?: string;
   /** An authenticated AI Gateway's own token (`cf-aig-authorization`). */
   gatewayToken?: string;
@@ -26,7 +29,8 @@ export interface CloudflareTarget {
 }
 
 /**
- * A Workers AI run over the REST API, AI Gateway or the local preview: `POST <base><model id>`,
+ * A Workers AI run over the REST API, AI Gateway or the local preview: `POST <base><model id>`
+ * (a partner model: `POST <modelInputUrl>` with `{ model, input }`, or undefined where the route has none),
  * Bearer token, the model's body; AI Gateway's headers (cache, metadata, timeout, gateway id) when asked for.
  *
  * @example
@@ -38,11 +42,12 @@ export function cloudflareRunRequest(
   prompt: string,
   params: GenerationParams,
   cache: CacheOptions = {},
-): ModelRequest {
+): ModelRequest | undefined {
+  if (model.send === 'model-input' && !target.modelInputUrl) return undefined;
   const { body, headers } = runBody(model, prompt, params);
   return {
     // The id's slashes are path segments, as Cloudflare's own examples write them.
-    url: `${target.base}${model.id}`,
+    url: model.send === 'model-input' ? target.modelInputUrl! : `${target.base}${model.id}`,
     method: 'POST',
     headers: {
       ...headers,
@@ -53,5 +58,6 @@ export function cloudflareRunRequest(
     },
     ...(body === undefined ? {} : { body }),
     route: target.route,
+    ...(model.answer.encoding === 'url' ? { answersUrl: true } : {}),
   };
 }

@@ -14,7 +14,8 @@ export const imagegenWorkerRoute: ImageRoute = {
   seedsEveryCall: true,
   configured: (settings) => Boolean(settings.workerUrl),
   request({ model, settings, prompt, params }) {
-    if (!settings.workerUrl) return undefined;
+    // The partner models go by the REST API or AI Gateway (the worker's binding answers their URL, not the image).
+    if (!settings.workerUrl || model.send === 'model-input') return undefined;
     const { workerKey } = settings;
     return {
       url: settings.workerUrl,

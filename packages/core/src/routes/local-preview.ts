@@ -15,7 +15,16 @@ export const localPreviewRoute: ImageRoute = {
   configured: (settings) => Boolean(settings.localPreviewUrl),
   request: ({ model, settings, prompt, params }) =>
     settings.localPreviewUrl
-      ? cloudflareRunRequest(model, { base: `${settings.localPreviewUrl}/accounts/local/ai/run/`, route: 'local' }, prompt, params)
+      ? cloudflareRunRequest(
+          model,
+          {
+            base: `${settings.localPreviewUrl}/accounts/local/ai/run/`,
+            modelInputUrl: `${settings.localPreviewUrl}/accounts/local/ai/run`,
+            route: 'local',
+          },
+          prompt,
+          params,
+        )
       : undefined,
   readiness: (settings) => ({ url: settings.localPreviewUrl }),
   probe: { model: 'sdxl-lightning', width: 256, height: 256 },

@@ -3,7 +3,9 @@ import type { ImageRoute } from './route.js';
 
 /**
  * The Workers AI REST API (`CLOUDFLARE_ACCOUNT_ID` and `CLOUDFLARE_API_TOKEN`):
- * `POST {base}/accounts/{account}/ai/run/{model id}` with the token as Bearer.
+ * `POST {base}/accounts/{account}/ai/run/{model id}` with the token as Bearer; the partner models
+ * `POST {base}/accounts/{account}/ai/run` with `{ model, input }`
+ * (https://developers.cloudflare.com/ai/models/openai/gpt-image-2/).
  * https://developers.cloudflare.com/workers-ai/get-started/rest-api/
  */
 export const restApiRoute: ImageRoute = {
@@ -21,8 +23,8 @@ export const restApiRoute: ImageRoute = {
   request({ model, settings, prompt, params }) {
     const { accountId, apiToken } = settings;
     if (!accountId || !apiToken) return undefined;
-    const base = `${settings.apiBaseUrl}/accounts/${encodeURIComponent(accountId)}/ai/run/`;
-    return cloudflareRunRequest(model, { base, token: apiToken, route: 'rest' }, prompt, params);
+    const run = `${settings.apiBaseUrl}/accounts/${encodeURIComponent(accountId)}/ai/run`;
+    return cloudflareRunRequest(model, { base: `${run}/`, modelInputUrl: run, token: apiToken, route: 'rest' }, prompt, params);
   },
   readiness: () => ({}),
   probe: { model: 'sdxl-lightning', width: 256, height: 256 },

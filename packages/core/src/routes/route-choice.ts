@@ -61,6 +61,11 @@ export function chooseRoute(
     };
   }
   if (only !== undefined) return { notConfigured: `the ${only} route is not configured for ${model.alias}` };
+  if (model.send === 'model-input') {
+    return {
+      notConfigured: `${model.alias} is a partner model, reached by the Workers AI REST API or AI Gateway: set CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_API_TOKEN`,
+    };
+  }
   return {
     notConfigured:
       originalNotConfigured[model.alias] ??

@@ -92,6 +92,13 @@ export function parseRequest(body: unknown, images: InputImages = {}) {
     if (fields[input.jsonName] !== undefined) (params as Record<string, unknown>)[input.name] = fields[input.jsonName];
   }
   const warnings: string[] = [];
+  // OpenAI's clients send a quality to any model: one without tiers takes "auto" and "standard"
+  // (no preference) as they are, and says so of any other (as of a size it cannot draw).
+  if (params.qualityTier !== undefined && !takesInput(spec, 'qualityTier')) {
+    if (!['auto', 'standard'].includes(params.qualityTier))
+      warnings.push(`quality ${params.qualityTier} is not supported by ${model}: it has no quality tiers`);
+    delete params.qualityTier;
+  }
   const sized = request.size !== undefined && request.size !== 'auto' && takesInput(spec, 'width');
   if (request.size !== undefined && request.size !== 'auto') {
     if (params.width !== undefined || params.height !== undefined) {
