@@ -1,3 +1,4 @@
+import type { WorkersAiBinding } from './routes/workers-ai-binding.js';
 import type { ErrorCode } from './errors.js';
 import type { CacheOptions, GenerationParams, ImageModel, Route } from './models/model.js';
 import type { Clock, Fetch, FileStore, ImageCodec, ImageFileReader, Logger, OutputFormat, ResultCache, Transport } from './ports.js';
@@ -53,6 +54,13 @@ export interface ImageGeneratorOptions extends GenerationHooks {
   fetch?: Fetch;
   /** A lower-level way out that replaces `fetch` (the Node runtime's undici transport). */
   transport?: Transport;
+  /**
+   * The Workers AI binding of the Worker this runs in (`env.AI`): every model goes through it first
+   * (the `binding` route), no token needed. `fetch` then defaults to the platform's.
+   */
+  ai?: WorkersAiBinding;
+  /** The AI Gateway (an id) the binding's calls go through, with their per-call options. */
+  aiGateway?: string;
   store: FileStore;
   clock?: Clock;
   logger?: Logger;

@@ -9,6 +9,7 @@ import { callParams } from './input-preparation.js';
 import { outputProblem, outputRequest } from './output-format.js';
 import { cacheProblem, paramsProblem } from './params.js';
 import { fetchTransport } from './fetch-transport.js';
+import { BINDING_GATEWAY_SETTING, BINDING_SETTING, bindingTransport } from './routes/workers-ai-binding.js';
 import type { Clock, Logger, Transport } from './ports.js';
 import { DEFAULT_MAX_PROMPT_LENGTH, promptProblem } from './prompt.js';
 import { RequestIds } from './request-ids.js';
@@ -50,13 +51,15 @@ export class ImageGenerator {
   private closing: Promise<void> | undefined;
 
   constructor(options: ImageGeneratorOptions) {
-    this.options = options;
+    this.options = options.ai ? { ...options, settings: withBinding(options.settings, options.aiGateway) } : options;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
     this.models = options.models ?? defaultModels;
-    if (!options.transport && !options.fetch) throw new TypeError('ImageGenerator needs a fetch or a transport');
-    this.transport = options.transport ?? fetchTransport(options.fetch!);
-    this.errors = new ErrorFactory(this.models, options.settings);
+    const fetch = options.fetch ?? (options.ai ? globalThis.fetch.bind(globalThis) : undefined);
+    if (!options.transport && !fetch) throw new TypeError('ImageGenerator needs a fetch or a transport');
+    const transport = options.transport ?? fetchTransport(fetch!);
+    this.transport = options.ai ? bindingTransport(options.ai, options.aiGateway, transport) : transport;
+    this.errors = new ErrorFactory(this.models, this.options.settings);
   }
 
   /** The settings this generator calls the workers with (the SDXL key included: never log them whole). */
@@ -191,4 +194,10 @@ export class ImageGenerator {
     })();
     return this.closing;
   }
+}
+
+/** The settings with the binding route switched on (and its gateway named). */
+function withBinding(settings: Settings, gateway: string | undefined): Settings {
+  const values = { ...settings.values, [BINDING_SETTING]: 'AI', ...(gateway ? { [BINDING_GATEWAY_SETTING]: gateway } : {}) };
+  return { ...settings, values, isImageGenerationEnabled: true };
 }

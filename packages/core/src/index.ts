@@ -39,6 +39,7 @@ export type { AnswerSpec, CatalogueModel, ImageInputSpec, InputName, InputSpec }
 export { chooseRoute } from './routes/route-choice.js';
 export { RouteRegistry, routeRegistry } from './routes/registry.js';
 export { workerSettings } from './routes/route.js';
+export type { WorkersAiBinding } from './routes/workers-ai-binding.js';
 export type { ErrorFormat, ImageRoute, RouteCall, RouteSetting } from './routes/route.js';
 export { promptProblem, DEFAULT_MAX_PROMPT_LENGTH } from './prompt.js';
 export { issueText, paramsIssue, rangeText, takesInput } from './params.js';

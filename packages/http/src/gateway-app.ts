@@ -32,8 +32,8 @@ export interface GatewayParts {
   queue: WorkQueue;
   /** Where the images of `url` answers live. */
   storage: ImageStorage;
-  /** Where asynchronous jobs live. */
-  jobs: JobStore;
+  /** Where asynchronous jobs live; none: `Prefer: respond-async` and `/v1/jobs` answer 501 (the gateway Worker). */
+  jobs?: JobStore;
   logger: GatewayLogger;
   /** Bearer keys clients must send; none: no auth. */
   keys?: readonly string[];
@@ -64,7 +64,7 @@ export interface GatewayParts {
    * Never the request's Host, which a client chooses. @default the request's origin when it is a
    * loopback one, else http://localhost
    */
-  publicUrl?: string | (() => string | undefined);
+  publicUrl?: string | ((requestUrl: string) => string | undefined);
   /** The version `/openapi.json` states. @default '0.0.0' */
   version?: string;
 }
@@ -75,7 +75,7 @@ const POST_ONLY = ['/v1/images/generations', '/v1/images/edits', '/v1/images/var
 
 /** The base of `url` answers: the one configured (or bound), else the request's origin only when it is loopback. */
 function publicBase(configured: GatewayParts['publicUrl'], requestUrl: string): string {
-  const base = typeof configured === 'function' ? configured() : configured;
+  const base = typeof configured === 'function' ? configured(requestUrl) : configured;
   if (base) return base.replace(/\/$/, '');
   const origin = new URL(requestUrl);
   return isLoopbackHost(origin.hostname) ? origin.origin : 'http://localhost';
@@ -149,8 +149,17 @@ export function createGatewayApp(parts: GatewayParts): { app: Hono<GatewayEnv>; 
     });
   });
 
+  const noJobs = (): never => {
+    throw new GatewayError({
+      status: 501,
+      message:
+        'Asynchronous jobs are not available here (they need a queue every instance shares): send the request without Prefer: respond-async',
+      type: 'invalid_request_error',
+      code: 'not_implemented',
+    });
+  };
   app.post('/v1/images/generations', limitBody(parts.maxBodyBytes ?? 64 * 1024, tooLarge), rateLimit(parts.limiter), once, (context) =>
-    prefersAsync(context) ? startJob(context, generations, jobs) : generationsRoute(context),
+    prefersAsync(context) ? (jobs ? startJob(context, generations, jobs) : noJobs()) : generationsRoute(context),
   );
   app.post(
     '/v1/images/edits',
@@ -166,7 +175,7 @@ export function createGatewayApp(parts: GatewayParts): { app: Hono<GatewayEnv>; 
       'unsupported_endpoint',
     );
   });
-  app.get('/v1/jobs/:id', jobHandler(jobs));
+  app.get('/v1/jobs/:id', jobs ? jobHandler(jobs) : noJobs);
   app.get('/v1/images/:file', imageHandler(storage, Math.floor(imageMaxAgeMs / 1000)));
   app.get('/v1/models', (context) => {
     const data = Object.keys(MODEL_ALIASES).map((id) => ({

@@ -13,18 +13,22 @@ if (major < 22 || (major === 22 && minor < 12)) {
 }
 const out = mkdtempSync(join(tmpdir(), 'imagegen-wrangler-'));
 try {
-  for (const [config, bundle] of [
-    ['flux', 'flux.js'],
-    ['sdxl', 'sdxl.js'],
-    ['imagegen', 'imagegen-worker.js'],
+  // The three workers, and the gateway deployed as a Worker (@imagegen/http) with its bindings.
+  for (const [config, bundle, bindings] of [
+    ['wrangler/flux.toml', 'flux.js', ['env.AI']],
+    ['wrangler/sdxl.toml', 'sdxl.js', ['env.AI']],
+    ['wrangler/imagegen.toml', 'imagegen-worker.js', ['env.AI']],
+    ['../http/wrangler/gateway.toml', 'worker.js', ['env.AI', 'env.IMAGES', 'env.IMAGEGEN_STATE']],
   ]) {
-    const dir = join(out, config);
-    const log = execFileSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', dir, '--config', `wrangler/${config}.toml`], {
+    const dir = join(out, bundle);
+    const log = execFileSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', dir, '--config', config], {
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
       encoding: 'utf8',
     });
-    if (!log.includes('env.AI') || statSync(join(dir, bundle)).size === 0) throw new Error(`wrangler did not build ${config}:\n${log}`);
-    console.log(`check:deploy: wrangler built wrangler/${config}.toml (${statSync(join(dir, bundle)).size} bytes, AI binding)`);
+    const missing = bindings.filter((binding) => !log.includes(binding));
+    if (missing.length > 0 || statSync(join(dir, bundle)).size === 0)
+      throw new Error(`wrangler did not build ${config} (${missing.join(', ')}):\n${log}`);
+    console.log(`check:deploy: wrangler built ${config} (${statSync(join(dir, bundle)).size} bytes; ${bindings.join(', ')})`);
   }
 } finally {
   rmSync(out, { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import { workersAiBindingRoute } from './workers-ai-binding.js';
 import type { Settings } from '../settings.js';
 import { aiGatewayRoute } from './ai-gateway.js';
 import { fluxWorkerRoute } from './flux-worker.js';
@@ -78,6 +79,7 @@ export class RouteRegistry {
 
 /** The routes imagegen has, in precedence order: each original worker for its model, your imagegen worker, AI Gateway, the REST API, the local preview. */
 export const routeRegistry = new RouteRegistry([
+  workersAiBindingRoute,
   fluxWorkerRoute,
   sdxlWorkerRoute,
   imagegenWorkerRoute,

@@ -1,0 +1,266 @@
+import { fileURLToPath } from 'node:url';
+import { catalogue } from '@imagegen/core';
+import { createLocalAi } from '@imagegen/workers';
+import { build, type Metafile } from 'esbuild';
+import { Miniflare } from 'miniflare';
+import OpenAI, { APIError, toFile } from 'openai';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The gateway deployed as a Worker, inside workerd (miniflare): the built `@imagegen/http/worker`
+// bundled for a browser-like platform, with a local R2 bucket, the ImagegenState Durable Object
+// and an AI binding that answers as Workers AI does (createLocalAi: every model in its own answer
+// shape, FLUX.2 multipart), plus scripted failures by prompt. Driven by the official openai client.
+const httpDir = fileURLToPath(new URL('..', import.meta.url));
+const KEY = 'worker-gateway-key-0123';
+
+const localAi = createLocalAi();
+const aiCalls: string[] = [];
+const failures = new Map<string, string[]>();
+// In Node, behind a service binding: counts every run, and fails as scripted for a prompt.
+async function aiService(request: Request): Promise<Response> {
+  const type = request.headers.get('content-type') ?? '';
+  const probe = type.startsWith('multipart/') ? '' : await request.clone().text();
+  const scripted = [...failures.keys()].find((prompt) => probe.includes(prompt));
+  aiCalls.push(scripted ?? 'run');
+  const next = scripted ? failures.get(scripted)!.shift() : undefined;
+  if (next) return new Response(next, { status: 500 });
+  return localAi.fetch(request);
+}
+
+const aiBindingScript = `
+export default function (env) {
+  return {
+    async run(model, inputs) {
+      const response = inputs.multipart
+        ? await env.RENDER.fetch('http://local-ai/run', { method: 'POST', headers: { 'content-type': inputs.multipart.contentType, 'x-workers-ai-model': model }, body: inputs.multipart.body })
+        : await env.RENDER.fetch('http://local-ai/run', { method: 'POST', body: JSON.stringify({ model, inputs }) });
+      if (!response.ok) throw new Error(await response.text());
+      return (response.headers.get('content-type') ?? '').includes('json') ? response.json() : response.body;
+    },
+  };
+}`;
+
+// The library inside a Worker: one image through the binding, saved to R2.
+const libraryWorker = `
+import { ImageGenerator, loadSettings } from '@imagegen/core';
+import { R2ImageStorage } from '@imagegen/http/worker';
+export default {
+  async fetch(request, env) {
+    const storage = new R2ImageStorage(env.IMAGES, 3600000);
+    const generator = new ImageGenerator({ settings: loadSettings({}), ai: env.AI, store: storage.store });
+    return Response.json(await generator.generate('flux-2-dev', 'a whale', { width: 512, height: 384 }));
+  },
+};`;
+
+async function bundle(contents: string): Promise<{ text: string; metafile: Metafile }> {
+  const result = await build({
+    stdin: { contents, resolveDir: httpDir, loader: 'js' },
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    conditions: ['workerd', 'worker', 'browser'],
+    metafile: true,
+    logLevel: 'silent',
+  });
+  return { text: result.outputFiles[0]!.text, metafile: result.metafile };
+}
+
+let mf: Miniflare;
+let url: URL;
+let gatewayBundle: Metafile;
+// miniflare's handles, typed by what the tests call (no @cloudflare/workers-types here).
+type WorkerHandle = { fetch(input: string, init?: RequestInit): Promise<Response> };
+type BucketHandle = { head(key: string): Promise<unknown>; get(key: string): Promise<{ arrayBuffer(): Promise<ArrayBuffer> } | null> };
+const worker = async (name: string) => (await mf.getWorker(name)) as unknown as WorkerHandle;
+const bucket = async (name: string) => (await mf.getR2Bucket('IMAGES', name)) as unknown as BucketHandle;
+const client = () => new OpenAI({ baseURL: `${url.origin}/v1`, apiKey: KEY, maxRetries: 0 });
+
+beforeAll(async () => {
+  const gateway = await bundle(`export { default, ImagegenState } from '@imagegen/http/worker';`);
+  gatewayBundle = gateway.metafile;
+  const library = await bundle(libraryWorker);
+  const ai = { AI: { scriptName: 'local-ai' } };
+  mf = new Miniflare({
+    workers: [
+      {
+        name: 'gateway',
+        modules: true,
+        script: gateway.text,
+        compatibilityDate: '2025-01-01',
+        r2Buckets: ['IMAGES'],
+        durableObjects: { IMAGEGEN_STATE: 'ImagegenState' },
+        bindings: { IMAGEGEN_GATEWAY_KEYS: KEY, IMAGEGEN_RATE_LIMIT_BURST: '1000', IMAGEGEN_RATE_LIMIT_PER_SECOND: '100' },
+        wrappedBindings: ai,
+      },
+      {
+        // The same Worker with a tight limit: 2 at once, refilled once in ~17 minutes.
+        name: 'limited',
+        modules: true,
+        script: gateway.text,
+        compatibilityDate: '2025-01-01',
+        r2Buckets: ['IMAGES'],
+        durableObjects: { IMAGEGEN_STATE: 'ImagegenState' },
+        bindings: { IMAGEGEN_GATEWAY_KEYS: KEY, IMAGEGEN_RATE_LIMIT_BURST: '2', IMAGEGEN_RATE_LIMIT_PER_SECOND: '0.001' },
+        wrappedBindings: ai,
+      },
+      {
+        name: 'keyless',
+        modules: true,
+        script: gateway.text,
+        compatibilityDate: '2025-01-01',
+        r2Buckets: ['IMAGES'],
+        durableObjects: { IMAGEGEN_STATE: 'ImagegenState' },
+        wrappedBindings: ai,
+      },
+      { name: 'library', modules: true, script: library.text, compatibilityDate: '2025-01-01', r2Buckets: ['IMAGES'], wrappedBindings: ai },
+      {
+        name: 'local-ai',
+        modules: true,
+        script: aiBindingScript,
+        serviceBindings: { RENDER: async (request: unknown) => (await aiService(request as Request)) as never },
+      },
+    ],
+  });
+  url = await mf.ready;
+}, 120_000);
+afterAll(() => mf?.dispose());
+
+describe('the gateway as a Worker (workerd, R2, a Durable Object, the AI binding)', () => {
+  it('bundles with no Node-only module', () => {
+    expect(Object.keys(gatewayBundle.inputs).filter((path) => path.startsWith('node:'))).toEqual([]);
+  });
+
+  it.each(catalogue.filter((model) => !model.imageInput?.required).map((model) => [model.alias] as const))(
+    '%s answers an image with its defaults (b64_json)',
+    async (alias) => {
+      const response = await client().images.generate({ model: alias, prompt: `a fox by ${alias}`, response_format: 'b64_json' });
+      const meta = await sharp(Buffer.from(response.data![0]!.b64_json!, 'base64')).metadata();
+      expect(['png', 'jpeg']).toContain(meta.format);
+    },
+  );
+
+  it('a url image is served back from R2 with its content type', async () => {
+    const response = await client().images.generate({ model: 'sdxl-lightning', prompt: 'a lighthouse', size: '256x256' });
+    const link = response.data![0]!.url!;
+    expect(link.startsWith(`${url.origin}/v1/images/`)).toBe(true);
+    const image = await fetch(link);
+    expect([image.status, image.headers.get('content-type')]).toEqual([200, 'image/png']);
+    expect((await sharp(Buffer.from(await image.arrayBuffer())).metadata()).width).toBe(256);
+    const name = link.slice(link.lastIndexOf('/') + 1);
+    expect(await (await bucket('gateway')).head(name)).not.toBeNull();
+  });
+
+  it('edits with a mask (sd15-inpainting)', async () => {
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: 'blue' } })
+      .png()
+      .toBuffer();
+    const response = await client().images.edit({
+      model: 'sd15-inpainting',
+      prompt: 'a red door',
+      image: await toFile(png, 'start.png', { type: 'image/png' }),
+      mask: await toFile(png, 'mask.png', { type: 'image/png' }),
+      response_format: 'b64_json',
+      size: '256x256',
+    });
+    expect((await sharp(Buffer.from(response.data![0]!.b64_json!, 'base64')).metadata()).width).toBe(256);
+  });
+
+  it('one Idempotency-Key sent twice at once makes one AI call, and both get the same answer', async () => {
+    const before = aiCalls.length;
+    const send = () =>
+      fetch(`${url.origin}/v1/images/generations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'idempotency-key': 'same-key-1' },
+        body: JSON.stringify({ model: 'flux', prompt: 'only once', response_format: 'b64_json' }),
+      });
+    const [first, second] = await Promise.all([send(), send()]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(await first.text()).toBe(await second.text());
+    expect(aiCalls.length - before).toBe(1);
+  });
+
+  it('a 3040 from the binding is retried; a 3036 is final and OpenAI-shaped (429 insufficient_quota)', async () => {
+    failures.set('busy once', ['3040: Capacity temporarily exceeded, please try again.']);
+    const retried = await client().images.generate({ model: 'flux', prompt: 'busy once', response_format: 'b64_json' });
+    expect(retried.data?.[0]?.b64_json).toBeTruthy();
+    expect(aiCalls.filter((call) => call === 'busy once')).toHaveLength(2);
+    failures.set('spent', ['AiError: 3036: You have used up your daily free allocation of 10,000 neurons']);
+    const spent = await client()
+      .images.generate({ model: 'flux', prompt: 'spent' })
+      .catch((error: unknown) => error);
+    expect(spent).toBeInstanceOf(APIError);
+    expect([(spent as APIError).status, (spent as APIError).code]).toEqual([429, 'insufficient_quota']);
+    expect(aiCalls.filter((call) => call === 'spent')).toHaveLength(1);
+  });
+
+  it('a per-key limit holds across requests at once (the bucket lives in the Durable Object)', async () => {
+    const limited = await worker('limited');
+    const send = (index: number) =>
+      limited.fetch('http://gateway.test/v1/images/generations', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'flux', prompt: `limit ${index}`, response_format: 'b64_json' }),
+      });
+    const statuses = (await Promise.all([1, 2, 3].map(send))).map((response) => response.status).sort();
+    expect(statuses).toEqual([200, 200, 429]);
+  });
+
+  it('a wrong key is 401; a gateway deployed without keys serves nothing but /healthz and says how to set them', async () => {
+    const wrong = await fetch(`${url.origin}/v1/models`, { headers: { authorization: 'Bearer not-the-key' } });
+    expect(wrong.status).toBe(401);
+    const keyless = await worker('keyless');
+    const refused = await keyless.fetch('http://gateway.test/v1/models');
+    expect(refused.status).toBe(503);
+    expect((await keyless.fetch('http://gateway.test/openapi.json')).status).toBe(503);
+    expect(await refused.text()).toContain('wrangler secret put IMAGEGEN_GATEWAY_KEYS');
+    expect((await keyless.fetch('http://gateway.test/healthz')).status).toBe(200);
+  });
+
+  it('stream: true answers text/event-stream with the completed image', async () => {
+    const response = await fetch(`${url.origin}/v1/images/generations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'flux', prompt: 'a streamed fox', stream: true }),
+    });
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const text = await response.text();
+    expect(text).toContain('image_generation.completed');
+    expect(text).toMatch(/"b64_json":"[A-Za-z0-9+/]{100,}/);
+  });
+
+  it('a body over the limit is 413, before any AI call', async () => {
+    const before = aiCalls.length;
+    const response = await fetch(`${url.origin}/v1/images/generations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'flux', prompt: 'x'.repeat(70 * 1024) }),
+    });
+    expect(response.status).toBe(413);
+    expect(aiCalls.length).toBe(before);
+  });
+
+  it('asynchronous jobs answer 501 here', async () => {
+    const response = await fetch(`${url.origin}/v1/images/generations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', prefer: 'respond-async' },
+      body: JSON.stringify({ prompt: 'later' }),
+    });
+    expect(response.status).toBe(501);
+  });
+
+  it('the library inside a Worker: flux-2-dev through the binding, saved to R2 with its seed', async () => {
+    const library = await worker('library');
+    const result = (await (await library.fetch('http://library.test/')).json()) as {
+      ok: boolean;
+      path: string;
+      seed: number;
+      route: string;
+    };
+    expect(result).toMatchObject({ ok: true, route: 'binding' });
+    expect(typeof result.seed).toBe('number');
+    const stored = await (await bucket('library')).get(result.path.replace('r2://', ''));
+    expect((await sharp(Buffer.from(await stored!.arrayBuffer())).metadata()).width).toBe(512);
+  });
+});
