@@ -4,6 +4,7 @@ import pc from 'picocolors';
 import { registerBatch } from './commands/batch.js';
 import { registerClean } from './commands/clean.js';
 import { registerConfig } from './commands/config.js';
+import { registerDeploy } from './commands/deploy.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEdit, registerGenerate } from './commands/generate.js';
 import { registerModels } from './commands/models.js';
@@ -51,6 +52,7 @@ export function buildProgram(): Command {
   registerQueueWorker(program, run);
   registerConfig(program, run);
   registerDoctor(program, run);
+  registerDeploy(program, run);
   registerClean(program, run);
   for (const command of program.commands) command.addHelpText('after', `\n${EXIT_CODES_HELP}`);
   return program;

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { catalogue } from '@imagegen/core';
 import { createLocalAi } from '@imagegen/workers';
-import { build, type Metafile } from 'esbuild';
+import { AI_BINDING_SCRIPT, bundleForWorkerd } from '@imagegen/testkit';
+import type { Metafile } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import OpenAI, { APIError, toFile } from 'openai';
 import sharp from 'sharp';
@@ -28,19 +29,6 @@ async function aiService(request: Request): Promise<Response> {
   return localAi.fetch(request);
 }
 
-const aiBindingScript = `
-export default function (env) {
-  return {
-    async run(model, inputs) {
-      const response = inputs.multipart
-        ? await env.RENDER.fetch('http://local-ai/run', { method: 'POST', headers: { 'content-type': inputs.multipart.contentType, 'x-workers-ai-model': model }, body: inputs.multipart.body })
-        : await env.RENDER.fetch('http://local-ai/run', { method: 'POST', body: JSON.stringify({ model, inputs }) });
-      if (!response.ok) throw new Error(await response.text());
-      return (response.headers.get('content-type') ?? '').includes('json') ? response.json() : response.body;
-    },
-  };
-}`;
-
 // The library inside a Worker: one image through the binding, saved to R2.
 const libraryWorker = `
 import { ImageGenerator, loadSettings } from '@imagegen/core';
@@ -53,19 +41,7 @@ export default {
   },
 };`;
 
-async function bundle(contents: string): Promise<{ text: string; metafile: Metafile }> {
-  const result = await build({
-    stdin: { contents, resolveDir: httpDir, loader: 'js' },
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    conditions: ['workerd', 'worker', 'browser'],
-    metafile: true,
-    logLevel: 'silent',
-  });
-  return { text: result.outputFiles[0]!.text, metafile: result.metafile };
-}
+const bundle = (contents: string) => bundleForWorkerd(contents, httpDir);
 
 let mf: Miniflare;
 let url: URL;
@@ -82,43 +58,27 @@ beforeAll(async () => {
   gatewayBundle = gateway.metafile;
   const library = await bundle(libraryWorker);
   const ai = { AI: { scriptName: 'local-ai' } };
+  const gatewayWorker = (name: string, bindings: Record<string, string>) => ({
+    name,
+    modules: true,
+    script: gateway.text,
+    compatibilityDate: '2025-01-01',
+    r2Buckets: ['IMAGES'],
+    durableObjects: { IMAGEGEN_STATE: 'ImagegenState' },
+    bindings,
+    wrappedBindings: ai,
+  });
   mf = new Miniflare({
     workers: [
-      {
-        name: 'gateway',
-        modules: true,
-        script: gateway.text,
-        compatibilityDate: '2025-01-01',
-        r2Buckets: ['IMAGES'],
-        durableObjects: { IMAGEGEN_STATE: 'ImagegenState' },
-        bindings: { IMAGEGEN_GATEWAY_KEYS: KEY, IMAGEGEN_RATE_LIMIT_BURST: '1000', IMAGEGEN_RATE_LIMIT_PER_SECOND: '100' },
-        wrappedBindings: ai,
-      },
-      {
-        // The same Worker with a tight limit: 2 at once, refilled once in ~17 minutes.
-        name: 'limited',
-        modules: true,
-        script: gateway.text,
-        compatibilityDate: '2025-01-01',
-        r2Buckets: ['IMAGES'],
-        durableObjects: { IMAGEGEN_STATE: 'ImagegenState' },
-        bindings: { IMAGEGEN_GATEWAY_KEYS: KEY, IMAGEGEN_RATE_LIMIT_BURST: '2', IMAGEGEN_RATE_LIMIT_PER_SECOND: '0.001' },
-        wrappedBindings: ai,
-      },
-      {
-        name: 'keyless',
-        modules: true,
-        script: gateway.text,
-        compatibilityDate: '2025-01-01',
-        r2Buckets: ['IMAGES'],
-        durableObjects: { IMAGEGEN_STATE: 'ImagegenState' },
-        wrappedBindings: ai,
-      },
+      gatewayWorker('gateway', { IMAGEGEN_GATEWAY_KEYS: KEY, IMAGEGEN_RATE_LIMIT_BURST: '1000', IMAGEGEN_RATE_LIMIT_PER_SECOND: '100' }),
+      // The same Worker with a tight limit: 2 at once, refilled once in ~17 minutes.
+      gatewayWorker('limited', { IMAGEGEN_GATEWAY_KEYS: KEY, IMAGEGEN_RATE_LIMIT_BURST: '2', IMAGEGEN_RATE_LIMIT_PER_SECOND: '0.001' }),
+      gatewayWorker('keyless', {}),
       { name: 'library', modules: true, script: library.text, compatibilityDate: '2025-01-01', r2Buckets: ['IMAGES'], wrappedBindings: ai },
       {
         name: 'local-ai',
         modules: true,
-        script: aiBindingScript,
+        script: AI_BINDING_SCRIPT,
         serviceBindings: { RENDER: async (request: unknown) => (await aiService(request as Request)) as never },
       },
     ],

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { TINY_PNG } from '@imagegen/testkit';
-import { build, type Metafile } from 'esbuild';
+import { bundleForWorkerd, TINY_PNG } from '@imagegen/testkit';
+import type { Metafile } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -35,18 +35,9 @@ let mf: Miniflare;
 let metafile: Metafile;
 
 beforeAll(async () => {
-  const bundle = await build({
-    stdin: { contents: worker, resolveDir: httpDir, loader: 'js' },
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    conditions: ['workerd', 'worker', 'browser'],
-    metafile: true,
-    logLevel: 'silent',
-  });
+  const bundle = await bundleForWorkerd(worker, httpDir);
   metafile = bundle.metafile;
-  mf = new Miniflare({ modules: true, script: bundle.outputFiles[0]!.text, compatibilityDate: '2025-01-01' });
+  mf = new Miniflare({ modules: true, script: bundle.text, compatibilityDate: '2025-01-01' });
   await mf.ready;
 }, 60_000);
 afterAll(() => mf?.dispose());

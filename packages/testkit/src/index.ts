@@ -16,3 +16,4 @@ export { startSchemaCheckedWorkersAi } from './schema-checked-workers-ai.js';
 export type { CheckedRequest, SchemaCheckedWorkersAi } from './schema-checked-workers-ai.js';
 export { CLOUDFLARE_MODEL_FACTS } from './cloudflare-schemas.js';
 export type { InputSchema, ModelFacts } from './cloudflare-schemas.js';
+export { AI_BINDING_SCRIPT, bundleForWorkerd } from './workerd.js';

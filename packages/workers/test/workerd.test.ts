@@ -2,24 +2,12 @@ import { fileURLToPath } from 'node:url';
 import { Miniflare } from 'miniflare';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AI_BINDING_SCRIPT } from '@imagegen/testkit';
 import { createLocalAi } from '../src/index.js';
 
 // The built worker modules (what wrangler deploys) run inside workerd; their AI binding is a
 // wrapped binding that calls createLocalAi() in Node through a service binding.
 const dist = (name: string) => fileURLToPath(new URL(`../dist/${name}.js`, import.meta.url));
-const aiBindingScript = `
-export default function (env) {
-  return {
-    async run(model, inputs) {
-      // A multipart body is a stream: sent on as the request body itself, its bytes untouched.
-      const response = inputs.multipart
-        ? await env.RENDER.fetch('http://local-ai/run', { method: 'POST', headers: { 'content-type': inputs.multipart.contentType, 'x-workers-ai-model': model }, body: inputs.multipart.body })
-        : await env.RENDER.fetch('http://local-ai/run', { method: 'POST', body: JSON.stringify({ model, inputs }) });
-      if (!response.ok) throw new Error(await response.text());
-      return (response.headers.get('content-type') ?? '').includes('json') ? response.json() : response.body;
-    },
-  };
-}`;
 
 let mf: Miniflare;
 const localAi = createLocalAi();
@@ -53,7 +41,7 @@ beforeAll(async () => {
       {
         name: 'local-ai',
         modules: true,
-        script: aiBindingScript,
+        script: AI_BINDING_SCRIPT,
         serviceBindings: { RENDER: async (request: unknown) => (await localAi.fetch(request as Request)) as never },
       },
     ],

@@ -76,7 +76,7 @@ function appFor(env: GatewayWorkerEnv): App {
  * Asynchronous jobs (a queue every instance shares) answer 501.
  *
  * @example
- * // packages/http/wrangler/gateway.toml: main = "../src/worker.ts"; then
+ * // packages/http/wrangler/gateway.toml: main = "../dist/worker.js"; then
  * // wrangler deploy --config packages/http/wrangler/gateway.toml
  */
 export const gatewayWorker = {
