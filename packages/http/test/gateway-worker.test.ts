@@ -112,6 +112,19 @@ describe('the gateway as a Worker (workerd, R2, a Durable Object, the AI binding
     expect(await (await bucket('gateway')).head(name)).not.toBeNull();
   });
 
+  it('sd15-img2img (needs an input image) answers by edits', async () => {
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: 'green' } })
+      .png()
+      .toBuffer();
+    const response = await client().images.edit({
+      model: 'sd15-img2img',
+      prompt: 'a forest',
+      image: await toFile(png, 'start.png', { type: 'image/png' }),
+      response_format: 'b64_json',
+    });
+    expect((await sharp(Buffer.from(response.data![0]!.b64_json!, 'base64')).metadata()).format).toBe('png');
+  });
+
   it('edits with a mask (sd15-inpainting)', async () => {
     const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: 'blue' } })
       .png()
@@ -153,6 +166,33 @@ describe('the gateway as a Worker (workerd, R2, a Durable Object, the AI binding
     expect(spent).toBeInstanceOf(APIError);
     expect([(spent as APIError).status, (spent as APIError).code]).toEqual([429, 'insufficient_quota']);
     expect(aiCalls.filter((call) => call === 'spent')).toHaveLength(1);
+  });
+
+  it.each([
+    [5035, 429, 'insufficient_quota', /Workers Paid plan/],
+    [5007, 400, 'upstream_bad_request', /No such model/],
+    [3042, 400, 'upstream_bad_request', /No such model/],
+    [5004, 400, 'upstream_bad_request', /wrong type of data/],
+    [3003, 400, 'upstream_bad_request', /incomplete/],
+    [3039, 400, 'upstream_bad_request', /finetune/],
+    [3006, 400, 'upstream_bad_request', /send smaller input images/],
+    [5005, 400, 'upstream_bad_request', /LoRA/],
+    [5019, 400, 'upstream_bad_request', /deprecated SDK/],
+    [5016, 502, 'upstream_unauthorized', /model agreement/],
+    [5018, 502, 'upstream_unauthorized', /the API token is not the cause/],
+    [3041, 502, 'upstream_unauthorized', /the API token is not the cause/],
+    [3023, 502, 'upstream_unauthorized', /account is blocked/],
+  ])('Workers AI %i thrown by the binding is %i %s, naming the cause, in one AI call', async (code, status, openAiCode, words) => {
+    const prompt = `fails with ${code}`;
+    failures.set(prompt, [`${code}: what Cloudflare said`]);
+    const failed = await client()
+      .images.generate({ model: 'lucid-origin', prompt })
+      .catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(APIError);
+    expect([(failed as APIError).status, (failed as APIError).code]).toEqual([status, openAiCode]);
+    expect((failed as APIError).message).toMatch(words);
+    expect((failed as APIError).message).toContain('what Cloudflare said');
+    expect(aiCalls.filter((call) => call === prompt)).toHaveLength(1);
   });
 
   it('a per-key limit holds across requests at once (the bucket lives in the Durable Object)', async () => {
