@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ImageGenerator, loadSettings, MemoryStore, type WorkersAiBinding } from '../src/index.js';
+import { ImageGenerator, loadSettings, MemoryStore, routeRegistry, type WorkersAiBinding } from '../src/index.js';
 import { JPEG_BYTES, PNG_BYTES } from './support/harness.js';
 
 // The binding route: new ImageGenerator({ ai: env.AI }) runs every model through env.AI.run.
@@ -20,6 +20,17 @@ const generatorWith = (ai: WorkersAiBinding, extra: Partial<ConstructorParameter
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
 describe('the Workers AI binding route', () => {
+  it('is switched on by the ai option only, never by the environment', () => {
+    const fromEnv = loadSettings({
+      WORKERS_AI_BINDING: 'AI',
+      CLOUDFLARE_ACCOUNT_ID: 'acc',
+      CLOUDFLARE_API_TOKEN: 'a-token-of-forty-characters-0123456789',
+    });
+    expect(routeRegistry.configured(fromEnv).map((route) => route.name)).toEqual(['rest']);
+    const { generator } = generatorWith(recordingAi(() => ({})).ai);
+    expect(routeRegistry.configured(generator.settings)[0]?.name).toBe('binding');
+  });
+
   it('runs a JSON model through env.AI.run with its fields and a seed; the answer is stored', async () => {
     const { ai, calls } = recordingAi(() => ({ image: b64(JPEG_BYTES) }));
     const { generator, store } = generatorWith(ai);

@@ -241,6 +241,14 @@ describe('the gateway as a Worker (workerd, R2, a Durable Object, the AI binding
     expect(aiCalls.length).toBe(before);
   });
 
+  it('readyz is 200 on the binding and R2; openapi.json and the model list answer', async () => {
+    const ready = await fetch(`${url.origin}/readyz`);
+    expect(ready.status).toBe(200);
+    expect((await fetch(`${url.origin}/openapi.json`)).status).toBe(200);
+    const models = await client().models.list();
+    expect(models.data.map((model) => model.id)).toContain('openai/gpt-image-2');
+  });
+
   it('asynchronous jobs answer 501 here', async () => {
     const response = await fetch(`${url.origin}/v1/images/generations`, {
       method: 'POST',

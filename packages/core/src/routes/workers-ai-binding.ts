@@ -13,7 +13,10 @@ export interface WorkersAiBinding {
   run(model: string, inputs: Record<string, unknown>, options?: { gateway?: Record<string, unknown> }): Promise<unknown>;
 }
 
-/** The setting the generator sets when it is given a binding (`ai`), and the gateway it goes through. */
+/**
+ * The marks the generator sets in its settings when it is given a binding (`ai`), and the gateway
+ * it goes through. Not settings of the environment: a binding is an object only a Worker has.
+ */
 export const BINDING_SETTING = 'WORKERS_AI_BINDING';
 export const BINDING_GATEWAY_SETTING = 'WORKERS_AI_BINDING_GATEWAY';
 // The requests of this route never leave the process: the binding transport answers them.
@@ -28,10 +31,8 @@ const BINDING_URL = 'workers-ai-binding:///';
 export const workersAiBindingRoute: ImageRoute = {
   name: 'binding',
   label: 'the Workers AI binding',
-  settings: [
-    { name: BINDING_SETTING, description: 'set by imagegen when given a Workers AI binding (the `ai` option), not by you' },
-    { name: BINDING_GATEWAY_SETTING, description: 'the AI Gateway the binding goes through (the `aiGateway` option)' },
-  ],
+  // None read from the environment: the generator's `ai` and `aiGateway` options configure it.
+  settings: [],
   errorFormat: 'cloudflare',
   takesCacheOptions: true,
   seedsEveryCall: true,
