@@ -5,6 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { here, log, QUICK, rows } from './bench-context.js';
 import { localRendering, scaling } from './batch-bench.js';
+import { cliStartup } from './cli-startup-bench.js';
 import { measureSequential, measureThroughput, sequentialLatency, throughput } from './core-bench.js';
 import { gateway, measureGateway } from './gateway-bench.js';
 import { upstreamBudget } from './budget-bench.js';
@@ -14,7 +15,7 @@ import { childMeasurement, type Series } from './processes.js';
 import { measureRest, restRoute } from './rest-bench.js';
 import { since } from './stats.js';
 
-// `--only=core,gateway`: some groups of rows (core, gateway, peer, rest, memory, batch, local, budget).
+// `--only=core,gateway`: some groups of rows (core, gateway, peer, rest, memory, batch, local, budget, cli).
 const only = process.argv
   .find((argument) => argument.startsWith('--only='))
   ?.slice('--only='.length)
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
   if (wanted('batch')) await scaling();
   if (wanted('local')) await localRendering();
   if (wanted('budget')) await upstreamBudget();
+  if (wanted('cli')) await cliStartup();
 
   process.stdout.write(`\n${table()}\n\n`);
   const resultsDir = here('../results');

@@ -3,14 +3,13 @@ import { type GenerationResult, type ImageGenerator, INPUTS, inputJsonName, issu
 import { imageError } from '@imagegen/core/internal';
 import { maxRateFromEnv, parseMaxRate } from '@imagegen/core/node';
 import { type Command, InvalidArgumentError } from 'commander';
-import PQueue from 'p-queue';
 import { type BatchItem, countPrompts, readBatch } from '../batch-input.js';
 import { batchPace } from '../batch-pace.js';
 import { EXIT } from '../exit-codes.js';
 import { fileProblem } from '../readable-file.js';
 import { abortOnInterrupt } from '../interrupt.js';
 import { MANIFEST_NAME, ManifestWriter, readSucceeded } from '../manifest.js';
-import { type BatchCounts, createProgress } from '../progress.js';
+import type { BatchCounts } from '../progress.js';
 import { failureLine, resultJson } from '../result-output.js';
 import { openRuntime } from '../runtime.js';
 import { resolveSettings } from '../settings-sources.js';
@@ -81,6 +80,8 @@ async function batch(source: string, flags: BatchFlags, command: Command): Promi
   // Counting reads the whole input once more: only worth it when a bar will show the total.
   const showBar = Boolean(process.stderr.isTTY) && flags.progress;
   const total = showBar && source !== '-' ? await countPrompts(source) : undefined;
+  // Loaded by the command that draws them: no other command pays for a progress bar.
+  const { createProgress } = await import('../progress.js');
   const progress = createProgress(total, showBar);
   const counts: BatchCounts = { done: 0, ok: 0, failed: 0, skipped: 0 };
   const interrupt = abortOnInterrupt();
@@ -124,6 +125,7 @@ async function batch(source: string, flags: BatchFlags, command: Command): Promi
 
   // p-queue, not Promise.race over the running tasks: each race leaves a reaction on every
   // task still running, garbage that grew the heap with the batch's length.
+  const { default: PQueue } = await import('p-queue');
   const queue = new PQueue({ concurrency: pace.queueConcurrency });
   let failure: unknown;
   try {

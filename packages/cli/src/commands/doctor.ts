@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { type ErrorCode, type GenerationResult, routeRegistry } from '@imagegen/core';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { checkAccount } from '../cloudflare-account.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import { openRuntime } from '../runtime.js';
 import { resolveSettings } from '../settings-sources.js';
@@ -61,6 +60,8 @@ async function doctor(flags: DoctorFlags): Promise<number> {
   };
   try {
     if (runtime.settings.accountId) {
+      // ky is loaded by the one command that asks Cloudflare's account API.
+      const { checkAccount } = await import('../cloudflare-account.js');
       const account = await checkAccount(runtime.settings);
       checks.push({
         model: 'account',

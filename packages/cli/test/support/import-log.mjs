@@ -1,0 +1,3 @@
+import { register } from 'node:module';
+
+register(new URL('./import-log-hooks.mjs', import.meta.url));
