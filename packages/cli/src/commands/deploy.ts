@@ -13,8 +13,8 @@ import { say } from './terminal.js';
 // The R2 bucket wrangler/gateway.toml names; `url` images live there.
 const BUCKET = 'imagegen-images';
 
-/** The gateway Worker's wrangler configuration, shipped with @imagegen/http. */
-const gatewayConfig = (): string => fileURLToPath(import.meta.resolve('@imagegen/http/wrangler/gateway.toml'));
+/** The gateway Worker's wrangler configuration, shipped with @imagegen/http (beside its package.json). */
+const gatewayConfig = (): string => fileURLToPath(new URL('wrangler/gateway.toml', import.meta.resolve('@imagegen/http/package.json')));
 
 /** wrangler as the project has it (node_modules/.bin, from here up), else on the PATH; never downloaded. */
 function findWrangler(cwd: string): string | undefined {
