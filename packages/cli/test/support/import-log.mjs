@@ -1,3 +1,9 @@
-import { register } from 'node:module';
+import { createRequire, register } from 'node:module';
 
+// ES modules as they are resolved (the hooks); CommonJS ones (undici, loaded by require) from the
+// shared require cache as the process exits.
 register(new URL('./import-log-hooks.mjs', import.meta.url));
+const { cache } = createRequire(import.meta.url);
+process.on('exit', () => {
+  for (const file of Object.keys(cache)) process.stderr.write(`IMPORT file://${file}\n`);
+});

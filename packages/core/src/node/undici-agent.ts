@@ -1,4 +1,5 @@
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
+import { undici } from './undici-module.js';
 
 /** The Node transport's limits; defaults are imagegen's (connect 30 s, headers and body 120 s, 10 connections). */
 export interface AgentOptions {
@@ -16,7 +17,8 @@ export interface AgentOptions {
 
 /** An undici `Agent` with connect, headers and body timeouts and a keep-alive pool per origin. */
 export function createAgent(options: AgentOptions = {}): Agent {
-  return new Agent({
+  const { Agent: UndiciAgent } = undici();
+  return new UndiciAgent({
     connect: { timeout: options.connectTimeoutMs ?? 30_000 },
     headersTimeout: options.headersTimeoutMs ?? 120_000,
     bodyTimeout: options.bodyTimeoutMs ?? 120_000,

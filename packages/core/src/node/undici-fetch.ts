@@ -1,4 +1,5 @@
-import { type Agent, fetch as undiciFetch } from 'undici';
+import type { Agent } from 'undici';
+import { undici } from './undici-module.js';
 import type { Fetch } from '../ports.js';
 import { type AgentOptions, createAgent } from './undici-agent.js';
 
@@ -20,6 +21,7 @@ export interface UndiciFetch {
  * await agent.close();
  */
 export function createUndiciFetch(options: AgentOptions = {}): UndiciFetch {
+  const { fetch: undiciFetch } = undici();
   const agent = createAgent(options);
   const fetch: Fetch = async (input, init) => {
     if (!(input instanceof Request)) {

@@ -1,4 +1,5 @@
-import { type Agent, type Dispatcher, interceptors, request } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
+import { undici } from './undici-module.js';
 import type { Transport } from '../ports.js';
 import { type AgentOptions, createAgent } from './undici-agent.js';
 
@@ -31,6 +32,7 @@ const headerReader = (headers: HeaderValues) => ({
  * await agent.close();
  */
 export function createUndiciTransport(options: AgentOptions = {}): UndiciTransport {
+  const { interceptors, request } = undici();
   const agent = createAgent(options);
   const dispatcher: Dispatcher = agent.compose(interceptors.redirect({ maxRedirections: 20 }));
   const transport: Transport = async ({ url, method, headers, body, signal }) => {
