@@ -1,6 +1,6 @@
 // What every part of `pnpm bench` shares: the mode, the rows of the report, the log.
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,14 @@ export const log = (line: string) => process.stderr.write(`${line}\n`);
  */
 export const SCRATCH_ROOT = process.env.IMAGEGEN_BENCH_DIR ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
 
-export async function scratch(name: string): Promise<string> {
-  return mkdtemp(join(SCRATCH_ROOT, `imagegen-bench-${name}-`));
+/**
+ * The disk a user writes to: the rows marked "disk" write under bench/.disk-scratch (this
+ * checkout's disk, as `imagegen` writes under the working directory by default), beside the
+ * /dev/shm rows, so that a regression on the disk cannot hide behind the RAM disk.
+ */
+export const DISK_ROOT = here('../.disk-scratch');
+
+export async function scratch(name: string, root = SCRATCH_ROOT): Promise<string> {
+  await mkdir(root, { recursive: true });
+  return mkdtemp(join(root, `imagegen-bench-${name}-`));
 }

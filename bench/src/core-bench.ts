@@ -2,9 +2,9 @@
 import { rm } from 'node:fs/promises';
 import { createImageGenerator } from '@imagegen/core/node';
 import { startTestWorker, type TestWorker } from '@imagegen/testkit';
-import { log, PNG_64K, QUICK, rows, scratch } from './bench-context.js';
+import { DISK_ROOT, log, PNG_64K, QUICK, rows, scratch } from './bench-context.js';
 import { inProcesses, PROCESSES, type Series } from './processes.js';
-import { rawClient } from './raw-client.js';
+import { atomicRawClient, rawClient } from './raw-client.js';
 import { interleaved, mean, pool, quantile, pairedRatios, since } from './stats.js';
 
 /** The loopback worker every interleaved row talks to: the same 64 KB PNG from memory, always. */
@@ -16,10 +16,14 @@ export function generatorFor(worker: TestWorker, dir: string) {
   return createImageGenerator({ env: { FLUX_WORKER_URL: worker.fluxUrl, IMAGEGEN_OUTPUT_DIR: dir, IMAGEGEN_LOG_LEVEL: 'silent' } });
 }
 
-async function sides(worker: TestWorker) {
-  const dirs = { ours: await scratch('ours'), raw: await scratch('raw') };
+/** Where a row writes: /dev/shm against the plain raw client, or the disk against the atomic one. */
+export type Sink = 'shm' | 'disk';
+
+async function sides(worker: TestWorker, sink: Sink = 'shm') {
+  const root = sink === 'disk' ? DISK_ROOT : undefined;
+  const dirs = { ours: await scratch('ours', root), raw: await scratch('raw', root) };
   const generator = generatorFor(worker, dirs.ours);
-  const raw = rawClient(worker.fluxUrl, dirs.raw);
+  const raw = sink === 'disk' ? atomicRawClient(worker.fluxUrl, dirs.raw) : rawClient(worker.fluxUrl, dirs.raw);
   const one = async (side: 'ours' | 'raw', prompt: string) => {
     if (side === 'raw') return raw.generate(prompt);
     const result = await generator.generateWithFlux(prompt);
@@ -33,10 +37,10 @@ async function sides(worker: TestWorker) {
 }
 
 /** Rounds of one image each side in turn: per round each side's median, and every latency. */
-export async function measureSequential(rounds: number): Promise<Series> {
+export async function measureSequential(rounds: number, sink: Sink = 'shm'): Promise<Series> {
   const perRound = QUICK ? 50 : 60;
   const worker = await pngWorker();
-  const { one, close } = await sides(worker);
+  const { one, close } = await sides(worker, sink);
   for (let index = 0; index < 300; index++) {
     await one('ours', `warm ${index}`);
     await one('raw', `warm ${index}`);
@@ -62,15 +66,18 @@ export async function measureSequential(rounds: number): Promise<Series> {
   return series;
 }
 
-export async function sequentialLatency(): Promise<void> {
+export async function sequentialLatency(sink: Sink = 'shm'): Promise<void> {
   const rounds = QUICK ? 4 : 32;
-  log(`1. sequential latency: ${rounds} rounds, one generation each side in turn, in ${PROCESSES} processes`);
-  const series = await inProcesses('sequential', rounds);
+  const onDisk = sink === 'disk';
+  log(
+    `1. sequential latency${onDisk ? ' on the disk' : ''}: ${rounds} rounds, one generation each side in turn, in ${PROCESSES} processes`,
+  );
+  const series = await inProcesses(onDisk ? 'sequential-disk' : 'sequential', rounds);
   const [ours, raw, oursAll, rawAll] = [series.ours!, series.raw!, series.oursAll!, series.rawAll!];
   const median = pairedRatios(ours, raw);
   rows.push({
-    name: '1 sequential latency (64 KB PNG)',
-    figure: 'median imagegen/raw',
+    name: onDisk ? '1 sequential latency, disk (64 KB PNG)' : '1 sequential latency (64 KB PNG)',
+    figure: onDisk ? 'median imagegen/atomic raw' : 'median imagegen/raw',
     value: median.value,
     spread: median.spread,
     target: '<= 1.05',
@@ -80,12 +87,12 @@ export async function sequentialLatency(): Promise<void> {
 }
 
 /** Rounds of `perRound` generations at `concurrency`, the sides interleaved: images/s per round. */
-export async function measureThroughput(concurrency: number, rounds: number): Promise<Series> {
+export async function measureThroughput(concurrency: number, rounds: number, sink: Sink = 'shm'): Promise<Series> {
   // A round is a quarter of a second or more: with 120 images (50 ms) a garbage collection or a
   // scheduling pause made one round's ratio anything from 0.3 to 3.
   const perRound = QUICK ? 100 : 500;
   const worker = await pngWorker();
-  const { one, close } = await sides(worker);
+  const { one, close } = await sides(worker, sink);
   await pool(200, concurrency, (index) => one('ours', `warm ${index}`));
   await pool(200, concurrency, (index) => one('raw', `warm ${index}`));
   const rates = await interleaved(['ours', 'raw'] as const, rounds, async (side, round) => {
@@ -98,16 +105,19 @@ export async function measureThroughput(concurrency: number, rounds: number): Pr
   return rates;
 }
 
-export async function throughput(concurrency: number): Promise<void> {
+export async function throughput(concurrency: number, sink: Sink = 'shm'): Promise<void> {
   // Many rounds, the median of their paired ratios: it shrugs off a round the machine disturbed.
   const rounds = QUICK ? 4 : 80;
-  log(`2. throughput at concurrency ${concurrency}: ${rounds} rounds per side, interleaved, in ${PROCESSES} processes`);
-  const rates = await inProcesses(`throughput-${concurrency}`, rounds);
+  const onDisk = sink === 'disk';
+  log(
+    `2. throughput at concurrency ${concurrency}${onDisk ? ' on the disk' : ''}: ${rounds} rounds per side, interleaved, in ${PROCESSES} processes`,
+  );
+  const rates = await inProcesses(`throughput-${onDisk ? 'disk-' : ''}${concurrency}`, rounds);
   const [ours, raw] = [rates.ours!, rates.raw!];
   const summary = pairedRatios(ours, raw);
   rows.push({
-    name: `2 throughput at concurrency ${concurrency}`,
-    figure: 'imagegen/raw images/s',
+    name: `2 throughput at concurrency ${concurrency}${onDisk ? ', disk' : ''}`,
+    figure: onDisk ? 'imagegen/atomic raw images/s' : 'imagegen/raw images/s',
     value: summary.value,
     spread: summary.spread,
     target: '>= 0.95',

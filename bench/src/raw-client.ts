@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { link, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -12,6 +12,27 @@ export function rawClient(url: string, dir: string) {
       const response = await fetch(`${url}?prompt=${encodeURIComponent(prompt)}`);
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       await writeFile(join(dir, `raw_${count++}.png`), Buffer.from(await response.arrayBuffer()));
+    },
+  };
+}
+
+/**
+ * The raw baseline that keeps imagegen's contract for a file: the body written whole to a
+ * temporary name opened with `wx` (never over another file), `link`ed to its final name (which
+ * fails rather than replace one), then the temporary name unlinked. The floor for an atomic,
+ * no-overwrite write on the disk.
+ */
+export function atomicRawClient(url: string, dir: string) {
+  let count = 0;
+  return {
+    async generate(prompt: string): Promise<void> {
+      const response = await fetch(`${url}?prompt=${encodeURIComponent(prompt)}`);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const index = count++;
+      const temporary = join(dir, `.raw_${index}.tmp`);
+      await writeFile(temporary, Buffer.from(await response.arrayBuffer()), { flag: 'wx' });
+      await link(temporary, join(dir, `raw_${index}.png`));
+      await unlink(temporary);
     },
   };
 }

@@ -15,7 +15,7 @@ import { childMeasurement, type Series } from './processes.js';
 import { measureRest, restRoute } from './rest-bench.js';
 import { since } from './stats.js';
 
-// `--only=core,gateway`: some groups of rows (core, gateway, peer, rest, memory, batch, local, budget, cli).
+// `--only=core,gateway`: some groups of rows (core, disk, gateway, peer, rest, memory, batch, local, budget, cli).
 const only = process.argv
   .find((argument) => argument.startsWith('--only='))
   ?.slice('--only='.length)
@@ -45,6 +45,12 @@ async function main(): Promise<void> {
     await throughput(10);
     await throughput(50);
   }
+  if (wanted('disk')) {
+    // The same rows on the disk a user writes to, against a raw client that also writes atomically.
+    await sequentialLatency('disk');
+    await throughput(10, 'disk');
+    await throughput(50, 'disk');
+  }
   if (wanted('gateway')) await gateway();
   if (wanted('peer')) await peer();
   if (wanted('rest')) await restRoute();
@@ -68,6 +74,9 @@ const measurements: Record<string, (rounds: number) => Promise<Series>> = {
   sequential: measureSequential,
   'throughput-10': (rounds) => measureThroughput(10, rounds),
   'throughput-50': (rounds) => measureThroughput(50, rounds),
+  'sequential-disk': (rounds) => measureSequential(rounds, 'disk'),
+  'throughput-disk-10': (rounds) => measureThroughput(10, rounds, 'disk'),
+  'throughput-disk-50': (rounds) => measureThroughput(50, rounds, 'disk'),
   gateway: measureGateway,
   peer: measurePeer,
   rest: measureRest,
