@@ -9,11 +9,16 @@ export function rawClient(url: string, dir: string) {
   let count = 0;
   return {
     async generate(prompt: string): Promise<void> {
-      const response = await fetch(`${url}?prompt=${encodeURIComponent(prompt)}`);
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      await writeFile(join(dir, `raw_${count++}.png`), Buffer.from(await response.arrayBuffer()));
+      await writeFile(join(dir, `raw_${count++}.png`), await fetchImage(url, prompt));
     },
   };
+}
+
+/** The global `fetch` of one image, whole. */
+async function fetchImage(url: string, prompt: string): Promise<Buffer> {
+  const response = await fetch(`${url}?prompt=${encodeURIComponent(prompt)}`);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return Buffer.from(await response.arrayBuffer());
 }
 
 /**
@@ -26,11 +31,10 @@ export function atomicRawClient(url: string, dir: string) {
   let count = 0;
   return {
     async generate(prompt: string): Promise<void> {
-      const response = await fetch(`${url}?prompt=${encodeURIComponent(prompt)}`);
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const image = await fetchImage(url, prompt);
       const index = count++;
       const temporary = join(dir, `.raw_${index}.tmp`);
-      await writeFile(temporary, Buffer.from(await response.arrayBuffer()), { flag: 'wx' });
+      await writeFile(temporary, image, { flag: 'wx' });
       await link(temporary, join(dir, `raw_${index}.png`));
       await unlink(temporary);
     },

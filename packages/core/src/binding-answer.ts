@@ -1,4 +1,6 @@
 import { decodeBase64 } from './bytes.js';
+import { cloudflareMeaning } from './cloudflare-errors.js';
+import type { ErrorCode } from './errors.js';
 
 /**
  * What a Workers AI binding handed back, read as one of three things: image bytes, a stream of
@@ -66,4 +68,28 @@ export function bindingErrorCode(error: unknown): number | undefined {
   const text = error instanceof Error ? error.message : String(error);
   const match = /(?:^|\D)([1-9]\d{3,4})(?::|\s|$)/.exec(text);
   return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * A binding's thrown failure read by the one error table: its code, the HTTP status Cloudflare's
+ * table gives that code (500 when it has none), imagegen's reading and words for it, and the binding's own.
+ * The core passes the binding's words on (they are the caller's own account's); a worker answering
+ * the Internet sends only imagegen's.
+ *
+ * @example
+ * bindingFailure(new Error('3036: daily allocation used up'), lucidOrigin).status; // 429
+ */
+export function bindingFailure(
+  error: unknown,
+  model: { alias: string; id: string },
+): { status: number; code?: number; errorCode?: ErrorCode; meaning?: string; said: string } {
+  const code = bindingErrorCode(error);
+  const meaning = code === undefined ? undefined : cloudflareMeaning({ code }, 500, model);
+  const said = (error instanceof Error ? error.message : String(error)).slice(0, 300);
+  return {
+    status: meaning?.status ?? 500,
+    ...(code === undefined ? {} : { code }),
+    ...(meaning ? { errorCode: meaning.code, meaning: meaning.message } : {}),
+    said,
+  };
 }

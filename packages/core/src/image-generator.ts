@@ -58,7 +58,7 @@ export class ImageGenerator {
     const fetch = options.fetch ?? (options.ai ? globalThis.fetch.bind(globalThis) : undefined);
     if (!options.transport && !fetch) throw new TypeError('ImageGenerator needs a fetch or a transport');
     const transport = options.transport ?? fetchTransport(fetch!);
-    this.transport = options.ai ? bindingTransport(options.ai, options.aiGateway, transport) : transport;
+    this.transport = options.ai ? bindingTransport(options.ai, transport) : transport;
     this.errors = new ErrorFactory(this.models, this.options.settings);
   }
 

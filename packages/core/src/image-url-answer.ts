@@ -1,21 +1,11 @@
 import { readBindingAnswer } from './binding-answer.js';
 import { readHead } from './error-body.js';
 import type { ErrorFactory } from './error-factory.js';
+import { answerOf } from './fetch-transport.js';
 import type { Transport, TransportResponse } from './ports.js';
 
 // An answer naming the image is small JSON; anything bigger is not one.
 const MAX_ANSWER_BYTES = 1024 * 1024;
-
-/** A body already in memory, read as a transport's answer. */
-function answerOf(bytes: Uint8Array): TransportResponse {
-  let sent = false;
-  return {
-    status: 200,
-    headers: new Headers({ 'content-type': 'application/octet-stream' }),
-    read: () => Promise.resolve(sent ? { done: true } : ((sent = true), { done: false, value: bytes })),
-    cancel: () => undefined,
-  };
-}
 
 /**
  * Follows a partner model's answer (`{"state": "Completed", "result": {"image": "<URL>"}}`) to the
@@ -41,7 +31,7 @@ export async function followImageUrl(
   const state = (parsed as { state?: unknown } | null)?.state;
   if (typeof state === 'string' && state !== 'Completed') throw invalid(`the model ended in state ${state}`);
   const image = await readBindingAnswer(parsed);
-  if (image.kind === 'bytes') return answerOf(image.bytes);
+  if (image.kind === 'bytes') return answerOf(200, 'application/octet-stream', image.bytes);
   if (image.kind !== 'url') throw invalid('the answer names no image URL');
   const download = await context.transport({ url: image.url, method: 'GET', signal: context.signal });
   if (download.status < 200 || download.status > 299) {

@@ -223,6 +223,24 @@ export const wantsGatewayOptions = (cache: CacheOptions): boolean =>
   cache.requestTimeoutMs !== undefined;
 
 /**
+ * AI Gateway's options as the Workers AI binding's `gateway` option takes them (with the gateway's id).
+ *
+ * @example
+ * gatewayOptions({ cacheTtl: 3600 }, 'my-gw'); // { id: 'my-gw', cacheTtl: 3600 }
+ */
+export function gatewayOptions(cache: CacheOptions, id: string): Record<string, unknown> {
+  const { cacheTtl, skipCache, cacheKey, metadata, requestTimeoutMs } = cache;
+  return {
+    id,
+    ...(cacheTtl === undefined ? {} : { cacheTtl }),
+    ...(skipCache ? { skipCache } : {}),
+    ...(cacheKey === undefined ? {} : { cacheKey }),
+    ...(metadata === undefined ? {} : { metadata }),
+    ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),
+  };
+}
+
+/**
  * AI Gateway's headers for a call's options.
  *
  * @example

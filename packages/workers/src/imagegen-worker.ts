@@ -1,5 +1,5 @@
 import { type CatalogueModel, findModel, type GenerationParams } from '@imagegen/core';
-import { randomSeed, workersAiForm, workersAiImages, workersAiInputs } from '@imagegen/core/internal';
+import { randomSeed, schemaTakesSeed, workersAiForm, workersAiImages, workersAiInputs } from '@imagegen/core/internal';
 import type { AiBinding } from './ai-binding.js';
 import { readModelInputs } from './model-inputs.js';
 import { aiFailureEnvelope, answerContentType, bearerRefusal, imageAnswer, readJsonObject, textResponse } from './worker-responses.js';
@@ -42,8 +42,7 @@ const imagegenWorker = {
     if (!model) return textResponse(400, `Unknown model: use a catalogue alias or Workers AI id (${String(name)} is neither)`);
     const read = readModelInputs(model, fields);
     if ('problem' in read) return textResponse(400, read.problem);
-    const takesSeed = model.inputs.some((input) => input.name === 'seed' && input.inSchema !== false);
-    const params = takesSeed ? { ...read.params, seed: read.params.seed ?? randomSeed() } : read.params;
+    const params = schemaTakesSeed(model) ? { ...read.params, seed: read.params.seed ?? randomSeed() } : read.params;
     let output: unknown;
     try {
       output = await env.AI.run(model.id, aiInputs(model, read.prompt, params));

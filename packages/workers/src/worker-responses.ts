@@ -1,5 +1,5 @@
 import type { CatalogueModel } from '@imagegen/core';
-import { bindingErrorCode, cloudflareMeaning, readBindingAnswer } from '@imagegen/core/internal';
+import { bindingFailure, readBindingAnswer } from '@imagegen/core/internal';
 
 /** A plain-text answer: the workers never send a stack or an HTML page. */
 export function textResponse(status: number, text: string, headers: Record<string, string> = {}): Response {
@@ -48,15 +48,10 @@ export function aiFailure(error: unknown): Response {
  * Only imagegen's words for the code are sent, never the binding's own text (it may hold internals).
  */
 export function aiFailureEnvelope(error: unknown, model: Pick<CatalogueModel, 'alias' | 'id'>): Response {
-  const code = bindingErrorCode(error);
-  const meaning = code === undefined ? undefined : cloudflareMeaning({ code }, 500, model);
-  const status = meaning?.status ?? 502;
-  const retryLater = meaning?.code === 'rate_limited' || (meaning?.code === 'timeout' && meaning.retryable);
-  const body = {
-    success: false,
-    errors: [{ code: code ?? 0, message: meaning?.message ?? 'The image model failed to generate an image' }],
-  };
-  return Response.json(body, { status, headers: retryLater && status === 429 ? { 'retry-after': '10' } : {} });
+  const { code, errorCode, meaning, status } = bindingFailure(error, model);
+  const body = { success: false, errors: [{ code: code ?? 0, message: meaning ?? 'The image model failed to generate an image' }] };
+  // Only out of capacity (3040) is worth trying again soon; 3036 waits for 00:00 UTC.
+  return Response.json(body, { status: meaning ? status : 502, headers: errorCode === 'rate_limited' ? { 'retry-after': '10' } : {} });
 }
 
 /**

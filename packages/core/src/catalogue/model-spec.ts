@@ -88,3 +88,13 @@ export const SEED_INPUT: InputSpec = { name: 'seed', field: 'seed', type: 'integ
 
 /** How far an image-to-image model may move from its input image (Workers AI's `strength`). */
 export const STRENGTH_INPUT: InputSpec = { name: 'strength', field: 'strength', type: 'number', min: 0, max: 1, default: 1 };
+
+/**
+ * True when the model's published schema lists a seed: a route that seeds every call then sends
+ * one of imagegen's own when the caller gives none (flux-1-schnell's schema lists none).
+ *
+ * @example
+ * schemaTakesSeed(lucidOrigin); // true
+ */
+export const schemaTakesSeed = (model: Pick<CatalogueModel, 'inputs'>): boolean =>
+  model.inputs.some((input) => input.name === 'seed' && input.inSchema !== false);

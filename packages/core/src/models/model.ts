@@ -65,6 +65,12 @@ export interface ModelRequest {
   /** The answer is JSON naming the image's URL (the partner models): the image is downloaded from it. */
   answersUrl?: boolean;
   /**
+   * A run answered in this process by the Workers AI binding (the `binding` route), as `env.AI.run`
+   * takes it: the model, its input (a form for FLUX.2, turned into a stream at each attempt) and
+   * AI Gateway's options. No body is serialised for it.
+   */
+  run?: BindingRun;
+  /**
    * Workers AI fields it sends that the model's published schema does not list, because the
    * caller set them by name (flux-1-schnell's `seed`): a refusal then says so plainly.
    */
@@ -112,4 +118,12 @@ export interface ImageModel {
   messages?: Partial<Record<ErrorCode, string>>;
   /** Secrets of its own that must never appear in a message or log (the routes' secrets are redacted anyway). */
   secrets?(settings: Settings): string[];
+}
+
+/** One `env.AI.run` call of the binding route. */
+export interface BindingRun {
+  model: string;
+  input: Record<string, unknown> | FormData;
+  /** AI Gateway's per-call options, as the binding's `gateway` option takes them. */
+  gateway?: Record<string, unknown>;
 }

@@ -3,14 +3,24 @@ import type { CacheOptions, GenerationParams, ModelRequest, Route } from '../mod
 import { gatewayHeaders, workersAiImages, workersAiInputs } from '../params.js';
 import { workersAiForm } from './workers-ai-form.js';
 
-/** The input of one Workers AI run: JSON, multipart/form-data (FLUX.2), or `{ model, input }` (partner models). */
+/**
+ * The input of one Workers AI run, as the model takes it: a multipart form (FLUX.2), or its JSON
+ * fields (a partner model's go in `{ model, input }` over HTTP; the binding takes them as they are).
+ *
+ * @example
+ * runInput(lucidOrigin, 'a fox', { steps: 20 }); // { prompt: 'a fox', num_steps: 20 }
+ */
+export function runInput(model: CatalogueModel, prompt: string, params: GenerationParams): Record<string, unknown> | FormData {
+  if (model.send === 'multipart') return workersAiForm(model, prompt, params);
+  return { prompt, ...workersAiInputs(model, params), ...workersAiImages(model, params) };
+}
+
+/** The HTTP body of one run: JSON, multipart/form-data (FLUX.2), or `{ model, input }` (partner models). */
 function runBody(model: CatalogueModel, prompt: string, params: GenerationParams): Pick<ModelRequest, 'body' | 'headers'> {
-  if (model.send === 'multipart') {
-    // No content-type header: the transport sets multipart/form-data with the form's boundary.
-    return { body: workersAiForm(model, prompt, params), headers: {} };
-  }
-  const fields = { prompt, ...workersAiInputs(model, params), ...workersAiImages(model, params) };
-  const body = model.send === 'model-input' ? { model: model.id, input: fields } : fields;
+  const input = runInput(model, prompt, params);
+  // No content-type header for a form: the transport sets multipart/form-data with its boundary.
+  if (input instanceof FormData) return { body: input, headers: {} };
+  const body = model.send === 'model-input' ? { model: model.id, input } : input;
   return { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } };
 }
 

@@ -1,4 +1,4 @@
-import type { CatalogueModel } from '../catalogue/model-spec.js';
+import { type CatalogueModel, schemaTakesSeed } from '../catalogue/model-spec.js';
 import type { CacheOptions, GenerationParams, ModelNotConfigured, ModelRequest, ModelRequestRefused } from '../models/model.js';
 import type { Settings } from '../settings.js';
 import { wantsGatewayOptions } from '../params.js';
@@ -31,8 +31,7 @@ export function chooseRoute(
   if (only !== undefined && !routeRegistry.get(only)) return { refused: `unknown route '${only}' (known: ${routeNames()})` };
   const candidates = routeRegistry.configured(settings).filter((route) => only === undefined || route.name === only);
   // A seed of imagegen's own only where the model's schema lists one (flux-1-schnell's does not).
-  const takesSeed = model.inputs.some((input) => input.name === 'seed' && input.inSchema !== false);
-  const seeded = takesSeed ? { ...params, seed: params.seed ?? randomSeed() } : params;
+  const seeded = schemaTakesSeed(model) ? { ...params, seed: params.seed ?? randomSeed() } : params;
   for (const [index, route] of candidates.entries()) {
     const request = route.request({
       model,

@@ -1,8 +1,9 @@
-import { bindingErrorCode, readBindingAnswer } from '../binding-answer.js';
-import { cloudflareMeaning } from '../cloudflare-errors.js';
-import { wantsGatewayOptions } from '../params.js';
+import { bindingFailure, readBindingAnswer } from '../binding-answer.js';
+import { answerOf } from '../fetch-transport.js';
+import type { BindingRun, ModelRequest } from '../models/model.js';
+import { gatewayOptions, wantsGatewayOptions } from '../params.js';
 import type { Transport, TransportRequest, TransportResponse } from '../ports.js';
-import { cloudflareRunRequest } from './cloudflare-requests.js';
+import { runInput } from './cloudflare-requests.js';
 import type { ImageRoute } from './route.js';
 
 /**
@@ -42,7 +43,15 @@ export const workersAiBindingRoute: ImageRoute = {
     if (wantsGatewayOptions(cache) && !settings.values[BINDING_GATEWAY_SETTING]) {
       return { refused: "AI Gateway's options on the binding need a gateway: give the generator aiGateway (a gateway id)" };
     }
-    return cloudflareRunRequest(model, { base: BINDING_URL, modelInputUrl: BINDING_URL, route: 'binding' }, prompt, params, cache);
+    const gateway = settings.values[BINDING_GATEWAY_SETTING];
+    return {
+      // Never fetched: the binding transport answers it; the URL names the run in logs.
+      url: `${BINDING_URL}${model.id}`,
+      method: 'POST',
+      route: 'binding',
+      run: { model: model.id, input: runInput(model, prompt, params), ...(gateway ? { gateway: gatewayOptions(cache, gateway) } : {}) },
+      ...(model.answer.encoding === 'url' ? { answersUrl: true } : {}),
+    };
   },
   readiness: () => ({}),
   probe: { model: 'sdxl-lightning', width: 256, height: 256 },
@@ -50,65 +59,19 @@ export const workersAiBindingRoute: ImageRoute = {
     `the Workers AI binding${settings.values[BINDING_GATEWAY_SETTING] ? ` through AI Gateway ${settings.values[BINDING_GATEWAY_SETTING]}` : ''}`,
 };
 
-const END = Promise.resolve({ done: true });
-
-/** Bytes or a stream as a transport's answer. */
-function answer(status: number, type: string, body: Uint8Array | ReadableStream<Uint8Array> | undefined): TransportResponse {
-  const reader = body instanceof ReadableStream ? body.getReader() : undefined;
-  let bytes = body instanceof Uint8Array ? body : undefined;
-  return {
-    status,
-    headers: new Headers({ 'content-type': type }),
-    read: () => {
-      if (reader) return reader.read();
-      const value = bytes;
-      bytes = undefined;
-      return value ? Promise.resolve({ done: false, value }) : END;
-    },
-    cancel: (reason) => void reader?.cancel(reason).catch(() => {}),
-  };
-}
-
-/** A thrown binding failure as the REST API would answer it: the status of its code, Cloudflare's envelope. */
+/** A thrown binding failure as the REST API would answer it: the status of its code, Cloudflare's envelope with the binding's words. */
 function failure(error: unknown, model: string): TransportResponse {
-  const code = bindingErrorCode(error);
-  const status = (code === undefined ? undefined : cloudflareMeaning({ code }, 500, { alias: model, id: model })?.status) ?? 500;
-  const message = (error instanceof Error ? error.message : String(error)).slice(0, 300);
-  const body = JSON.stringify({ success: false, errors: [{ ...(code === undefined ? {} : { code }), message }] });
-  return answer(status, 'application/json', new TextEncoder().encode(body));
+  const { status, code, said } = bindingFailure(error, { alias: model, id: model });
+  const body = JSON.stringify({ success: false, errors: [{ ...(code === undefined ? {} : { code }), message: said }] });
+  return answerOf(status, 'application/json', new TextEncoder().encode(body));
 }
 
-/** AI Gateway's per-call headers, as the binding's `gateway` option takes them. */
-function gatewayOption(request: TransportRequest, id: string | undefined): { gateway?: Record<string, unknown> } {
-  if (!id) return {};
-  const header = (name: string): string | undefined => request.headers?.[name];
-  const ttl = header('cf-aig-cache-ttl');
-  const timeout = header('cf-aig-request-timeout');
-  const metadata = header('cf-aig-metadata');
-  return {
-    gateway: {
-      id,
-      ...(ttl ? { cacheTtl: Number(ttl) } : {}),
-      ...(header('cf-aig-skip-cache') ? { skipCache: true } : {}),
-      ...(header('cf-aig-cache-key') ? { cacheKey: header('cf-aig-cache-key') } : {}),
-      ...(metadata ? { metadata: JSON.parse(metadata) as unknown } : {}),
-      ...(timeout ? { requestTimeoutMs: Number(timeout) } : {}),
-    },
-  };
-}
-
-/** The model and the input of a binding request: a partner's `{ model, input }`, JSON fields, or a multipart form. */
-async function runOf(request: TransportRequest): Promise<{ model: string; inputs: Record<string, unknown>; partner: boolean }> {
-  const path = decodeURIComponent(request.url.slice(BINDING_URL.length));
-  if (request.body instanceof FormData) {
-    // The binding reads a form as a stream with its boundary (Cloudflare's FLUX.2 example).
-    const encoded = new Response(request.body);
-    return { model: path, inputs: { multipart: { body: encoded.body, contentType: encoded.headers.get('content-type') } }, partner: false };
-  }
-  const text = typeof request.body === 'string' ? request.body : new TextDecoder().decode(request.body);
-  const fields = JSON.parse(text) as Record<string, unknown>;
-  if (path === '') return { model: String(fields.model), inputs: fields.input as Record<string, unknown>, partner: true };
-  return { model: path, inputs: fields, partner: false };
+/** The binding's input: a form becomes `{ multipart: { body, contentType } }` afresh at each attempt (a stream is read once). */
+function bindingInput(input: BindingRun['input']): Record<string, unknown> {
+  if (!(input instanceof FormData)) return input;
+  // Cloudflare's FLUX.2 example: a Response gives the form a body and its boundary.
+  const encoded = new Response(input);
+  return { multipart: { body: encoded.body, contentType: encoded.headers.get('content-type') } };
 }
 
 /**
@@ -119,28 +82,33 @@ async function runOf(request: TransportRequest): Promise<{ model: string; inputs
  * cannot be aborted: a timeout ends the attempt, not the run.
  *
  * @example
- * const transport = bindingTransport(env.AI, undefined, fetchTransport(fetch));
+ * const transport = bindingTransport(env.AI, fetchTransport(fetch));
  */
-export function bindingTransport(ai: WorkersAiBinding, gateway: string | undefined, next: Transport): Transport {
+export function bindingTransport(ai: WorkersAiBinding, next: Transport): Transport {
   return async (request) => {
-    if (!request.url.startsWith(BINDING_URL)) return next(request);
-    const { model, inputs, partner } = await runOf(request);
+    const { run } = request as TransportRequest & Pick<ModelRequest, 'run' | 'answersUrl'>;
+    if (!run) return next(request);
     let output: unknown;
     try {
-      output = await ai.run(model, inputs, gatewayOption(request, gateway));
+      output = await ai.run(run.model, bindingInput(run.input), run.gateway ? { gateway: run.gateway } : undefined);
     } catch (error) {
-      return failure(error, model);
+      return failure(error, run.model);
     }
     request.signal.throwIfAborted();
     // A partner model's answer names its image: handed on as JSON, the attempt downloads it.
-    if (partner && typeof output === 'object' && output !== null && !(output instanceof ReadableStream)) {
-      return answer(200, 'application/json', new TextEncoder().encode(JSON.stringify(output)));
+    if (
+      (request as Pick<ModelRequest, 'answersUrl'>).answersUrl &&
+      typeof output === 'object' &&
+      output !== null &&
+      !(output instanceof ReadableStream)
+    ) {
+      return answerOf(200, 'application/json', new TextEncoder().encode(JSON.stringify(output)));
     }
     const image = await readBindingAnswer(output);
-    if (image.kind === 'bytes') return answer(200, 'application/octet-stream', image.bytes);
-    if (image.kind === 'stream') return answer(200, 'application/octet-stream', image.stream);
+    if (image.kind === 'bytes') return answerOf(200, 'application/octet-stream', image.bytes);
+    if (image.kind === 'stream') return answerOf(200, 'application/octet-stream', image.stream);
     // An image answered as a URL: the image is that URL's answer (never with a token: none is sent).
     if (image.kind === 'url') return next({ url: image.url, method: 'GET', signal: request.signal });
-    return failure(new Error(image.problem), model);
+    return failure(new Error(image.problem), run.model);
   };
 }
