@@ -122,6 +122,12 @@ export interface GenerateOptions extends Omit<GenerationParams, 'image' | 'mask'
   /** Overrides the generator's retry options for this call. */
   retry?: RetryOptions;
   /**
+   * Extra HTTP headers on each attempt of this call (the AI SDK's `headers`). Headers the route
+   * sets itself (its key, AI Gateway's options, the body's type) can't be replaced: such a call is
+   * refused. The binding route sends no HTTP request: it ignores them.
+   */
+  headers?: Readonly<Record<string, string>>;
+  /**
    * Sends this call by the route of this name only (`rest`, `ai-gateway`, ...; `imagegen doctor`
    * checks each route so), `not_configured` when it is not. @default the first configured route that serves the call
    */

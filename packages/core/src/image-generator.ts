@@ -3,7 +3,7 @@ import { CLOSED, ErrorFactory } from './error-factory.js';
 import { DEFAULT_MAX_IMAGE_BYTES, type GenerateOptions, type ImageGeneratorOptions } from './generator-options.js';
 import { silentLogger } from './logger.js';
 import { defaultModels } from './models/index.js';
-import type { ImageModel } from './models/model.js';
+import type { ImageModel, ModelRequest } from './models/model.js';
 import { DEFAULT_MAX_INPUT_IMAGE_BYTES } from './input-image.js';
 import { callParams } from './input-preparation.js';
 import { outputProblem, outputRequest } from './output-format.js';
@@ -136,6 +136,8 @@ export class ImageGenerator {
     const request = spec.buildRequest(this.options.settings, prompt, params, options, options.route);
     if ('notConfigured' in request) return fail('not_configured', request.notConfigured);
     if ('refused' in request) return fail('bad_request', request.refused);
+    const headersIssue = withCallerHeaders(request, options.headers);
+    if (headersIssue) return fail('bad_request', headersIssue);
     if (options.signal?.aborted) return fail('aborted');
     const cacheKey = await cacheKeyFor(this.options.resultCache, spec, prompt, params, options);
     if (cacheKey) {
@@ -194,6 +196,23 @@ export class ImageGenerator {
     })();
     return this.closing;
   }
+}
+
+/**
+ * Adds the caller's headers to a built request, or says which one the route sets itself (a
+ * caller's `authorization` must never replace the route's key unnoticed).
+ */
+function withCallerHeaders(request: ModelRequest, headers: Readonly<Record<string, string>> | undefined): string | undefined {
+  if (!headers) return undefined;
+  const own = new Set(Object.keys(request.headers ?? {}).map((name) => name.toLowerCase()));
+  const merged = { ...request.headers };
+  for (const [name, value] of Object.entries(headers)) {
+    if (own.has(name.toLowerCase()) || name.toLowerCase() === 'content-type')
+      return `header ${name} is set by the ${request.route} route itself; leave it out of headers`;
+    if (value !== undefined) merged[name] = value;
+  }
+  request.headers = merged;
+  return undefined;
 }
 
 /** The settings with the binding route switched on (and its gateway named). */
