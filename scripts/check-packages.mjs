@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm check:packages`: the four published packages as a user gets them. publint and
+// `pnpm check:packages`: the five published packages as a user gets them. publint and
 // are-the-types-wrong on each, then the packed tarballs installed with plain npm into a fresh
 // project outside the workspace, and used there: ESM imports, strict type checks (NodeNext and
 // Bundler), the imagegen bin, and the gateway answering one request.
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { commandBlocks } from './readme-blocks.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const packages = ['core', 'workers', 'http', 'cli'];
+const packages = ['core', 'workers', 'http', 'cli', 'ai-sdk'];
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const run = (command, args, options = {}) => {
   process.stderr.write(`$ ${command} ${args.join(' ')}\n`);
@@ -32,7 +32,11 @@ try {
   run('mkdir', ['-p', app]);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'imagegen-consumer', private: true, type: 'module' }, null, 2));
   const files = readdirSync(tarballs).map((file) => join(tarballs, file));
-  run('npm', ['install', '--no-audit', '--no-fund', ...files, 'typescript@5.9.3', '@types/node@20.19.43'], { cwd: app, stdio: 'inherit' });
+  // The AI SDK from the registry, as a user of @imagegen/ai-sdk has it.
+  run('npm', ['install', '--no-audit', '--no-fund', ...files, 'typescript@5.9.3', '@types/node@20.19.43', 'ai@6.0.326'], {
+    cwd: app,
+    stdio: 'inherit',
+  });
 
   writeFileSync(
     join(app, 'esm.mjs'),
@@ -54,6 +58,9 @@ console.log('esm imports ok');
 import { createImageGenerator } from '@imagegen/core/node';
 import { createApp, serve, type GatewayOptions } from '@imagegen/http';
 import { startLocalWorkers, fluxWorker, type LocalWorkers } from '@imagegen/workers';
+import { createImagegen, type ImagegenProvider } from '@imagegen/ai-sdk';
+import { createImagegenMcpServer } from '@imagegen/http/mcp';
+import { generateImage } from 'ai';
 
 const generator: ImageGenerator = createImageGenerator({ retry: { on429: true } });
 const result: GenerationResult = await generator.generateWithSdxl('a lighthouse', { width: 512, height: 512 });
@@ -63,7 +70,9 @@ const app = createApp(options);
 const response: Response = await app.request('/healthz');
 const workers: LocalWorkers = await startLocalWorkers({ port: 0 });
 const answer: Response = await fluxWorker.fetch(new Request('http://x/?prompt=a'), { AI: { run: async () => ({ image: '' }) } });
-void [code, response, workers, answer, serve, new ImageGenerator({ settings: loadSettings({}), fetch, store: new MemoryStore() })];
+const imagegen: ImagegenProvider = createImagegen({ env: {} });
+const { image } = await generateImage({ model: imagegen.image('flux-2-dev'), prompt: 'a fox', providerOptions: { imagegen: { steps: 4 } } });
+void [code, response, workers, answer, serve, image.uint8Array, createImagegenMcpServer, new ImageGenerator({ settings: loadSettings({}), fetch, store: new MemoryStore() })];
 `,
   );
   for (const resolution of ['NodeNext', 'Bundler']) {

@@ -7,6 +7,7 @@ import { registerConfig } from './commands/config.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEdit, registerGenerate } from './commands/generate.js';
+import { registerMcp } from './commands/mcp.js';
 import { registerModels } from './commands/models.js';
 import { registerQueueWorker } from './commands/queue-worker.js';
 import { registerServe } from './commands/serve.js';
@@ -50,6 +51,7 @@ export function buildProgram(): Command {
   registerWorkers(program, run);
   registerServe(program, run);
   registerQueueWorker(program, run);
+  registerMcp(program, run);
   registerConfig(program, run);
   registerDoctor(program, run);
   registerDeploy(program, run);

@@ -28,6 +28,7 @@ const HEAVY = [
   'ky',
   'p-queue',
   'cli-progress',
+  '@modelcontextprotocol/server',
 ];
 
 describe('start-up imports', () => {

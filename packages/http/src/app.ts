@@ -64,6 +64,10 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
     metricsPublic: config.metricsPublic,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     version,
+    mcp: async (parts) => {
+      const [{ mcpRoute }, { sharpCodec }] = await Promise.all([import('./mcp/mcp-route.js'), import('@imagegen/core/node')]);
+      return mcpRoute({ ...parts, codec: sharpCodec() });
+    },
   });
   return Object.assign(app, {
     generator,

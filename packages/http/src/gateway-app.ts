@@ -1,5 +1,6 @@
 import { defaultModels, type ImageGenerator } from '@imagegen/core';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
+import type { McpRouteParts } from './mcp/mcp-route.js';
 import type { JobStore } from './job-store.js';
 import { apiKeys } from './middlewares/api-keys.js';
 import { isLoopbackHost, localOnly } from './middlewares/local-only.js';
@@ -67,7 +68,15 @@ export interface GatewayParts {
   publicUrl?: string | ((requestUrl: string) => string | undefined);
   /** The version `/openapi.json` states. @default '0.0.0' */
   version?: string;
+  /**
+   * Mounts `/mcp` (MCP over Streamable HTTP): the Node gateway loads its route at the first MCP
+   * request. None: `/mcp` is not found.
+   */
+  mcp?: McpMount;
 }
+
+/** Builds the `/mcp` route over the gateway's plumbing (loaded on first use: `imagegen serve` does not load MCP at start). */
+export type McpMount = (parts: McpRouteParts) => Promise<(context: Context<GatewayEnv>) => Promise<Response>>;
 
 // The routes anyone may call, keys or not: probes and the API description.
 const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/openapi.json']);
@@ -175,6 +184,21 @@ export function createGatewayApp(parts: GatewayParts): { app: Hono<GatewayEnv>; 
       'unsupported_endpoint',
     );
   });
+  if (parts.mcp) {
+    const mount = parts.mcp;
+    let route: ReturnType<McpMount> | undefined;
+    const mcpParts = {
+      generations,
+      settings: parts.generator.settings,
+      version: parts.version ?? '0.0.0',
+      logger,
+      ...(parts.limiter ? { limiter: parts.limiter } : {}),
+    };
+    app.on(['GET', 'POST', 'DELETE'], '/mcp', limitBody(parts.maxEditBodyBytes ?? 25 * 1024 * 1024, tooLarge), async (context) => {
+      route ??= mount(mcpParts);
+      return (await route)(context);
+    });
+  }
   app.get('/v1/jobs/:id', jobs ? jobHandler(jobs) : noJobs);
   app.get('/v1/images/:file', imageHandler(storage, Math.floor(imageMaxAgeMs / 1000)));
   app.get('/v1/models', (context) => {

@@ -29,7 +29,7 @@ export type WorkError = Omit<ImageGenerationErrorInit, 'cause'> & { retryable: b
 
 /** How one {@link ImageWork} ended (plain JSON: a BullMQ job's return value). */
 export type WorkOutcome =
-  | { ok: true; attempts: number; contentType: string; name?: string; b64?: string; seed?: number; cached?: true }
+  | { ok: true; attempts: number; contentType: string; name?: string; b64?: string; seed?: number; cached?: true; route?: string }
   | { ok: false; error: WorkError };
 
 /** Options of {@link performWork}. */
@@ -82,6 +82,7 @@ export async function performWork(
     ok: true as const,
     attempts: result.attempts,
     contentType: result.contentType,
+    route: result.route,
     ...(result.seed === undefined ? {} : { seed: result.seed }),
     ...(result.cached ? { cached: true as const } : {}),
   };

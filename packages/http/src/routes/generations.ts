@@ -16,7 +16,7 @@ export interface GenerationsDeps {
   maxWaiting: number;
   storage: ImageStorage;
   telemetry: GatewayTelemetry;
-  publicUrl: (context: Context) => string;
+  publicUrl: (context: { req: { url: string } }) => string;
 }
 
 /** 503 queue_full: the client may retry in 2 s. */
@@ -36,6 +36,8 @@ export interface GenerationAnswer {
   body: { created: number; data: Array<{ url?: string; b64_json?: string; seed?: number }> };
   attempts: number[];
   contentTypes: string[];
+  /** How each image's model was reached (`rest`, `ai-gateway`, ...), when the worker that made it says. */
+  routes: Array<string | undefined>;
 }
 
 /**
@@ -93,6 +95,7 @@ export async function runGeneration(deps: GenerationsDeps, parsed: ParsedGenerat
     body: { created: Math.floor(Date.now() / 1000), data },
     attempts: outcomes.map((outcome) => (outcome.ok ? outcome.attempts : 0)),
     contentTypes: outcomes.map((outcome) => (outcome.ok ? outcome.contentType : '')),
+    routes: outcomes.map((outcome) => (outcome.ok ? outcome.route : undefined)),
   };
 }
 
