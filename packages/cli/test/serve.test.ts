@@ -2,6 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGate, startTestWorker, type TestWorker, TINY_PNG } from '@imagegen/testkit';
+import { Client } from '@modelcontextprotocol/client';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startCli } from './support/run-cli.js';
 
@@ -41,6 +43,36 @@ describe('imagegen serve', () => {
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(200);
     expect(((await ready.json()) as { routes: Record<string, { ready: boolean }> }).routes).toMatchObject({ local: { ready: true } });
+    cli.child.kill('SIGTERM');
+    expect((await cli.done).code).toBe(0);
+  });
+
+  it('serves MCP at /mcp with a key, offline: generate_image links a served image, width 99999 is an isError; 401 without the key', async () => {
+    const key = 'mcp-serve-key-0123456789';
+    const { cli, url } = await startServe({ IMAGEGEN_GATEWAY_KEYS: key });
+    const refused = await fetch(`${url}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(refused.status).toBe(401);
+    const client = new Client({ name: 'test', version: '1' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${key}` } } }),
+    );
+    expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(['list_models', 'generate_image', 'edit_image']);
+    const made = (await client.callTool({ name: 'generate_image', arguments: { prompt: 'a red fox' } })) as {
+      content: Array<{ type: string; uri?: string }>;
+    };
+    const link = made.content.find((block) => block.type === 'resource_link')!;
+    expect((await fetch(link.uri!)).status).toBe(200);
+    const wide = (await client.callTool({ name: 'generate_image', arguments: { prompt: 'a fox', model: 'sdxl', width: 99999 } })) as {
+      isError?: boolean;
+      content: Array<{ text?: string }>;
+    };
+    expect(wide.isError).toBe(true);
+    expect(wide.content[0]!.text).toBe('generate_image: width must be an integer from 256 to 2048 for sdxl');
+    await client.close();
     cli.child.kill('SIGTERM');
     expect((await cli.done).code).toBe(0);
   });
