@@ -1,35 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createOpenAI } from '@ai-sdk/openai';
-import { startLocalWorkers, type LocalWorkers } from '@imagegen/workers';
 import { generateImage } from 'ai';
-import { pino } from 'pino';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningGateway, serve } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { usePreviewGateway } from './support/gateway.js';
 
 const KEY = 'ai-sdk-key';
-let dir: string;
-let local: LocalWorkers;
-let gateway: RunningGateway;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'imagegen-ai-sdk-'));
-  local = await startLocalWorkers();
-  gateway = await serve({
-    port: 0,
-    keys: [KEY],
-    handleSignals: false,
-    logger: pino({ level: 'silent' }),
-    env: { ...local.previewEnv, IMAGEGEN_OUTPUT_DIR: dir, IMAGEGEN_LOG_LEVEL: 'silent' },
-  });
-});
-afterAll(async () => {
-  await gateway?.close();
-  await local?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const gateway = usePreviewGateway(KEY);
 
 const provider = () => createOpenAI({ baseURL: `${gateway.url}/v1`, apiKey: KEY });
 

@@ -1,40 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { makePng } from '@imagegen/testkit';
-import { startLocalWorkers, type LocalWorkers } from '@imagegen/workers';
 import { Client } from '@modelcontextprotocol/client';
 import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { pino } from 'pino';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningGateway, serve } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { usePreviewGateway } from './support/gateway.js';
 
 // POST /mcp on `imagegen serve`'s gateway: the MCP SDK's own clients (2.x and 1.x) over
 // Streamable HTTP, with the gateway's key.
 const KEY = 'mcp-gateway-key-0123456789';
-let dir: string;
-let local: LocalWorkers;
-let gateway: RunningGateway;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'imagegen-mcp-gateway-'));
-  local = await startLocalWorkers();
-  gateway = await serve({
-    port: 0,
-    keys: [KEY],
-    handleSignals: false,
-    logger: pino({ level: 'silent' }),
-    env: { ...local.previewEnv, IMAGEGEN_OUTPUT_DIR: dir, IMAGEGEN_LOG_LEVEL: 'silent' },
-  });
-});
-afterAll(async () => {
-  await gateway?.close();
-  await local?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const gateway = usePreviewGateway(KEY);
 
 const headers = { authorization: `Bearer ${KEY}` };
 type ToolResult = {

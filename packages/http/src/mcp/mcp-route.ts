@@ -30,8 +30,9 @@ export function mcpRoute(parts: McpRouteParts) {
   const handler = createMcpHandler(
     (context) => {
       const client = context.authInfo?.clientId ?? 'anonymous';
-      const request = context.requestInfo;
-      return createImagegenMcpServer(gatewayMaker(parts, client, request), parts.version);
+      const given = context.authInfo?.extra?.requestId;
+      const requestId = typeof given === 'string' ? given : 'mcp';
+      return createImagegenMcpServer(gatewayMaker(parts, { client, requestId, url: context.requestInfo?.url }), parts.version);
     },
     { legacy: 'stateless' },
   );
@@ -48,7 +49,14 @@ export function mcpRoute(parts: McpRouteParts) {
   };
 }
 
-function gatewayMaker(parts: McpRouteParts, client: string, request: Request | undefined): McpImageMaker {
+/** The request a tool call came in: whose key, its id in the gateway's logs, its URL (the base of `url` answers). */
+interface CallOrigin {
+  client: string;
+  requestId: string;
+  url: string | undefined;
+}
+
+function gatewayMaker(parts: McpRouteParts, { client, requestId, url: requestUrl }: CallOrigin): McpImageMaker {
   const { generations } = parts;
   return {
     settings: parts.settings,
@@ -59,10 +67,10 @@ function gatewayMaker(parts: McpRouteParts, client: string, request: Request | u
         if (!verdict.allowed)
           throw new Error(`rate limit exceeded for this API key: retry in ${Math.max(1, Math.ceil(verdict.retryAfterMs / 1000))} s`);
       }
-      const publicBase = generations.publicUrl({ req: { url: request?.url ?? 'http://localhost/mcp' } });
+      const publicBase = generations.publicUrl({ req: { url: requestUrl ?? 'http://localhost/mcp' } });
       let answer;
       try {
-        answer = await runGeneration(generations, parsed, { signal, reqId: `mcp-${client}`, logger: parts.logger, publicBase });
+        answer = await runGeneration(generations, parsed, { signal, reqId: requestId, logger: parts.logger, publicBase });
       } catch (error) {
         if (error instanceof GatewayError) throw new Error(`${error.message} (${error.code ?? error.status})`, { cause: error });
         throw error;

@@ -5,7 +5,8 @@ import { createImageGenerator } from '@imagegen/core/node';
 import { startTestWorker, type TestWorker, type TestWorkerOptions } from '@imagegen/testkit';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { pino } from 'pino';
-import { createApp, type GatewayApp, type GatewayOptions } from '../../src/index.js';
+import { startLocalWorkers, type LocalWorkers } from '@imagegen/workers';
+import { createApp, type GatewayApp, type GatewayOptions, type RunningGateway, serve } from '../../src/index.js';
 
 export const WORKER_KEY = 'upstream-sdxl-key-9f8e7d6c5b4a';
 export const GATEWAY_KEY = 'gateway-key-1234567890abcdef';
@@ -63,6 +64,37 @@ export function useGateways(workerOptions: TestWorkerOptions = {}) {
       const made = await makeGateway(state.worker!, options);
       disposers.push(made.dispose);
       return made;
+    },
+  };
+}
+
+/**
+ * A gateway served on loopback for the whole file, with key `key`, the offline local preview as
+ * its upstream and a scratch image directory: `gateway.url` once the file's tests run.
+ */
+export function usePreviewGateway(key: string): { readonly url: string } {
+  let dir: string | undefined;
+  let local: LocalWorkers | undefined;
+  let gateway: RunningGateway | undefined;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'imagegen-preview-gateway-'));
+    local = await startLocalWorkers();
+    gateway = await serve({
+      port: 0,
+      keys: [key],
+      handleSignals: false,
+      logger: pino({ level: 'silent' }),
+      env: { ...local.previewEnv, IMAGEGEN_OUTPUT_DIR: dir, IMAGEGEN_LOG_LEVEL: 'silent' },
+    });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await local?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  return {
+    get url() {
+      return gateway!.url;
     },
   };
 }
