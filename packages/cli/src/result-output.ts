@@ -1,4 +1,4 @@
-import type { GenerationResult, GenerationSuccess, ImageGenerationError } from '@imagegen/core';
+import { formatUsd, type GenerationResult, type GenerationSuccess, type ImageCost, type ImageGenerationError } from '@imagegen/core';
 import pc from 'picocolors';
 
 /** A result as `--json` prints it: the core's result, with the error as plain data. */
@@ -16,7 +16,18 @@ export function successLine(result: GenerationSuccess): string {
     ? 'from the result cache'
     : `via ${result.route}${result.cacheStatus ? ` (cache ${result.cacheStatus})` : ''}`;
   const seed = result.seed === undefined ? '' : ` · seed ${result.seed}`;
-  return `${pc.green('✔')} ${result.model} ${route}${seed} · ${sizeText(result.bytes)} · ${attempts} · ${(result.durationMs / 1000).toFixed(2)} s`;
+  return `${pc.green('✔')} ${result.model} ${route}${seed} · ${sizeText(result.bytes)} · ${attempts} · ${(result.durationMs / 1000).toFixed(2)} s · ${shortCost(result.cost)}`;
+}
+
+/**
+ * A cost in a few words: `$0.000634 (57.6 neurons)`, or `cost unknown` (the price is not published).
+ *
+ * @example
+ * shortCost({ neurons: 57.6, usd: 0.0006336 }); // '$0.000634 (57.6 neurons)'
+ */
+export function shortCost(cost: ImageCost): string {
+  if ('unknown' in cost) return 'cost unknown';
+  return `$${formatUsd(cost.usd)} (${Number(cost.neurons.toFixed(1)).toLocaleString('en-US')} neurons)`;
 }
 
 /** The human line on stderr after a failure: code, message, status. */

@@ -42,6 +42,7 @@ describe('imagegen generate', () => {
       'attempts',
       'bytes',
       'contentType',
+      'cost',
       'durationMs',
       'model',
       'ok',
@@ -50,6 +51,8 @@ describe('imagegen generate', () => {
       'route',
       'seed',
     ]);
+    // SDXL base states no price: no cost is made up.
+    expect(result.cost).toEqual({ unknown: expect.stringContaining('sdxl') as string });
     expect(fixture.worker.requests[0]?.json).toEqual({ prompt: 'a cat', seed: 7, width: 512, height: 768 });
   });
 

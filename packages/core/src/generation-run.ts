@@ -10,7 +10,8 @@ import type { FileStore, Logger, ResultCache } from './ports.js';
 import { resultCacheKey } from './result-cache-key.js';
 import { sniffImage } from './sniff.js';
 import { type RetryPolicy, withRetry } from './retry.js';
-import type { GenerationResult, GenerationSuccess } from './result.js';
+import { NO_COST } from './cost.js';
+import type { GenerationFailure, GenerationSuccess } from './result.js';
 import { messageOf } from './transport-errors.js';
 
 /** The generator's hooks and the call's, merged once: each merged hook calls both, in that order. */
@@ -49,7 +50,7 @@ export interface RunContext extends AttemptContext {
  * went; failures are retried as the policy says; the image is kept in the result cache when asked.
  * Resolves to a result whatever happened.
  */
-export async function runGeneration(context: RunContext): Promise<GenerationResult> {
+export async function runGeneration(context: RunContext): Promise<Omit<GenerationSuccess, 'cost'> | GenerationFailure> {
   const { model, request, stop, clock, errors, hooks, limiter, logger, requestIds } = context;
   const upstream = `${request.route}:${model.name}`;
   const oneAttempt = async (attempt: number): Promise<StoredImage> => {
@@ -158,6 +159,7 @@ export async function answerFromCache(context: CacheAnswerContext): Promise<Gene
   const path = await context.store.write(imageFileName(context.model, context.requestId, context.now, format.extension), hit.bytes);
   return {
     ok: true,
+    cost: NO_COST,
     path,
     model: context.model,
     contentType: format.contentType,

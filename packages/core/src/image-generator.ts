@@ -4,6 +4,7 @@ import { DEFAULT_MAX_IMAGE_BYTES, type GenerateOptions, type ImageGeneratorOptio
 import { silentLogger } from './logger.js';
 import { defaultModels } from './models/index.js';
 import type { ImageModel, ModelRequest } from './models/model.js';
+import { callCost, NO_COST } from './cost.js';
 import { DEFAULT_MAX_INPUT_IMAGE_BYTES } from './input-image.js';
 import { callParams } from './input-preparation.js';
 import { outputProblem, outputRequest } from './output-format.js';
@@ -173,7 +174,9 @@ export class ImageGenerator {
     const entry = { stop, done };
     this.inFlight.add(entry);
     try {
-      return await done;
+      const result = await done;
+      // The local preview is imagegen's own offline stand-in: nothing is billed for it.
+      return result.ok ? { ...result, cost: result.route === 'local' ? NO_COST : callCost(spec, params) } : result;
     } finally {
       this.inFlight.delete(entry);
       unlink?.();

@@ -19,6 +19,10 @@ export type {
 export { ImageGenerationError, ERROR_CODES } from './errors.js';
 export type { ErrorCode, ImageGenerationErrorInit } from './errors.js';
 export type { GenerationFailure, GenerationResult, GenerationSuccess } from './result.js';
+export { callCost, costText, formatUsd, imageCost, NO_COST, tilesOf, totalCost } from './cost.js';
+export type { CallCostInputs, CostInputs, ImageCost } from './cost.js';
+export { FREE_NEURONS_PER_DAY, MODEL_PRICES, USD_PER_NEURON } from './catalogue/prices.js';
+export type { ModelPrice } from './catalogue/prices.js';
 export { hasRemoteRoute, loadSettings, DEFAULT_AI_GATEWAY_BASE_URL, DEFAULT_API_BASE_URL, DEFAULT_OUTPUT_DIR } from './settings.js';
 export type { Settings } from './settings.js';
 export type { RetryEvent, RetryOptions } from './retry.js';

@@ -1,3 +1,4 @@
+import type { ImageCost } from './cost.js';
 import type { ImageGenerationError } from './errors.js';
 import type { Route } from './models/model.js';
 
@@ -24,6 +25,12 @@ export interface GenerationSuccess {
   cacheStatus?: string;
   /** True when imagegen's result cache answered (a seeded call made before): no upstream call, `attempts` 0. */
   cached?: true;
+  /**
+   * What the image cost by the model's published price (its size in 512x512 tiles, its steps, its
+   * input images): Neurons and dollars, zero for a cache hit, `{ unknown }` with why when the
+   * price is not published.
+   */
+  cost: ImageCost;
 }
 
 /** A generation that failed; nothing of it is left in the store. */

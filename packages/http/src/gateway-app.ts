@@ -141,7 +141,14 @@ export function createGatewayApp(parts: GatewayParts): { app: Hono<GatewayEnv>; 
       corsHeaders({
         origin: parts.cors.origin,
         allowHeaders: ['authorization', 'content-type', 'x-request-id', 'idempotency-key'],
-        exposeHeaders: ['retry-after', 'x-request-id', 'x-imagegen-attempts', 'x-imagegen-warning', 'idempotent-replayed'],
+        exposeHeaders: [
+          'retry-after',
+          'x-request-id',
+          'x-imagegen-attempts',
+          'x-imagegen-warning',
+          'x-imagegen-cost-usd',
+          'idempotent-replayed',
+        ],
         maxAge: 600,
       }),
     );

@@ -27,6 +27,8 @@ export interface GatewayMetrics {
   upstreamRequests: Counter<'model' | 'route' | 'outcome'>;
   /** Images answered from the result cache: upstream calls not paid for. */
   cacheHits: Counter<'model'>;
+  /** US dollars spent, by each image's model's published price, per model and key. */
+  costUsd: Counter<'model' | 'key'>;
 }
 
 /** Creates the metrics; the queue is read at scrape time. */
@@ -110,6 +112,12 @@ export function createMetrics(queue: QueueProbe): GatewayMetrics {
     labelNames: ['model'] as const,
     registers: [registry],
   });
+  const costUsd = new Counter({
+    name: 'imagegen_cost_usd_total',
+    help: "US dollars spent by the models' published prices, by model and key ('key:0' is the first of IMAGEGEN_GATEWAY_KEYS)",
+    labelNames: ['model', 'key'] as const,
+    registers: [registry],
+  });
   new Gauge({
     name: 'imagegen_limiter_concurrency',
     help: "The adaptive limiter's attempts allowed at once, per upstream (route:model)",
@@ -129,6 +137,7 @@ export function createMetrics(queue: QueueProbe): GatewayMetrics {
     queueWaitSeconds,
     upstreamRequests,
     cacheHits,
+    costUsd,
   };
 }
 
@@ -138,6 +147,7 @@ export function telemetryOf(metrics: GatewayMetrics): GatewayTelemetry {
     request: (route, method, status) => metrics.requests.inc({ route, method, status }),
     generation: (model, outcome, seconds) => metrics.generationSeconds.observe({ model, outcome }, seconds),
     cacheHit: (model) => metrics.cacheHits.inc({ model }),
+    cost: (model, key, usd) => metrics.costUsd.inc({ model, key }, usd),
     scrape: async () => ({ body: await metrics.registry.metrics(), contentType: metrics.registry.contentType }),
   };
 }

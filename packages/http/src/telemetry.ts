@@ -9,6 +9,8 @@ export interface GatewayTelemetry {
   generation(model: string, outcome: string, seconds: number): void;
   /** One image answered from the result cache (no upstream call). */
   cacheHit?(model: string): void;
+  /** What one image cost in US dollars, by model and by the key that asked. */
+  cost?(model: string, key: string, usd: number): void;
   /** The metrics in Prometheus' text format for `GET /metrics`; without it the route answers 404. */
   scrape?(): Promise<{ body: string; contentType: string }>;
 }

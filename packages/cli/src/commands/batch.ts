@@ -4,6 +4,7 @@ import { imageError } from '@imagegen/core/internal';
 import { maxRateFromEnv, parseMaxRate } from '@imagegen/core/node';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type BatchItem, countPrompts, readBatch } from '../batch-input.js';
+import { BatchSpend, dryRun, lineCost } from '../batch-cost.js';
 import { batchPace } from '../batch-pace.js';
 import { EXIT } from '../exit-codes.js';
 import { fileProblem } from '../readable-file.js';
@@ -31,6 +32,8 @@ interface BatchFlags extends OutputFlags {
   concurrency?: number;
   maxRate?: number;
   json?: boolean;
+  dryRun?: boolean;
+  maxCost?: number;
   progress: boolean;
   retry429?: boolean;
   retries?: number;
@@ -43,6 +46,10 @@ async function batch(source: string, flags: BatchFlags, command: Command): Promi
   if (source !== '-') {
     const problem = await fileProblem(source);
     if (problem) command.error(`error: cannot read the batch file '${source}': ${problem}`, { exitCode: EXIT.usage });
+  }
+  if (flags.dryRun) {
+    for (const line of await dryRun(source, flags.model)) process.stdout.write(`${line}\n`);
+    return EXIT.ok;
   }
   const resolved = await resolveSettings(settingFlags(flags), process.env, process.cwd());
   let envMaxRate: number | undefined;
@@ -85,6 +92,9 @@ async function batch(source: string, flags: BatchFlags, command: Command): Promi
   const progress = createProgress(total, showBar);
   const counts: BatchCounts = { done: 0, ok: 0, failed: 0, skipped: 0 };
   const interrupt = abortOnInterrupt();
+  const spend = new BatchSpend(flags.maxCost);
+  // The first line that --max-cost keeps from starting, and why: nothing after it starts either.
+  let stopped: { line: number; why: string } | undefined;
 
   const run = async (item: BatchItem): Promise<void> => {
     const donePath = succeeded.get(item.key);
@@ -95,7 +105,13 @@ async function batch(source: string, flags: BatchFlags, command: Command): Promi
       progress.update(counts);
       return;
     }
+    const hold = stopped ? undefined : spend.hold(lineCost(item));
+    if (!hold?.ok) {
+      if (hold && (!stopped || item.line < stopped.line)) stopped = { line: item.line, why: hold.why };
+      return;
+    }
     const result: GenerationResult = await generateLine(item, flags, interrupt.signal, runtime.generator);
+    spend.settle(hold.held, result.ok ? result.cost : undefined);
     // An interrupted prompt is neither done nor failed: the next run does it.
     if (!result.ok && interrupt.interrupted() && (result.error.code === 'aborted' || result.error.code === 'closed')) return;
     counts.done++;
@@ -130,7 +146,7 @@ async function batch(source: string, flags: BatchFlags, command: Command): Promi
   let failure: unknown;
   try {
     for await (const item of readBatch(source, flags.model)) {
-      if (interrupt.interrupted()) break;
+      if (interrupt.interrupted() || stopped) break;
       // Read ahead no more than one prompt: memory stays flat whatever the input's length.
       await queue.onSizeLessThan(1);
       queue.add(() => run(item)).catch((error: unknown) => (failure ??= error));
@@ -146,10 +162,14 @@ async function batch(source: string, flags: BatchFlags, command: Command): Promi
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   say(
-    `${counts.done} prompts: ${counts.ok} ok, ${counts.failed} failed, ${counts.skipped} skipped (done before) in ${seconds} s (${pace.describe()}); manifest ${manifestPath}` +
+    `${counts.done} prompts: ${counts.ok} ok, ${counts.failed} failed, ${counts.skipped} skipped (done before) in ${seconds} s (${pace.describe()}); ${spend.describe()}; manifest ${manifestPath}` +
       (interrupt.interrupted() ? ' (interrupted: run again to finish)' : ''),
   );
   if (interrupt.interrupted()) return EXIT.interrupted;
+  if (stopped) {
+    say(`stopped before line ${stopped.line}: ${stopped.why}; run again (with a higher --max-cost) to make the rest`);
+    return EXIT.failed;
+  }
   return counts.failed > 0 ? EXIT.failed : EXIT.ok;
 }
 
@@ -193,6 +213,16 @@ export function registerBatch(program: Command, run: CommandRunner): void {
       return rate;
     })
     .option('--json', 'print one JSON line per prompt on stdout (the summary goes to stderr)')
+    .option('--dry-run', "print the batch's estimated cost (published prices) and its share of the daily free allocation; make nothing")
+    .option(
+      '--max-cost <usd>',
+      'stop before the image that would take the spend past this many US dollars (the rest stays to run)',
+      (value: string) => {
+        const usd = Number(value);
+        if (!Number.isFinite(usd) || usd <= 0) throw new InvalidArgumentError('a positive number of US dollars, e.g. 5 or 0.25');
+        return usd;
+      },
+    )
     .option('--no-progress', 'no progress bar, even on a terminal');
   addSettingFlags(addRetryFlags(addOutputFlags(command))).action((source: string, flags: BatchFlags, self: Command) =>
     run(() => batch(source, flags, self)),

@@ -1,5 +1,9 @@
 import {
+  callCost,
   CATALOGUE_CHECKED,
+  costText,
+  defaultModels,
+  MODEL_PRICES,
   catalogue,
   chooseRoute,
   type CatalogueModel,
@@ -39,6 +43,8 @@ function modelJson(model: CatalogueModel, settings: Settings) {
     send: model.send,
     imageInput: model.imageInput ?? null,
     inputs: model.inputs.map((input) => ({ ...input, range: rangeText(input) })),
+    price: MODEL_PRICES[model.alias] ?? null,
+    defaultImageCost: callCost(defaultModels[model.alias]!, {}),
   };
 }
 
@@ -59,6 +65,7 @@ async function models(flags: ModelsFlags): Promise<number> {
     const size = `${row.output.defaultSize.width}x${row.output.defaultSize.height}`;
     process.stdout.write(`${row.alias.padEnd(18)} ${row.id}\n`);
     process.stdout.write(`  ${row.description}; ${row.output.format.toUpperCase()} ${size} by default; route now: ${row.route}\n`);
+    process.stdout.write(`  default image: ${costText(row.defaultImageCost)}\n`);
     if (row.imageInput) {
       const { required, mask, maxImages = 1, maxSide } = row.imageInput;
       const what = maxImages > 1 ? `up to ${maxImages} reference images` : 'an input image';

@@ -1,5 +1,6 @@
 import {
   type FileStore,
+  type ImageCost,
   type GenerationHooks,
   type GenerationParams,
   ImageGenerationError,
@@ -29,7 +30,17 @@ export type WorkError = Omit<ImageGenerationErrorInit, 'cause'> & { retryable: b
 
 /** How one {@link ImageWork} ended (plain JSON: a BullMQ job's return value). */
 export type WorkOutcome =
-  | { ok: true; attempts: number; contentType: string; name?: string; b64?: string; seed?: number; cached?: true; route?: string }
+  | {
+      ok: true;
+      attempts: number;
+      contentType: string;
+      name?: string;
+      b64?: string;
+      seed?: number;
+      cached?: true;
+      route?: string;
+      cost?: ImageCost;
+    }
   | { ok: false; error: WorkError };
 
 /** Options of {@link performWork}. */
@@ -83,6 +94,7 @@ export async function performWork(
     attempts: result.attempts,
     contentType: result.contentType,
     route: result.route,
+    cost: result.cost,
     ...(result.seed === undefined ? {} : { seed: result.seed }),
     ...(result.cached ? { cached: true as const } : {}),
   };

@@ -1,3 +1,4 @@
+import { type ImageCost, totalCost } from '@imagegen/core';
 import { encodeBase64, inputImageList } from '@imagegen/core/internal';
 import type { Context } from 'hono';
 import { gatewayErrorFor } from '../error-mapping.js';
@@ -29,6 +30,8 @@ export interface GenerationContext {
   reqId: string;
   logger: GatewayEnv['Variables']['logger'];
   publicBase: string;
+  /** Who asked (the key's name for the rate limit and the cost metric). @default 'anonymous' */
+  client?: string;
 }
 
 /** The answer of a successful generation: OpenAI's body, the attempts and content type per image. */
@@ -38,6 +41,8 @@ export interface GenerationAnswer {
   contentTypes: string[];
   /** How each image's model was reached (`rest`, `ai-gateway`, ...), when the worker that made it says. */
   routes: Array<string | undefined>;
+  /** What the images cost together: unknown as soon as one image's price is not published. */
+  cost: ImageCost;
 }
 
 /**
@@ -71,6 +76,8 @@ export async function runGeneration(deps: GenerationsDeps, parsed: ParsedGenerat
     const outcome = await submitted;
     deps.telemetry.generation(model, outcome.ok ? 'ok' : outcome.error.code, (performance.now() - started) / 1000);
     if (outcome.ok && outcome.cached) deps.telemetry.cacheHit?.(model);
+    if (outcome.ok && outcome.cost && !('unknown' in outcome.cost))
+      deps.telemetry.cost?.(model, run.client ?? 'anonymous', outcome.cost.usd);
     return outcome;
   };
   const outcomes = await Promise.all(Array.from({ length: request.n }, (_, index) => one(index)));
@@ -96,6 +103,10 @@ export async function runGeneration(deps: GenerationsDeps, parsed: ParsedGenerat
     attempts: outcomes.map((outcome) => (outcome.ok ? outcome.attempts : 0)),
     contentTypes: outcomes.map((outcome) => (outcome.ok ? outcome.contentType : '')),
     routes: outcomes.map((outcome) => (outcome.ok ? outcome.route : undefined)),
+    // A queue worker of an older release says no cost: unknown rather than zero.
+    cost: totalCost(
+      outcomes.map((outcome) => (outcome.ok && outcome.cost ? outcome.cost : { unknown: 'not reported by the worker that made it' })),
+    ),
   };
 }
 
@@ -114,9 +125,12 @@ export async function answerImages(
     reqId: context.get('requestId'),
     logger: context.get('logger'),
     publicBase: deps.publicUrl(context),
+    client: context.get('client'),
   });
   // Not part of OpenAI's answer: headers that clients who care can read (the demo shows them).
   context.header('x-imagegen-attempts', answer.attempts.join(','));
+  // Not OpenAI's: what the images cost by their models' published prices, in US dollars.
+  context.header('x-imagegen-cost-usd', 'unknown' in answer.cost ? 'unknown' : String(Number(answer.cost.usd.toPrecision(6))));
   if (parsed.warnings.length > 0) context.header('x-imagegen-warning', parsed.warnings.join('; '));
   if (parsed.request.stream) {
     return context.body(completedEvents(answer, parsed.request.size, eventType), 200, {
