@@ -11,6 +11,7 @@ import { registerMcp } from './commands/mcp.js';
 import { registerModels } from './commands/models.js';
 import { registerQueueWorker } from './commands/queue-worker.js';
 import { registerServe } from './commands/serve.js';
+import { registerUsage } from './commands/usage.js';
 import { registerWorkers } from './commands/workers.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { listedSettings } from './settings-sources.js';
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
   registerServe(program, run);
   registerQueueWorker(program, run);
   registerMcp(program, run);
+  registerUsage(program, run);
   registerConfig(program, run);
   registerDoctor(program, run);
   registerDeploy(program, run);

@@ -19,6 +19,8 @@ export type {
 export { ImageGenerationError, ERROR_CODES } from './errors.js';
 export type { ErrorCode, ImageGenerationErrorInit } from './errors.js';
 export type { GenerationFailure, GenerationResult, GenerationSuccess } from './result.js';
+export { generateWithFallbacks, paramsTakenBy, parseFallbacks, triesNextModel } from './fallbacks.js';
+export type { ChainResult } from './fallbacks.js';
 export { callCost, costText, formatUsd, imageCost, NO_COST, tilesOf, totalCost } from './cost.js';
 export type { CallCostInputs, CostInputs, ImageCost } from './cost.js';
 export { FREE_NEURONS_PER_DAY, MODEL_PRICES, USD_PER_NEURON } from './catalogue/prices.js';

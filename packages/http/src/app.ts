@@ -11,6 +11,9 @@ import type { QueueWorker } from './queue/bullmq-worker.js';
 import type { WorkQueue } from './queue/work-queue.js';
 import type { GatewayEnv } from './request-context.js';
 import { readinessCheck } from './routes/health.js';
+import { KeyRpm } from './budgets/key-rpm.js';
+import { TokenBucketLimiter } from './rate-limit.js';
+import { RedisRateLimiter } from './redis-rate-limit.js';
 import type { ImageStorage } from './storage/image-storage.js';
 
 export type { GatewayOptions } from './gateway-options.js';
@@ -54,6 +57,10 @@ export function createApp(options: GatewayOptions = {}): GatewayApp {
   const { app, inFlight } = createGatewayApp({
     ...resources,
     keys: config.keys,
+    keyEntries: config.keyEntries,
+    fallbacks: config.fallbacks,
+    ...(resources.budgets ? { budgets: resources.budgets } : {}),
+    keyRpm: new KeyRpm((bucket) => (resources.redis ? new RedisRateLimiter(resources.redis, bucket) : new TokenBucketLimiter(bucket))),
     telemetry: telemetryOf(metrics),
     readiness: readinessCheck(generator.settings, storage, resources.redisAnswers),
     maxWaiting: config.maxWaiting,

@@ -1,6 +1,10 @@
 import { defaultModels, type ImageGenerator } from '@imagegen/core';
 import { type Context, Hono } from 'hono';
 import type { McpRouteParts } from './mcp/mcp-route.js';
+import type { BudgetGuard } from './budgets/budget-guard.js';
+import type { KeyEntry } from './budgets/key-entries.js';
+import type { KeyRpm } from './budgets/key-rpm.js';
+import { usageHandler } from './routes/usage.js';
 import type { JobStore } from './job-store.js';
 import { apiKeys } from './middlewares/api-keys.js';
 import { isLoopbackHost, localOnly } from './middlewares/local-only.js';
@@ -40,6 +44,14 @@ export interface GatewayParts {
   keys?: readonly string[];
   /** Per-client limit; none: unlimited. */
   limiter?: RateLimiter;
+  /** The keys of IMAGEGEN_KEYS_FILE (named; budgets, models, rpm, admin), beside `keys`. */
+  keyEntries?: readonly KeyEntry[];
+  /** Where those keys' spend is held and kept; needed when one has a budget. */
+  budgets?: BudgetGuard;
+  /** Each key's own requests a minute (`rpm`). */
+  keyRpm?: KeyRpm;
+  /** IMAGEGEN_FALLBACKS: the models to try after a model that failed with 3040, 3036, 5xx or a timeout. */
+  fallbacks?: ReadonlyMap<string, readonly string[]>;
   /** Where Idempotency-Key answers are kept. @default an InMemoryIdempotencyStore */
   idempotency?: IdempotencyStore;
   /** @default noTelemetry (and no /metrics route) */
@@ -113,6 +125,8 @@ export function createGatewayApp(parts: GatewayParts): { app: Hono<GatewayEnv>; 
     storage,
     telemetry,
     publicUrl: (context: { req: { url: string } }) => publicBase(parts.publicUrl, context.req.url),
+    ...(parts.budgets ? { budgets: parts.budgets } : {}),
+    ...(parts.fallbacks ? { fallbacks: parts.fallbacks } : {}),
   };
   const generationsRoute = generationsHandler(generations);
   const keys = parts.keys ?? [];
@@ -134,7 +148,10 @@ export function createGatewayApp(parts: GatewayParts): { app: Hono<GatewayEnv>; 
 
   const app = new Hono<GatewayEnv>();
   app.use('*', requestLog({ logger, telemetry, inFlight }));
-  app.use('*', localOnly({ keyless: keys.length === 0, allowedOrigins: parts.allowedOrigins ?? [] }));
+  app.use(
+    '*',
+    localOnly({ keyless: keys.length === 0 && (parts.keyEntries?.length ?? 0) === 0, allowedOrigins: parts.allowedOrigins ?? [] }),
+  );
   if (parts.cors) {
     app.use(
       '*',
@@ -153,7 +170,7 @@ export function createGatewayApp(parts: GatewayParts): { app: Hono<GatewayEnv>; 
       }),
     );
   }
-  app.use('*', apiKeys(keys, isPublic));
+  app.use('*', apiKeys(keys, isPublic, parts.keyEntries));
   // Before the image route, which would take `generations` for an image's name.
   app.on(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE'], POST_ONLY, (context) => {
     throw new GatewayError({
@@ -174,13 +191,17 @@ export function createGatewayApp(parts: GatewayParts): { app: Hono<GatewayEnv>; 
       code: 'not_implemented',
     });
   };
-  app.post('/v1/images/generations', limitBody(parts.maxBodyBytes ?? 64 * 1024, tooLarge), rateLimit(parts.limiter), once, (context) =>
-    prefersAsync(context) ? (jobs ? startJob(context, generations, jobs) : noJobs()) : generationsRoute(context),
+  app.post(
+    '/v1/images/generations',
+    limitBody(parts.maxBodyBytes ?? 64 * 1024, tooLarge),
+    rateLimit(parts.limiter, parts.keyRpm),
+    once,
+    (context) => (prefersAsync(context) ? (jobs ? startJob(context, generations, jobs) : noJobs()) : generationsRoute(context)),
   );
   app.post(
     '/v1/images/edits',
     limitBody(parts.maxEditBodyBytes ?? 25 * 1024 * 1024, tooLarge),
-    rateLimit(parts.limiter),
+    rateLimit(parts.limiter, parts.keyRpm),
     once,
     editsHandler(generations),
   );
@@ -206,6 +227,7 @@ export function createGatewayApp(parts: GatewayParts): { app: Hono<GatewayEnv>; 
       return (await route)(context);
     });
   }
+  app.get('/v1/usage', usageHandler(parts.budgets, parts.keyEntries ?? []));
   app.get('/v1/jobs/:id', jobs ? jobHandler(jobs) : noJobs);
   app.get('/v1/images/:file', imageHandler(storage, Math.floor(imageMaxAgeMs / 1000)));
   app.get('/v1/models', (context) => {

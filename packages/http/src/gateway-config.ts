@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { catalogue, parseFallbacks } from '@imagegen/core';
 import { MIN_SECRET_LENGTH } from '@imagegen/core/internal';
+import { type KeyEntry, parseKeyEntries } from './budgets/key-entries.js';
 import { envNumber } from './env-number.js';
 import { parseGatewayKeys } from './auth.js';
 import type { GatewayOptions } from './gateway-options.js';
@@ -8,6 +11,10 @@ import type { RateLimiter } from './rate-limit.js';
 /** The gateway's settings as plain, validated values: what the options and the environment say. */
 export interface GatewayConfig {
   keys: readonly string[];
+  /** The keys of IMAGEGEN_KEYS_FILE: named, with budgets, models, rpm, admin. */
+  keyEntries: readonly KeyEntry[];
+  /** IMAGEGEN_FALLBACKS (`flux-2-dev>flux-2-klein-9b>flux`): the models to try after each chain's first. */
+  fallbacks: ReadonlyMap<string, readonly string[]>;
   logLevel: string;
   concurrency: number;
   maxWaiting: number;
@@ -53,12 +60,22 @@ export function gatewayConfig(options: GatewayOptions, env: Readonly<Record<stri
       `IMAGEGEN_GATEWAY_KEYS: a key of ${short.length} characters is too short to keep anyone out (at least ${MIN_SECRET_LENGTH})`,
     );
   }
+  const keysFile = env.IMAGEGEN_KEYS_FILE?.trim();
+  const keyEntries = keysFile ? parseKeyEntries(readKeysFile(keysFile), `IMAGEGEN_KEYS_FILE ${keysFile}`, aliasOf) : [];
   const origins = (env.IMAGEGEN_CORS_ORIGINS ?? '')
     .split(',')
     .map((origin) => origin.trim().replace(/\/$/, ''))
     .filter(Boolean);
+  let fallbacks: Map<string, string[]>;
+  try {
+    fallbacks = parseFallbacks(env.IMAGEGEN_FALLBACKS ?? '', aliasOf);
+  } catch (error) {
+    throw new Error(`IMAGEGEN_FALLBACKS: ${(error as Error).message}`, { cause: error });
+  }
   return {
     keys,
+    keyEntries,
+    fallbacks,
     logLevel: env.IMAGEGEN_LOG_LEVEL ?? 'info',
     concurrency: options.concurrency ?? 4,
     maxWaiting: options.maxWaiting ?? (queue ? 1024 : 64),
@@ -73,4 +90,17 @@ export function gatewayConfig(options: GatewayOptions, env: Readonly<Record<stri
     queue,
     takeJobs: options.takeJobs !== false,
   };
+}
+
+// A key file may name models by alias or Workers AI id.
+const aliasOf = (model: string): string | undefined => catalogue.find((entry) => entry.alias === model || entry.id === model)?.alias;
+
+function readKeysFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`IMAGEGEN_KEYS_FILE: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
+      cause: error,
+    });
+  }
 }

@@ -20,6 +20,10 @@ import { RedisRateLimiter } from './redis-rate-limit.js';
 import { redisAnswers } from './redis-reachable.js';
 import type { ImageStorage } from './storage/image-storage.js';
 import { imageStorageFromEnv, resultCacheFromS3Env } from './storage/storage-from-env.js';
+import { join } from 'node:path';
+import type { BudgetGuard } from './budgets/budget-guard.js';
+import { FileBudgetStore } from './budgets/file-budget-store.js';
+import { RedisBudgetStore } from './budgets/redis-budget-store.js';
 
 /** What a Node gateway holds open: made from its config, closed by one `close()`. */
 export interface GatewayResources {
@@ -35,6 +39,8 @@ export interface GatewayResources {
   /** Idempotency-Key answers: in Redis when there is one (any gateway answers a repeated key). */
   idempotency: IdempotencyStore;
   metrics: GatewayMetrics;
+  /** Per-key spend (IMAGEGEN_KEYS_FILE): in Redis when there is one, else a file beside the images. */
+  budgets: BudgetGuard | undefined;
   /** Whether Redis answers (when there is one), for /readyz. */
   redisAnswers: (() => Promise<boolean>) | undefined;
   /** Stops the sweeper, lets queued work finish, then closes the worker, queue, generator, storage and Redis. */
@@ -43,7 +49,9 @@ export interface GatewayResources {
 
 /** Opens Redis once and logs a new connection problem once (ioredis reports every failed try). */
 function openRedis(url: string, logger: Logger): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  // Every command answers within 1 s or fails: a Redis that stops answering makes each seam
+  // (rate limit, budgets, idempotency, jobs) fail fast with its own named error, never hang.
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 1000 });
   let lastError: string | undefined;
   redis.on('error', (error: Error) => {
     if (error.message !== lastError) logger.warn({ err: { message: error.message } }, 'Redis connection error');
@@ -124,6 +132,9 @@ export function openResources(config: GatewayConfig, options: GatewayOptions): G
     bucket === undefined || 'take' in bucket ? bucket : redis ? new RedisRateLimiter(redis, bucket) : new TokenBucketLimiter(bucket);
   const jobs = options.jobs ?? (redis ? new RedisJobStore(redis, config.jobTtlMs) : new InMemoryJobStore(config.jobTtlMs));
   const idempotency = redis ? new RedisIdempotencyStore(redis) : new InMemoryIdempotencyStore();
+  const budgetsFile = env.IMAGEGEN_BUDGETS_FILE?.trim() || join(generator.settings.outputDir, '.imagegen-budgets.json');
+  const budgets =
+    config.keyEntries.length === 0 ? undefined : { store: redis ? new RedisBudgetStore(redis) : new FileBudgetStore(budgetsFile) };
   const sweeper = setInterval(() => void storage.sweep().catch(() => {}), Math.min(config.imageMaxAgeMs, 60_000));
   sweeper.unref?.();
 
@@ -149,6 +160,7 @@ export function openResources(config: GatewayConfig, options: GatewayOptions): G
     limiter,
     jobs,
     idempotency,
+    budgets,
     metrics,
     redisAnswers: redis ? () => redisAnswers(redis, 2000) : undefined,
     close,

@@ -27,3 +27,4 @@ export { noTelemetry } from './telemetry.js';
 export { telemetryOf } from './metrics.js';
 export { needsKeys } from './serve.js';
 export { isLoopbackHost } from './middlewares/local-only.js';
+export { usageFromEnv } from './budgets/usage-from-env.js';

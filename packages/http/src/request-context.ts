@@ -1,3 +1,4 @@
+import type { KeyEntry } from './budgets/key-entries.js';
 import type { Logger } from 'pino';
 
 /** The logging the gateway does: a pino logger fits, and so does any object with these methods. */
@@ -8,8 +9,10 @@ export type GatewayEnv = {
   Variables: {
     requestId: string;
     logger: GatewayLogger;
-    /** Who the rate limit counts against: a gateway key's index, or 'anonymous'. */
+    /** Who the rate limit counts against: a gateway key's index (`key:0`), a keys file entry's name, or 'anonymous'. */
     client: string;
+    /** The keys file's entry of the caller's key: its budget, models, rpm, admin. */
+    keyEntry?: KeyEntry;
   };
 };
 

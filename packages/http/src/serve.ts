@@ -57,8 +57,9 @@ export async function serve(options: ServeOptions = {}): Promise<RunningGateway>
   const logger = options.logger ?? pino({ level: env.IMAGEGEN_LOG_LEVEL ?? 'info' }, pino.destination(2));
   const keys = options.keys ?? parseGatewayKeys(env.IMAGEGEN_GATEWAY_KEYS);
   const host = options.host ?? '127.0.0.1';
-  if (keys.length === 0 && !isLoopbackHost(host)) throw new Error(needsKeys(host));
-  if (keys.length === 0) logger.info('no IMAGEGEN_GATEWAY_KEYS configured: no auth, answering this machine only');
+  const keyless = keys.length === 0 && !env.IMAGEGEN_KEYS_FILE?.trim();
+  if (keyless && !isLoopbackHost(host)) throw new Error(needsKeys(host));
+  if (keyless) logger.info('no IMAGEGEN_GATEWAY_KEYS or IMAGEGEN_KEYS_FILE configured: no auth, answering this machine only');
   // `url` answers name the address bound here (known once listening), unless one is configured.
   const bound: { url?: string } = {};
   const publicUrl = options.publicUrl ?? env.IMAGEGEN_PUBLIC_URL ?? (() => bound.url);

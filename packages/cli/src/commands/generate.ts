@@ -1,7 +1,7 @@
 import {
   defaultModels,
   type GenerateOptions,
-  type GenerationResult,
+  generateWithFallbacks,
   ImageGenerationError,
   inputFlag,
   issueText,
@@ -46,14 +46,6 @@ interface GenerateFlags extends InputFlags, OutputFlags {
   sdxlUrl?: string;
 }
 
-/** Keeps only the parameters `model` takes, so a fallback model is not refused for them. */
-function paramsFor(model: string, flags: GenerateFlags): GenerateOptions {
-  const supported = defaultModels[model]?.inputs.map((input) => input.name) ?? [];
-  const params = inputParams(flags);
-  for (const name of Object.keys(params) as Array<keyof typeof params>) if (!supported.includes(name)) delete params[name];
-  return params;
-}
-
 async function generate(words: string[], flags: GenerateFlags, command: Command): Promise<number> {
   if (flags.fallback && flags.fallback === flags.model)
     command.error('error: --fallback must name the other model', { exitCode: EXIT.usage });
@@ -82,18 +74,17 @@ async function generate(words: string[], flags: GenerateFlags, command: Command)
   try {
     const { generator } = runtime;
     const params: GenerateOptions = { ...inputParams(flags), ...outputParams(flags), ...images };
-    let result: GenerationResult = await generator.generate(flags.model, prompt, { ...params, signal: interrupt.signal });
-    let fallbackFrom: ImageGenerationError | undefined;
-    if (!result.ok && flags.fallback && result.error.retryable && !interrupt.interrupted()) {
-      fallbackFrom = result.error;
-      say(`${flags.model} failed (${result.error.code}): trying ${flags.fallback}`);
-      result = await generator.generate(flags.fallback, prompt, {
-        ...paramsFor(flags.fallback, flags),
-        ...outputParams(flags),
-        ...images,
-        signal: interrupt.signal,
-      });
-    }
+    // The gateway's fallback chains and this flag share one mechanism: the next model on 3040,
+    // 3036, a server error or a timeout, with only the inputs it takes.
+    const models = flags.fallback ? [flags.model, flags.fallback] : [flags.model];
+    const { result, passedOver } = await generateWithFallbacks(
+      generator,
+      models,
+      prompt,
+      { ...params, signal: interrupt.signal },
+      (from, to) => say(`${from.model} failed (${from.code}): trying ${to}`),
+    );
+    const fallbackFrom: ImageGenerationError | undefined = passedOver[0];
     const extra = fallbackFrom ? { fallback: { from: fallbackFrom.model, error: fallbackFrom.toJSON() } } : {};
     if (flags.json) writeJson(resultJson(result, extra));
     if (result.ok) {
@@ -139,7 +130,11 @@ export function registerGenerate(program: Command, run: CommandRunner): void {
     .option('--json', 'print the result as one JSON object')
     .option('--image <file>', 'an input image to start from (models that take one: imagegen models); repeat for FLUX.2 references', collect)
     .option('--mask <file>', 'where to redraw in --image: white on black, of its size')
-    .addOption(new Option('--fallback <model>', 'try this model when the first fails with a retryable error').argParser(modelName));
+    .addOption(
+      new Option('--fallback <model>', 'try this model when the first fails with 3040, 3036, a server error or a timeout').argParser(
+        modelName,
+      ),
+    );
   addSettingFlags(addRetryFlags(addOutputFlags(addInputFlags(command)))).action((words: string[], flags: GenerateFlags, self: Command) =>
     run(() => generate(words, flags, self)),
   );

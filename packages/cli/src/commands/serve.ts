@@ -20,7 +20,11 @@ async function serveGateway(flags: ServeFlags, command: Command): Promise<number
   const { isLoopbackHost, needsKeys, parseGatewayKeys } = await import('@imagegen/http/internal');
   const resolved = await resolveSettings(settingFlags(flags), process.env, process.cwd());
   // Said before anything starts, in the flags' own words.
-  if (!isLoopbackHost(flags.host) && parseGatewayKeys(resolved.env.IMAGEGEN_GATEWAY_KEYS).length === 0) {
+  if (
+    !isLoopbackHost(flags.host) &&
+    parseGatewayKeys(resolved.env.IMAGEGEN_GATEWAY_KEYS).length === 0 &&
+    !resolved.env.IMAGEGEN_KEYS_FILE?.trim()
+  ) {
     command.error(`error: --host ${flags.host}: ${needsKeys(flags.host)}`, { exitCode: EXIT.usage });
   }
   if (!flags.jobs && !resolved.env.IMAGEGEN_REDIS_URL?.trim()) {

@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import { keyMatcher } from '../auth.js';
 import { GatewayError } from '../openai-error.js';
+import type { KeyEntry } from '../budgets/key-entries.js';
 import type { GatewayEnv } from '../request-context.js';
 
 /**
@@ -12,10 +13,14 @@ import type { GatewayEnv } from '../request-context.js';
  * @example
  * app.use('*', apiKeys(['my-secret-key'], (method, path) => path === '/healthz'));
  */
-export function apiKeys(keys: readonly string[], isPublic: (method: string, path: string) => boolean = () => false) {
-  const match = keyMatcher(keys);
+export function apiKeys(
+  keys: readonly string[],
+  isPublic: (method: string, path: string) => boolean = () => false,
+  entries: readonly KeyEntry[] = [],
+) {
+  const match = keyMatcher([...keys, ...entries.map((entry) => ({ sha256Hex: entry.sha256 }))]);
   return createMiddleware<GatewayEnv>(async (context, next) => {
-    if (keys.length === 0 || isPublic(context.req.method, context.req.path)) {
+    if ((keys.length === 0 && entries.length === 0) || isPublic(context.req.method, context.req.path)) {
       context.set('client', 'anonymous');
       return next();
     }
@@ -28,7 +33,10 @@ export function apiKeys(keys: readonly string[], isPublic: (method: string, path
         code: 'invalid_api_key',
       });
     }
-    context.set('client', `key:${index}`);
+    const entry = index >= keys.length ? entries[index - keys.length] : undefined;
+    if (entry) context.set('keyEntry', entry);
+    // A keys file's entry is known by its name; a plain key by its place in IMAGEGEN_GATEWAY_KEYS.
+    context.set('client', entry ? entry.name : `key:${index}`);
     return next();
   });
 }

@@ -55,7 +55,20 @@ export function idempotency(store: IdempotencyStore | undefined) {
     if (!KEY.test(key)) throw invalidRequest('Idempotency-Key must be 1 to 255 visible ASCII characters', null, 'invalid_idempotency_key');
     const scoped = `${context.get('client') ?? 'anonymous'}:${key}`;
     const fingerprint = await fingerprintOf(context);
-    const claim = await store.claim(scoped, fingerprint, context.req.raw.signal);
+    let claim;
+    try {
+      claim = await store.claim(scoped, fingerprint, context.req.raw.signal);
+    } catch (error) {
+      if (context.req.raw.signal.aborted) throw error;
+      // Fails closed and fast: a key that can't be checked could make the same images twice.
+      throw new GatewayError({
+        status: 503,
+        message: `The Idempotency-Key store did not answer (${(error as Error).message}); retry shortly`,
+        type: 'server_error',
+        code: 'idempotency_store_unavailable',
+        headers: { 'retry-after': '2' },
+      });
+    }
     if (claim.kind === 'conflict') {
       throw new GatewayError({
         status: 422,
@@ -71,13 +84,14 @@ export function idempotency(store: IdempotencyStore | undefined) {
     try {
       await next();
     } catch (error) {
-      await store.release(scoped);
+      await store.release(scoped).catch(() => {});
       throw error;
     }
     const response = context.res;
-    if (response.status < 200 || response.status > 299) return void (await store.release(scoped));
+    if (response.status < 200 || response.status > 299) return void (await store.release(scoped).catch(() => {}));
     const body = bytesToBase64(new Uint8Array(await response.clone().arrayBuffer()));
     const headers = Object.fromEntries(KEPT.flatMap((name) => (response.headers.has(name) ? [[name, response.headers.get(name)!]] : [])));
-    await store.complete(scoped, fingerprint, { status: response.status, headers, body });
+    // The images are made: a store that fails now costs the replay, not the answer.
+    await store.complete(scoped, fingerprint, { status: response.status, headers, body }).catch(() => {});
   });
 }

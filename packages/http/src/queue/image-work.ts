@@ -1,5 +1,6 @@
 import {
   type FileStore,
+  generateWithFallbacks,
   type ImageCost,
   type GenerationHooks,
   type GenerationParams,
@@ -23,6 +24,8 @@ export interface ImageWork {
   format: 'url' | 'b64_json';
   /** The request that asked for it, for logs. */
   reqId: string;
+  /** The models to try after `model`, in order, on 3040, 3036, a server error or a timeout (IMAGEGEN_FALLBACKS). */
+  fallbacks?: string[];
 }
 
 /** A failure as plain JSON. */
@@ -40,6 +43,8 @@ export type WorkOutcome =
       cached?: true;
       route?: string;
       cost?: ImageCost;
+      /** The model that made the image (a fallback's, when the first failed). */
+      model?: string;
     }
   | { ok: false; error: WorkError };
 
@@ -78,7 +83,7 @@ export async function performWork(
   const images = work.images
     ? { image: work.images.image.map(decodeBase64), ...(work.images.mask === undefined ? {} : { mask: decodeBase64(work.images.mask) }) }
     : {};
-  const result = await generator.generate(work.model, work.prompt, {
+  const { result } = await generateWithFallbacks(generator, [work.model, ...(work.fallbacks ?? [])], work.prompt, {
     ...work.params,
     ...images,
     ...hooks,
@@ -95,6 +100,7 @@ export async function performWork(
     contentType: result.contentType,
     route: result.route,
     cost: result.cost,
+    model: result.model,
     ...(result.seed === undefined ? {} : { seed: result.seed }),
     ...(result.cached ? { cached: true as const } : {}),
   };

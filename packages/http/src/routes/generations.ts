@@ -1,4 +1,6 @@
 import { type ImageCost, totalCost } from '@imagegen/core';
+import { type BudgetGuard, holdAlongChain } from '../budgets/budget-guard.js';
+import type { KeyEntry } from '../budgets/key-entries.js';
 import { encodeBase64, inputImageList } from '@imagegen/core/internal';
 import type { Context } from 'hono';
 import { gatewayErrorFor } from '../error-mapping.js';
@@ -18,6 +20,10 @@ export interface GenerationsDeps {
   storage: ImageStorage;
   telemetry: GatewayTelemetry;
   publicUrl: (context: { req: { url: string } }) => string;
+  /** Where keys with a budget (IMAGEGEN_KEYS_FILE) have their spend held and kept. */
+  budgets?: BudgetGuard;
+  /** IMAGEGEN_FALLBACKS: the models to try after a model, by its alias. */
+  fallbacks?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** 503 queue_full: the client may retry in 2 s. */
@@ -32,11 +38,15 @@ export interface GenerationContext {
   publicBase: string;
   /** Who asked (the key's name for the rate limit and the cost metric). @default 'anonymous' */
   client?: string;
+  /** The keys file's entry of the caller's key: the models it may use, its budget. */
+  key?: KeyEntry;
 }
 
 /** The answer of a successful generation: OpenAI's body, the attempts and content type per image. */
 export interface GenerationAnswer {
-  body: { created: number; data: Array<{ url?: string; b64_json?: string; seed?: number }> };
+  body: { created: number; data: Array<{ url?: string; b64_json?: string; seed?: number; model?: string }> };
+  /** The model that made each image. */
+  models: string[];
   attempts: number[];
   contentTypes: string[];
   /** How each image's model was reached (`rest`, `ai-gateway`, ...), when the worker that made it says. */
@@ -50,11 +60,15 @@ export interface GenerationAnswer {
  * nothing. Throws a GatewayError in OpenAI's shape for any failure (the synchronous route
  * answers it, the async API stores it).
  */
-export async function runGeneration(deps: GenerationsDeps, parsed: ParsedGeneration, run: GenerationContext): Promise<GenerationAnswer> {
-  const { request, model, params } = parsed;
-  if (deps.queue.waiting + request.n > deps.maxWaiting) {
+export async function runGeneration(deps: GenerationsDeps, asked: ParsedGeneration, run: GenerationContext): Promise<GenerationAnswer> {
+  if (deps.queue.waiting + asked.request.n > deps.maxWaiting) {
     throw busy('The gateway is busy: too many generations are waiting, retry shortly');
   }
+  // The key's models and budget, held before anything is sent; a cheaper model of the fallback chain when the first would pass the budget.
+  const chosen = await holdAlongChain(deps.budgets, run.key, asked, deps.fallbacks?.get(asked.model) ?? []);
+  const { settle, parsed } = chosen;
+  const { request, model, params } = parsed;
+  const fallbacks = chosen.rest.length > 0 ? { fallbacks: chosen.rest } : {};
   const { logger, reqId } = run;
   logger.info(
     { reqId, model, n: request.n, prompt: promptForLog(request.prompt), format: request.response_format },
@@ -69,7 +83,7 @@ export async function runGeneration(deps: GenerationsDeps, parsed: ParsedGenerat
     const seed = params.seed === undefined ? {} : { seed: (params.seed + index) % 4_294_967_296 };
     const started = performance.now();
     const submitted = deps.queue.submit(
-      { model, prompt: request.prompt, params: { ...params, ...seed }, ...encoded, format: request.response_format, reqId },
+      { model, prompt: request.prompt, params: { ...params, ...seed }, ...encoded, format: request.response_format, reqId, ...fallbacks },
       run.signal,
     );
     if (!submitted) throw busy('The gateway is busy, retry shortly');
@@ -80,7 +94,13 @@ export async function runGeneration(deps: GenerationsDeps, parsed: ParsedGenerat
       deps.telemetry.cost?.(model, run.client ?? 'anonymous', outcome.cost.usd);
     return outcome;
   };
-  const outcomes = await Promise.all(Array.from({ length: request.n }, (_, index) => one(index)));
+  let outcomes: WorkOutcome[] = [];
+  try {
+    outcomes = await Promise.all(Array.from({ length: request.n }, (_, index) => one(index)));
+  } finally {
+    // What was made was paid for, even when the request fails as a whole.
+    await settle(outcomes.flatMap((outcome) => (outcome.ok ? [outcome.cost ?? { unknown: 'not reported' }] : [])));
+  }
   const failure = outcomes.find((outcome) => !outcome.ok);
   if (failure && !failure.ok) {
     await deps.storage.discard(outcomes.flatMap((outcome) => (outcome.ok && outcome.name ? [outcome.name] : []))).catch(() => {});
@@ -94,13 +114,16 @@ export async function runGeneration(deps: GenerationsDeps, parsed: ParsedGenerat
     if (!outcome.ok) throw new Error('unreachable');
     // Not part of OpenAI's answer: each image's seed, which the openai client passes through.
     const seed = outcome.seed === undefined ? {} : { seed: outcome.seed };
-    if (outcome.b64 !== undefined) return { b64_json: outcome.b64, ...seed };
+    // Not OpenAI's either: the model that made an image when it is not the one asked for (a fallback).
+    const by = outcome.model && outcome.model !== asked.model ? { model: outcome.model } : {};
+    if (outcome.b64 !== undefined) return { b64_json: outcome.b64, ...seed, ...by };
     deps.storage.remember(outcome.name!);
-    return { url: `${run.publicBase}/v1/images/${outcome.name!}`, ...seed };
+    return { url: `${run.publicBase}/v1/images/${outcome.name!}`, ...seed, ...by };
   });
   return {
     body: { created: Math.floor(Date.now() / 1000), data },
     attempts: outcomes.map((outcome) => (outcome.ok ? outcome.attempts : 0)),
+    models: outcomes.map((outcome) => (outcome.ok && outcome.model ? outcome.model : model)),
     contentTypes: outcomes.map((outcome) => (outcome.ok ? outcome.contentType : '')),
     routes: outcomes.map((outcome) => (outcome.ok ? outcome.route : undefined)),
     // A queue worker of an older release says no cost: unknown rather than zero.
@@ -126,9 +149,11 @@ export async function answerImages(
     logger: context.get('logger'),
     publicBase: deps.publicUrl(context),
     client: context.get('client'),
+    ...(context.get('keyEntry') ? { key: context.get('keyEntry') } : {}),
   });
   // Not part of OpenAI's answer: headers that clients who care can read (the demo shows them).
   context.header('x-imagegen-attempts', answer.attempts.join(','));
+  context.header('x-imagegen-model', [...new Set(answer.models)].join(','));
   // Not OpenAI's: what the images cost by their models' published prices, in US dollars.
   context.header('x-imagegen-cost-usd', 'unknown' in answer.cost ? 'unknown' : String(Number(answer.cost.usd.toPrecision(6))));
   if (parsed.warnings.length > 0) context.header('x-imagegen-warning', parsed.warnings.join('; '));

@@ -16,7 +16,14 @@ export const prefersAsync = (context: Context): boolean => /(^|[,;\s])respond-as
 export async function startJob(context: Context<GatewayEnv>, deps: GenerationsDeps, jobs: JobStore): Promise<Response> {
   const parsed = await parseGeneration(context);
   const job = await jobs.create();
-  const run = { reqId: context.get('requestId'), logger: context.get('logger'), publicBase: deps.publicUrl(context) };
+  const entry = context.get('keyEntry');
+  const run = {
+    reqId: context.get('requestId'),
+    logger: context.get('logger'),
+    publicBase: deps.publicUrl(context),
+    client: context.get('client'),
+    ...(entry ? { key: entry } : {}),
+  };
   void (async () => {
     await jobs.update(job.id, { status: 'running' });
     try {
