@@ -55,11 +55,24 @@ export class RedisRateLimiter implements RateLimiter {
   async take(client: string): Promise<{ allowed: true } | { allowed: false; retryAfterMs: number }> {
     let retryAfterMs: number;
     try {
-      const answer = await this.client.eval(TAKE, 1, `${this.keyPrefix}:${client}`, this.burst, this.perSecond, this.now());
+      // A limit is not worth a wait: past 300 ms this process's own bucket decides (the request's other
+      // Redis seams then still answer within 2 s).
+      const answer = await within(this.client.eval(TAKE, 1, `${this.keyPrefix}:${client}`, this.burst, this.perSecond, this.now()), 300);
       retryAfterMs = Number(answer);
     } catch {
       return this.fallback.take(client);
     }
     return retryAfterMs === 0 ? { allowed: true } : { allowed: false, retryAfterMs };
+  }
+}
+
+/** The command's answer, or a rejection once `ms` have passed. */
+async function within<T>(command: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([command, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

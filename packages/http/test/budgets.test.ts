@@ -179,17 +179,21 @@ describe('the keys file', () => {
   });
 });
 
-describe('Idempotency-Key with Redis gone quiet', () => {
-  it('answers 503 idempotency_store_unavailable within 2 s, never a hang or a 500', async () => {
+describe('a Redis gone quiet under a running gateway', () => {
+  it.each([
+    ['an Idempotency-Key request', { 'idempotency-key': 'order-1' }, 'idempotency_store_unavailable'],
+    ['a plain request (the shared queue)', {}, 'queue_unavailable'],
+  ])('%s answers a named 503 within 2 s, never a hang or a 500', async (_, headers, code) => {
     const server = createServer(() => {});
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
     const gateway = await makeGateway(worker, { env: { IMAGEGEN_REDIS_URL: `redis://127.0.0.1:${port}` }, takeJobs: false });
     try {
       const started = performance.now();
-      const answer = await gateway.post(body, { 'idempotency-key': 'order-1' });
+      const answer = await gateway.post(body, headers);
       expect(answer.status).toBe(503);
-      expect(((await answer.json()) as { error: { code: string } }).error.code).toBe('idempotency_store_unavailable');
+      expect(((await answer.json()) as { error: { code: string } }).error.code).toBe(code);
+      expect(answer.headers.get('retry-after')).toBe('2');
       expect(performance.now() - started).toBeLessThan(2000);
     } finally {
       await Promise.race([gateway.dispose(), new Promise((resolve) => setTimeout(resolve, 3000))]);

@@ -123,7 +123,7 @@ describe('the BullMQ work queue', () => {
     const gateway = await makeGateway(worker, { env: { IMAGEGEN_REDIS_URL: 'redis://127.0.0.1:1' }, queueSettings: { addTimeoutMs: 200 } });
     const response = await gateway.post({ prompt: 'nowhere to go' });
     expect(response.status).toBe(503);
-    expect(response.headers.get('retry-after')).toBe('5');
+    expect(response.headers.get('retry-after')).toBe('2');
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('queue_unavailable');
     expect(((await (await gateway.app.request('/readyz')).json()) as { redis: unknown }).redis).toEqual({ reachable: false });
     await gateway.dispose();

@@ -31,7 +31,7 @@ const unavailable = (): GatewayError =>
     message: 'The shared queue is unavailable (Redis does not answer), retry shortly',
     type: 'server_error',
     code: 'queue_unavailable',
-    headers: { 'retry-after': '5' },
+    headers: { 'retry-after': '2' },
   });
 
 const failure = (code: WorkError['code'], message: string, model: string): WorkOutcome => ({
@@ -125,7 +125,11 @@ export class BullMqWorkQueue implements WorkQueue {
     void this.connected
       .then(() => queue.add('image', work, options))
       .then(
-        () => this.pending.added(jobId),
+        () => {
+          // Added after the request was answered 503: nobody waits for it, so nobody pays for it.
+          if (!this.pending.has(jobId)) void queue.remove(jobId).catch(() => {});
+          this.pending.added(jobId);
+        },
         () => this.pending.reject(jobId, unavailable()),
       );
     return outcome;

@@ -58,6 +58,11 @@ export class PendingJobs {
   }
 
   /** The job is in the queue: the request now waits for its outcome, however long it takes. */
+  /** Whether a request still waits for `jobId`. */
+  has(jobId: string): boolean {
+    return this.entries.has(jobId);
+  }
+
   added(jobId: string): void {
     this.entries.get(jobId)?.cleanup();
   }
