@@ -14,6 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // shape, FLUX.2 multipart), plus scripted failures by prompt. Driven by the official openai client.
 const httpDir = fileURLToPath(new URL('..', import.meta.url));
 const KEY = 'worker-gateway-key-0123';
+const BUDGET_KEY = 'worker-budget-key-0123456';
+const ADMIN_KEY = 'worker-admin-key-0123456';
 
 const localAi = createLocalAi();
 const aiCalls: string[] = [];
@@ -74,6 +76,13 @@ beforeAll(async () => {
       // The same Worker with a tight limit: 2 at once, refilled once in ~17 minutes.
       gatewayWorker('limited', { IMAGEGEN_GATEWAY_KEYS: KEY, IMAGEGEN_RATE_LIMIT_BURST: '2', IMAGEGEN_RATE_LIMIT_PER_SECOND: '0.001' }),
       gatewayWorker('keyless', {}),
+      // Named keys with a budget (the JSON of IMAGEGEN_KEYS_FILE as a secret): spend in the Durable Object's storage.
+      gatewayWorker('budgeted', {
+        IMAGEGEN_KEYS: JSON.stringify([
+          { name: 'web-app', key: BUDGET_KEY, maxBudget: 0.002, budgetDuration: '1d' },
+          { name: 'ops', key: ADMIN_KEY, admin: true },
+        ]),
+      }),
       { name: 'library', modules: true, script: library.text, compatibilityDate: '2025-01-01', r2Buckets: ['IMAGES'], wrappedBindings: ai },
       {
         name: 'local-ai',
@@ -88,6 +97,23 @@ beforeAll(async () => {
 afterAll(() => mf?.dispose());
 
 describe('the gateway as a Worker (workerd, R2, a Durable Object, the AI binding)', () => {
+  it('IMAGEGEN_KEYS budgets hold in the Durable Object: 3 flux images fit $0.002, a 4th is insufficient_quota; /v1/usage for the admin key', async () => {
+    const budgeted = await worker('budgeted');
+    const post = (key: string) =>
+      budgeted.fetch('http://gateway/v1/images/generations', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ prompt: 'a fox', model: 'flux', response_format: 'b64_json' }),
+      });
+    const statuses = [];
+    for (let index = 0; index < 4; index++) statuses.push((await post(BUDGET_KEY)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const usage = await budgeted.fetch('http://gateway/v1/usage', { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    const report = (await usage.json()) as { keys: Array<{ name: string; images: number; usd: number }> };
+    expect(report.keys.find((key) => key.name === 'web-app')).toMatchObject({ images: 3 });
+    expect((await budgeted.fetch('http://gateway/v1/usage', { headers: { authorization: `Bearer ${BUDGET_KEY}` } })).status).toBe(403);
+  });
+
   it('bundles with no Node-only module', () => {
     expect(Object.keys(gatewayBundle.inputs).filter((path) => path.startsWith('node:'))).toEqual([]);
   });

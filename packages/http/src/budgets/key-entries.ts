@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { MIN_SECRET_LENGTH } from '@imagegen/core/internal';
 
 /**
@@ -9,8 +8,10 @@ import { MIN_SECRET_LENGTH } from '@imagegen/core/internal';
  */
 export interface KeyEntry {
   name: string;
-  /** The SHA-256 of the key, 64 hex digits (from `key`, or as written in the file). */
-  sha256: string;
+  /** The key as written in the file (one of `key` and `sha256`). */
+  key?: string;
+  /** The SHA-256 of the key, 64 hex digits lower case, as written in the file. */
+  sha256?: string;
   maxBudget?: number;
   budgetDuration?: '1d' | '30d';
   models?: readonly string[];
@@ -23,8 +24,6 @@ const NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** A keys file that can't be used, with where and why (never the key itself). */
 export class KeysFileError extends Error {}
-
-const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /**
  * The entries of a keys file's text, each checked: a JSON array of objects with a unique `name`
@@ -63,10 +62,12 @@ export function parseKeyEntries(text: string, source: string, aliasOf: (model: s
       throw new KeysFileError(`${where}: key must be a string of at least ${MIN_SECRET_LENGTH} characters`);
     if (value.keySha256 !== undefined && (typeof value.keySha256 !== 'string' || !/^[0-9a-f]{64}$/i.test(value.keySha256)))
       throw new KeysFileError(`${where}: keySha256 must be 64 hex digits (the SHA-256 of the key)`);
-    const sha256 = value.key !== undefined ? sha256Hex(value.key) : (value.keySha256 as string).toLowerCase();
-    if (digests.has(sha256)) throw new KeysFileError(`${where}: the same key as another entry`);
-    digests.add(sha256);
-    const entry: KeyEntry = { name, sha256 };
+    // Compared as written (a key, or a digest): the same key twice is refused either way.
+    const secret = value.key !== undefined ? `key:${value.key}` : `sha256:${(value.keySha256 as string).toLowerCase()}`;
+    if (digests.has(secret)) throw new KeysFileError(`${where}: the same key as another entry`);
+    digests.add(secret);
+    const entry: KeyEntry =
+      value.key !== undefined ? { name, key: value.key } : { name, sha256: (value.keySha256 as string).toLowerCase() };
     if (value.maxBudget !== undefined) {
       if (typeof value.maxBudget !== 'number' || !(value.maxBudget > 0))
         throw new KeysFileError(`${where}: maxBudget must be a number of US dollars above 0`);

@@ -18,7 +18,7 @@ export function apiKeys(
   isPublic: (method: string, path: string) => boolean = () => false,
   entries: readonly KeyEntry[] = [],
 ) {
-  const match = keyMatcher([...keys, ...entries.map((entry) => ({ sha256Hex: entry.sha256 }))]);
+  const match = keyMatcher([...keys, ...entries.map((entry) => entry.key ?? { sha256Hex: entry.sha256! })]);
   return createMiddleware<GatewayEnv>(async (context, next) => {
     if ((keys.length === 0 && entries.length === 0) || isPublic(context.req.method, context.req.path)) {
       context.set('client', 'anonymous');

@@ -1,4 +1,6 @@
-import { ImageGenerator, loadSettings, type WorkersAiBinding } from '@imagegen/core';
+import { catalogue, ImageGenerator, loadSettings, type WorkersAiBinding } from '@imagegen/core';
+import { KeyRpm } from '../budgets/key-rpm.js';
+import { type KeyEntry, parseKeyEntries } from '../budgets/key-entries.js';
 import { parseGatewayKeys } from '../auth.js';
 import { createGatewayApp } from '../gateway-app.js';
 import { GatewayError } from '../openai-error.js';
@@ -16,6 +18,8 @@ export interface GatewayWorkerEnv {
   IMAGEGEN_STATE: DurableObjectNamespaceLike;
   /** The secret: the keys clients send (comma separated), as `imagegen serve` reads them. */
   IMAGEGEN_GATEWAY_KEYS?: string;
+  /** The secret: named keys with budgets, models, rpm, admin: the JSON of `imagegen serve`'s IMAGEGEN_KEYS_FILE. */
+  IMAGEGEN_KEYS?: string;
   /** An AI Gateway the binding's calls go through (its id). */
   IMAGEGEN_AI_GATEWAY?: string;
   /** How long `url` images are served, in ms. @default 3600000 */
@@ -39,7 +43,7 @@ type App = ReturnType<typeof createGatewayApp>['app'];
  * object (a binding's stream, a fetch) made for another request, and an isolate-wide queue would
  * run one request's image in another's context. What is shared lives in the Durable Object and R2.
  */
-function appFor(env: GatewayWorkerEnv): App {
+function appFor(env: GatewayWorkerEnv, keyEntries: readonly KeyEntry[]): App {
   const maxAgeMs = whole(env.IMAGEGEN_IMAGE_MAX_AGE_MS, 3_600_000);
   const storage = new R2ImageStorage(env.IMAGES, maxAgeMs);
   const state = new DurableState(env.IMAGEGEN_STATE);
@@ -58,6 +62,9 @@ function appFor(env: GatewayWorkerEnv): App {
     storage,
     logger: { info() {}, warn: (...args: unknown[]) => console.warn(...args), error: (...args: unknown[]) => console.error(...args) },
     keys: parseGatewayKeys(env.IMAGEGEN_GATEWAY_KEYS),
+    keyEntries,
+    budgets: { store: state },
+    keyRpm: new KeyRpm((bucket) => ({ take: (client) => state.takeRpm(client, bucket.burst ?? 1) })),
     limiter: state,
     idempotency: state,
     maxWaiting,
@@ -81,12 +88,22 @@ function appFor(env: GatewayWorkerEnv): App {
  */
 export const gatewayWorker = {
   fetch(request: Request, env: GatewayWorkerEnv): Response | Promise<Response> {
-    // Deployed without keys, it would be open to the Internet: it serves nothing but its liveness probe.
-    if (parseGatewayKeys(env.IMAGEGEN_GATEWAY_KEYS).length === 0) {
-      if (new URL(request.url).pathname === '/healthz') return Response.json({ status: 'ok' });
-      const error = new GatewayError({ status: 503, message: NO_KEYS, type: 'server_error', code: 'no_gateway_keys' });
-      return Response.json(error.body(), { status: 503 });
+    let keyEntries: KeyEntry[];
+    try {
+      keyEntries = env.IMAGEGEN_KEYS?.trim() ? parseKeyEntries(env.IMAGEGEN_KEYS, 'IMAGEGEN_KEYS', aliasOf) : [];
+    } catch (error) {
+      return refuse(`${(error as Error).message}: fix the secret with \`wrangler secret put IMAGEGEN_KEYS\``, 'invalid_gateway_keys');
     }
-    return appFor(env).fetch(request, env);
+    // Deployed without keys, it would be open to the Internet: it serves nothing but its liveness probe.
+    if (parseGatewayKeys(env.IMAGEGEN_GATEWAY_KEYS).length === 0 && keyEntries.length === 0) {
+      if (new URL(request.url).pathname === '/healthz') return Response.json({ status: 'ok' });
+      return refuse(NO_KEYS, 'no_gateway_keys');
+    }
+    return appFor(env, keyEntries).fetch(request, env);
   },
 };
+
+const aliasOf = (model: string): string | undefined => catalogue.find((entry) => entry.alias === model || entry.id === model)?.alias;
+
+const refuse = (message: string, code: string): Response =>
+  Response.json(new GatewayError({ status: 503, message, type: 'server_error', code }).body(), { status: 503 });

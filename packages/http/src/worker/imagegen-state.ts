@@ -8,6 +8,10 @@ import {
 } from '@imagegen/core';
 import { type IdempotencyClaim, type IdempotencyStore, InMemoryIdempotencyStore, type StoredAnswer } from '../idempotency-store.js';
 import { type RateLimiter, TokenBucketLimiter } from '../rate-limit.js';
+import type { BudgetStore, UsageRow } from '../budgets/budget-store.js';
+import { DurableBudgets, MemoryStorage, type StorageLike } from './durable-budgets.js';
+
+type Spent = { nanoUsd: number; images: number; model: string; day: string };
 
 /** The part of a Durable Object namespace binding (`env.IMAGEGEN_STATE`) the gateway uses. */
 export interface DurableObjectNamespaceLike {
@@ -22,7 +26,11 @@ type Operation =
   | { op: 'take'; client: string }
   | { op: 'acquire'; key: string }
   | { op: 'settle'; permit: number; outcome: AttemptOutcome }
-  | { op: 'states' };
+  | { op: 'states' }
+  | { op: 'reserve'; key: string; period: string; amount: number; limit: number }
+  | { op: 'spend'; key: string; period: string; held: number; spent: Spent }
+  | { op: 'usage'; days: string[] }
+  | { op: 'rpm'; client: string; perMinute: number };
 
 const positive = (text: string | undefined, fallback: number): number => {
   const value = Number(text);
@@ -34,9 +42,11 @@ const positive = (text: string | undefined, fallback: number): number => {
  * claims and answers (a second request with a running key waits for it, as in one process), the
  * per-key token buckets (`IMAGEGEN_RATE_LIMIT_BURST`, `IMAGEGEN_RATE_LIMIT_PER_SECOND`, as
  * `imagegen serve` reads them), and the pace of the upstream (the adaptive limiter every
- * attempt of every isolate takes a permit from, so that together they meet the account's limit). A Durable Object runs one request at a time between awaits, so
- * its in-memory maps need no lock. Kept in memory: if Cloudflare evicts the object, keys and
- * buckets start afresh (imagegen's choice: no storage write on every request).
+ * attempt of every isolate takes a permit from, so that together they meet the account's limit),
+ * and the spend of `IMAGEGEN_KEYS` entries with budgets. A Durable Object runs one request at a
+ * time between awaits, so its in-memory maps need no lock. Idempotency keys and buckets are kept in
+ * memory (if Cloudflare evicts the object they start afresh: imagegen's choice, no storage write
+ * on every request); budgets are kept in its storage.
  *
  * @example
  * // wrangler: [[durable_objects.bindings]] name = "IMAGEGEN_STATE", class_name = "ImagegenState"
@@ -48,12 +58,19 @@ export class ImagegenState {
   private readonly upstream = new AdaptiveLimiters({ clock: systemClock });
   private readonly permits = new Map<number, UpstreamPermit>();
   private nextPermit = 0;
+  private readonly budgets: DurableBudgets;
+  // Each keys file entry's rpm: a bucket per key name, made at its first request.
+  private readonly rpm = new Map<string, TokenBucketLimiter>();
 
-  constructor(_state: unknown, env: { IMAGEGEN_RATE_LIMIT_BURST?: string; IMAGEGEN_RATE_LIMIT_PER_SECOND?: string } = {}) {
+  constructor(
+    state: { storage?: StorageLike } | undefined,
+    env: { IMAGEGEN_RATE_LIMIT_BURST?: string; IMAGEGEN_RATE_LIMIT_PER_SECOND?: string } = {},
+  ) {
     this.limiter = new TokenBucketLimiter({
       burst: positive(env.IMAGEGEN_RATE_LIMIT_BURST, 60),
       perSecond: positive(env.IMAGEGEN_RATE_LIMIT_PER_SECOND, 10),
     });
+    this.budgets = new DurableBudgets(state?.storage ?? new MemoryStorage());
   }
 
   async fetch(request: Request): Promise<Response> {
@@ -82,6 +99,22 @@ export class ImagegenState {
         return Response.json({});
       case 'states':
         return Response.json(this.upstream.states());
+      case 'reserve':
+        return Response.json(await this.budgets.reserve(operation.key, operation.period, operation.amount, operation.limit));
+      case 'spend':
+        await this.budgets.settle(operation.key, operation.period, operation.held, operation.spent);
+        return Response.json({});
+      case 'usage':
+        return Response.json(await this.budgets.usage(operation.days));
+      case 'rpm': {
+        let bucket = this.rpm.get(operation.client);
+        if (!bucket)
+          this.rpm.set(
+            operation.client,
+            (bucket = new TokenBucketLimiter({ burst: operation.perMinute, perSecond: operation.perMinute / 60 })),
+          );
+        return Response.json(await bucket.take(operation.client));
+      }
       default:
         return new Response('unknown operation', { status: 400 });
     }
@@ -97,7 +130,7 @@ export class ImagegenState {
  * createGatewayApp({ ..., idempotency: state, limiter: state });
  * new ImageGenerator({ ..., limiter: state });
  */
-export class DurableState implements IdempotencyStore, RateLimiter, UpstreamLimiter {
+export class DurableState implements IdempotencyStore, RateLimiter, UpstreamLimiter, BudgetStore {
   constructor(private readonly namespace: DurableObjectNamespaceLike) {}
 
   private async call<T>(operation: Operation): Promise<T> {
@@ -129,6 +162,23 @@ export class DurableState implements IdempotencyStore, RateLimiter, UpstreamLimi
     const { permit } = await this.call<{ permit: number }>({ op: 'acquire', key });
     // Settled before the attempt's request ends (the attempt releases it as it finishes).
     return { release: (outcome) => void this.call({ op: 'settle', permit, outcome }).catch(() => {}) };
+  }
+
+  reserve(key: string, period: string, amount: number, limit: number): Promise<{ ok: true } | { ok: false; taken: number }> {
+    return this.call({ op: 'reserve', key, period, amount, limit });
+  }
+
+  async settle(key: string, period: string, held: number, spent: Spent): Promise<void> {
+    await this.call({ op: 'spend', key, period, held, spent });
+  }
+
+  usage(days: readonly string[]): Promise<UsageRow[]> {
+    return this.call({ op: 'usage', days: [...days] });
+  }
+
+  /** A keys file entry's own `rpm`, counted in the object for every isolate. */
+  takeRpm(client: string, perMinute: number): Promise<{ allowed: true } | { allowed: false; retryAfterMs: number }> {
+    return this.call({ op: 'rpm', client, perMinute });
   }
 
   /** Known only to the Durable Object: an isolate sees none (metrics read them there). */
