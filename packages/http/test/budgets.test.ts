@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRedis, startTestWorker, type TestRedis, type TestWorker } from '@imagegen/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseKeyEntries } from '../src/budgets/key-entries.js';
 import { makeGateway } from './support/gateway.js';
 
@@ -181,12 +181,15 @@ describe('the keys file', () => {
 
 describe('a Redis gone quiet under a running gateway', () => {
   it.each([
-    ['an Idempotency-Key request', { 'idempotency-key': 'order-1' }, 'idempotency_store_unavailable'],
-    ['a plain request (the shared queue)', {}, 'queue_unavailable'],
-  ])('%s answers a named 503 within 2 s, never a hang or a 500', async (_, headers, code) => {
+    ['an Idempotency-Key request', { 'idempotency-key': 'order-1' }, 'idempotency_store_unavailable', true],
+    ['a plain request (the shared queue)', {}, 'queue_unavailable', true],
+    ['an Idempotency-Key request', { 'idempotency-key': 'order-2' }, 'idempotency_store_unavailable', false],
+    ['a plain request (the shared queue)', {}, 'queue_unavailable', false],
+  ])('%s answers %s within 2 s (a Redis that accepts and never answers: %s), never a hang or a 500', async (_, headers, code, listen) => {
     const server = createServer(() => {});
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
+    if (!listen) await new Promise<void>((resolve) => server.close(() => resolve()));
     const gateway = await makeGateway(worker, { env: { IMAGEGEN_REDIS_URL: `redis://127.0.0.1:${port}` }, takeJobs: false });
     try {
       const started = performance.now();
@@ -197,7 +200,32 @@ describe('a Redis gone quiet under a running gateway', () => {
       expect(performance.now() - started).toBeLessThan(2000);
     } finally {
       await Promise.race([gateway.dispose(), new Promise((resolve) => setTimeout(resolve, 3000))]);
-      server.close();
+      if (listen) server.close();
     }
   });
+});
+
+describe('Redis stopped under a running gateway, then back', () => {
+  it('a budgeted request answers 503 budget_store_unavailable within 2 s while it is down, and 200 once it is back', async () => {
+    const own = await startRedis();
+    const port = Number(new URL(own.url).port);
+    const env = { IMAGEGEN_REDIS_URL: own.url, IMAGEGEN_KEYS_FILE: await keysFile('restart.json', [{ ...webApp, maxBudget: 1 }]) };
+    const gateway = await makeGateway(worker, { env });
+    let again: TestRedis | undefined;
+    try {
+      const auth = { authorization: `Bearer ${WEB}` };
+      expect((await gateway.post(body, auth)).status).toBe(200);
+      await own.stop();
+      const started = performance.now();
+      const down = await gateway.post(body, auth);
+      expect(down.status).toBe(503);
+      expect(((await down.json()) as { error: { code: string } }).error.code).toMatch(/budget_store_unavailable|queue_unavailable/);
+      expect(performance.now() - started).toBeLessThan(2000);
+      again = await startRedis('redis-server', port);
+      await vi.waitFor(async () => expect((await gateway.post(body, auth)).status).toBe(200), { timeout: 20_000, interval: 250 });
+    } finally {
+      await Promise.race([gateway.dispose(), new Promise((resolve) => setTimeout(resolve, 3000))]);
+      await again?.stop();
+    }
+  }, 40_000);
 });

@@ -11,17 +11,17 @@ export interface TestRedis {
 }
 
 /**
- * Starts Debian's `redis-server` (no persistence) on a free loopback port, for tests that need
- * a real Redis. Throws when redis-server is not installed (`.ci/run` installs it).
+ * Starts Debian's `redis-server` (no persistence) on a free loopback port (or `port`: a Redis
+ * started again where a stopped one was), for tests that need a real Redis. Throws when redis-server is not installed (`.ci/run` installs it).
  *
  * @example
  * const redis = await startRedis();
  * // ... IMAGEGEN_REDIS_URL = redis.url
  * await redis.stop();
  */
-export async function startRedis(binary = 'redis-server'): Promise<TestRedis> {
+export async function startRedis(binary = 'redis-server', port?: number): Promise<TestRedis> {
   const dir = await mkdtemp(join(tmpdir(), 'imagegen-redis-'));
-  const port = await freePort();
+  port ??= await freePort();
   const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
