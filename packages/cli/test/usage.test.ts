@@ -10,10 +10,7 @@ const scratch = useScratchDir('imagegen-usage-');
 describe('imagegen usage', () => {
   it("prints today's spend per key and model, with the key's budget; --json the same as /v1/usage", async () => {
     const today = new Date().toISOString().slice(0, 10);
-    await writeFile(
-      join(scratch.path, 'spend.json'),
-      JSON.stringify({ counters: {}, usage: { [today]: { 'web-app\tflux': [9_504_000, 15] } } }),
-    );
+    await writeFile(join(scratch.path, 'spend.json'), JSON.stringify({ [`usage:${today}`]: { 'web-app\tflux': [9_504_000, 15] } }));
     await writeFile(
       join(scratch.path, 'keys.json'),
       JSON.stringify([

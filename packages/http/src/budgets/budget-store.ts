@@ -7,6 +7,14 @@ export interface UsageRow {
   images: number;
 }
 
+/** What a request's images cost, recorded for a key: billionths of a dollar, images, their model, the UTC day. */
+export interface Spend {
+  nanoUsd: number;
+  images: number;
+  model: string;
+  day: string;
+}
+
 /** A store that did not answer: a budget can't be checked, so nothing is made. */
 export class BudgetStoreUnavailable extends Error {}
 
@@ -20,7 +28,7 @@ export interface BudgetStore {
   /** Holds `amount` of `key`'s budget for `period` when spent and held plus `amount` stay within `limit`; else says what is taken. */
   reserve(key: string, period: string, amount: number, limit: number, ttlMs: number): Promise<{ ok: true } | { ok: false; taken: number }>;
   /** Ends a hold: the counter moves by `spent - held` (no counter for `period` ''), and the spend is recorded per model for `day`. */
-  settle(key: string, period: string, held: number, spent: { nanoUsd: number; images: number; model: string; day: string }): Promise<void>;
+  settle(key: string, period: string, held: number, spent: Spend): Promise<void>;
   /** What each key spent on each model over `days` (`2026-12-03`, ...). */
   usage(days: readonly string[]): Promise<UsageRow[]>;
   close?(): Promise<void>;

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { type BudgetStore, BudgetStoreUnavailable, sumUsage, type UsageRow } from './budget-store.js';
+import { type BudgetStore, BudgetStoreUnavailable, type Spend, sumUsage, type UsageRow } from './budget-store.js';
 
 // Check and add in one step: no other gateway's reservation can come between them.
 const RESERVE = `
@@ -40,12 +40,7 @@ export class RedisBudgetStore implements BudgetStore {
     return ok === 1 ? { ok: true } : { ok: false, taken: Number(taken) };
   }
 
-  async settle(
-    key: string,
-    period: string,
-    held: number,
-    spent: { nanoUsd: number; images: number; model: string; day: string },
-  ): Promise<void> {
+  async settle(key: string, period: string, held: number, spent: Spend): Promise<void> {
     const field = `${key}\t${spent.model}`;
     const usage = `${this.prefix}:usage:${spent.day}`;
     const images = `${this.prefix}:images:${spent.day}`;

@@ -8,10 +8,8 @@ import {
 } from '@imagegen/core';
 import { type IdempotencyClaim, type IdempotencyStore, InMemoryIdempotencyStore, type StoredAnswer } from '../idempotency-store.js';
 import { type RateLimiter, TokenBucketLimiter } from '../rate-limit.js';
-import type { BudgetStore, UsageRow } from '../budgets/budget-store.js';
-import { DurableBudgets, MemoryStorage, type StorageLike } from './durable-budgets.js';
-
-type Spent = { nanoUsd: number; images: number; model: string; day: string };
+import type { BudgetStore, Spend, UsageRow } from '../budgets/budget-store.js';
+import { KeyValueBudgets, MemoryStorage, type StorageLike } from '../budgets/key-value-budgets.js';
 
 /** The part of a Durable Object namespace binding (`env.IMAGEGEN_STATE`) the gateway uses. */
 export interface DurableObjectNamespaceLike {
@@ -28,7 +26,7 @@ type Operation =
   | { op: 'settle'; permit: number; outcome: AttemptOutcome }
   | { op: 'states' }
   | { op: 'reserve'; key: string; period: string; amount: number; limit: number }
-  | { op: 'spend'; key: string; period: string; held: number; spent: Spent }
+  | { op: 'spend'; key: string; period: string; held: number; spent: Spend }
   | { op: 'usage'; days: string[] }
   | { op: 'rpm'; client: string; perMinute: number };
 
@@ -58,7 +56,7 @@ export class ImagegenState {
   private readonly upstream = new AdaptiveLimiters({ clock: systemClock });
   private readonly permits = new Map<number, UpstreamPermit>();
   private nextPermit = 0;
-  private readonly budgets: DurableBudgets;
+  private readonly budgets: KeyValueBudgets;
   // Each keys file entry's rpm: a bucket per key name, made at its first request.
   private readonly rpm = new Map<string, TokenBucketLimiter>();
 
@@ -70,7 +68,7 @@ export class ImagegenState {
       burst: positive(env.IMAGEGEN_RATE_LIMIT_BURST, 60),
       perSecond: positive(env.IMAGEGEN_RATE_LIMIT_PER_SECOND, 10),
     });
-    this.budgets = new DurableBudgets(state?.storage ?? new MemoryStorage());
+    this.budgets = new KeyValueBudgets(state?.storage ?? new MemoryStorage());
   }
 
   async fetch(request: Request): Promise<Response> {
@@ -168,7 +166,7 @@ export class DurableState implements IdempotencyStore, RateLimiter, UpstreamLimi
     return this.call({ op: 'reserve', key, period, amount, limit });
   }
 
-  async settle(key: string, period: string, held: number, spent: Spent): Promise<void> {
+  async settle(key: string, period: string, held: number, spent: Spend): Promise<void> {
     await this.call({ op: 'spend', key, period, held, spent });
   }
 

@@ -1,6 +1,6 @@
-import { type BudgetStore, sumUsage, type UsageRow } from '../budgets/budget-store.js';
+import { type BudgetStore, type Spend, sumUsage, type UsageRow } from './budget-store.js';
 
-/** The part of a Durable Object's storage the budgets use (`state.storage`). */
+/** A key-value storage: a Durable Object's `state.storage`, a JSON file, or memory. */
 export interface StorageLike {
   get<T>(key: string): Promise<T | undefined>;
   put<T>(key: string, value: T): Promise<void>;
@@ -18,17 +18,34 @@ export class MemoryStorage implements StorageLike {
 }
 
 /**
- * Per-key spend inside the gateway Worker's Durable Object, kept in its storage (it survives the
- * object's eviction: money is not kept in memory). A Durable Object's storage calls hold back other
- * requests until they finish (its input gates), so a check and its add are one step.
+ * Per-key spend over a key-value storage: the gateway Worker's Durable Object storage (it survives
+ * the object's eviction: money is not kept in memory) or, on one machine without Redis, a JSON file
+ * that survives a restart. Operations run one at a time, so a check and its add are one step.
  *
  * @example
- * const budgets = new DurableBudgets(state.storage);
+ * const budgets = new KeyValueBudgets(state.storage);
  */
-export class DurableBudgets implements BudgetStore {
+export class KeyValueBudgets implements BudgetStore {
+  private queue: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly storage: StorageLike) {}
 
-  async reserve(key: string, period: string, amount: number, limit: number): Promise<{ ok: true } | { ok: false; taken: number }> {
+  /** Runs `work` after every operation before it (a failed one does not stop the next). */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  reserve(key: string, period: string, amount: number, limit: number): Promise<{ ok: true } | { ok: false; taken: number }> {
+    return this.serial(() => this.hold(key, period, amount, limit));
+  }
+
+  settle(key: string, period: string, held: number, spent: Spend): Promise<void> {
+    return this.serial(() => this.record(key, period, held, spent));
+  }
+
+  private async hold(key: string, period: string, amount: number, limit: number): Promise<{ ok: true } | { ok: false; taken: number }> {
     const id = `budget:${key}:${period}`;
     const taken = (await this.storage.get<number>(id)) ?? 0;
     if (taken + amount > limit) return { ok: false, taken };
@@ -36,12 +53,7 @@ export class DurableBudgets implements BudgetStore {
     return { ok: true };
   }
 
-  async settle(
-    key: string,
-    period: string,
-    held: number,
-    spent: { nanoUsd: number; images: number; model: string; day: string },
-  ): Promise<void> {
+  private async record(key: string, period: string, held: number, spent: Spend): Promise<void> {
     if (period !== '') {
       const id = `budget:${key}:${period}`;
       await this.storage.put(id, Math.max(0, ((await this.storage.get<number>(id)) ?? 0) + spent.nanoUsd - held));
