@@ -1,6 +1,6 @@
 import { defaultModels, type ImageGenerator } from '@imagegen/core';
-import { type Context, Hono } from 'hono';
-import type { McpRouteParts } from './mcp/mcp-route.js';
+import { Hono } from 'hono';
+import { lazyMcp, type McpMount } from './mcp/mcp-mount.js';
 import type { BudgetGuard } from './budgets/budget-guard.js';
 import type { KeyEntry } from './budgets/key-entries.js';
 import type { KeyRpm } from './budgets/key-rpm.js';
@@ -86,9 +86,6 @@ export interface GatewayParts {
    */
   mcp?: McpMount;
 }
-
-/** Builds the `/mcp` route over the gateway's plumbing (loaded on first use: `imagegen serve` does not load MCP at start). */
-export type McpMount = (parts: McpRouteParts) => Promise<(context: Context<GatewayEnv>) => Promise<Response>>;
 
 // The routes anyone may call, keys or not: probes and the API description.
 const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/openapi.json']);
@@ -213,8 +210,6 @@ export function createGatewayApp(parts: GatewayParts): { app: Hono<GatewayEnv>; 
     );
   });
   if (parts.mcp) {
-    const mount = parts.mcp;
-    let route: ReturnType<McpMount> | undefined;
     const mcpParts = {
       generations,
       settings: parts.generator.settings,
@@ -222,10 +217,12 @@ export function createGatewayApp(parts: GatewayParts): { app: Hono<GatewayEnv>; 
       logger,
       ...(parts.limiter ? { limiter: parts.limiter } : {}),
     };
-    app.on(['GET', 'POST', 'DELETE'], '/mcp', limitBody(parts.maxEditBodyBytes ?? 25 * 1024 * 1024, tooLarge), async (context) => {
-      route ??= mount(mcpParts);
-      return (await route)(context);
-    });
+    app.on(
+      ['GET', 'POST', 'DELETE'],
+      '/mcp',
+      limitBody(parts.maxEditBodyBytes ?? 25 * 1024 * 1024, tooLarge),
+      lazyMcp(parts.mcp, mcpParts),
+    );
   }
   app.get('/v1/usage', usageHandler(parts.budgets, parts.keyEntries ?? []));
   app.get('/v1/jobs/:id', jobs ? jobHandler(jobs) : noJobs);
