@@ -4,6 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { here, log, QUICK, rows } from './bench-context.js';
+import { aiSdkPeers, measureAiSdkPeers } from './ai-sdk-peer-bench.js';
 import { localRendering, scaling } from './batch-bench.js';
 import { cliStartup } from './cli-startup-bench.js';
 import { measureSequential, measureThroughput, sequentialLatency, throughput } from './core-bench.js';
@@ -15,7 +16,7 @@ import { childMeasurement, type Series } from './processes.js';
 import { measureRest, restRoute } from './rest-bench.js';
 import { since } from './stats.js';
 
-// `--only=core,gateway`: some groups of rows (core, disk, gateway, peer, rest, memory, batch, local, budget, cli).
+// `--only=core,gateway`: some groups of rows (core, disk, gateway, peer, rest, ai-sdk, memory, batch, local, budget, cli).
 const only = process.argv
   .find((argument) => argument.startsWith('--only='))
   ?.slice('--only='.length)
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
   if (wanted('gateway')) await gateway();
   if (wanted('peer')) await peer();
   if (wanted('rest')) await restRoute();
+  if (wanted('ai-sdk')) await aiSdkPeers();
   if (wanted('memory')) await bigImageMemory();
   if (wanted('batch')) await scaling();
   if (wanted('local')) await localRendering();
@@ -80,6 +82,7 @@ const measurements: Record<string, (rounds: number) => Promise<Series>> = {
   gateway: measureGateway,
   peer: measurePeer,
   rest: measureRest,
+  'ai-sdk-peers': measureAiSdkPeers,
 };
 
 const child = childMeasurement();
