@@ -126,33 +126,34 @@ async function runTool(
     throw error;
   }
   const progress = progressOf(context);
-  progress(`sending to ${parsed.model}`);
+  void progress(`sending to ${parsed.model}`);
   const started = Date.now();
   const heartbeat = setInterval(
-    () => progress(`waiting on ${parsed.model} (${Math.round((Date.now() - started) / 1000)} s)`),
+    () => void progress(`waiting on ${parsed.model} (${Math.round((Date.now() - started) / 1000)} s)`),
     HEARTBEAT_MS,
   );
   (heartbeat as { unref?: () => void }).unref?.();
   let made: MadeImage;
   try {
-    made = await maker.make(parsed, progress, context.mcpReq.signal);
+    made = await maker.make(parsed, (message) => void progress(message), context.mcpReq.signal);
   } catch (error) {
     return failed(`${tool}: ${(error as Error).message}`);
   } finally {
     clearInterval(heartbeat);
   }
-  progress('saved');
+  // Sent before the result, so a client sees it before the call ends.
+  await progress('saved');
   return imageResult(made, maker.codec);
 }
 
 /** Progress notifications for a call whose client sent a progress token; nothing otherwise. */
-function progressOf(context: ServerContext): (message: string) => void {
+function progressOf(context: ServerContext): (message: string) => Promise<void> {
   const token = context.mcpReq._meta?.progressToken;
-  if (token === undefined) return () => {};
+  if (token === undefined) return async () => {};
   let step = 0;
   return (message) => {
     step += 1;
-    void context.mcpReq
+    return context.mcpReq
       .notify({ method: 'notifications/progress', params: { progressToken: token, progress: step, message } })
       .catch(() => {});
   };
