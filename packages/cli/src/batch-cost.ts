@@ -1,4 +1,4 @@
-import { callCost, costText, defaultModels, FREE_NEURONS_PER_DAY, formatUsd, type ImageCost } from '@imagegen/core';
+import { callCost, costText, defaultModels, FREE_NEURONS_PER_DAY, formatNeurons, formatUsd, type ImageCost } from '@imagegen/core';
 import { type BatchItem, readBatch } from './batch-input.js';
 
 /** A line's estimated cost before it runs: from its model's published price and the inputs it sets. */
@@ -49,7 +49,7 @@ export class BatchSpend {
   /** The summary's words: `$0.0127 (1,154 neurons)`, and how many images had no published price. */
   describe(): string {
     const unknown = this.unknown > 0 ? `, ${this.unknown} image${this.unknown === 1 ? '' : 's'} of unknown cost` : '';
-    return `cost $${formatUsd(this.spentUsd)} (${Number(this.spentNeurons.toFixed(1)).toLocaleString('en-US')} neurons${unknown})`;
+    return `cost $${formatUsd(this.spentUsd)} (${formatNeurons(this.spentNeurons)} neurons${unknown})`;
   }
 }
 

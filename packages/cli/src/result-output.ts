@@ -1,4 +1,11 @@
-import { formatUsd, type GenerationResult, type GenerationSuccess, type ImageCost, type ImageGenerationError } from '@imagegen/core';
+import {
+  formatNeurons,
+  formatUsd,
+  type GenerationResult,
+  type GenerationSuccess,
+  type ImageCost,
+  type ImageGenerationError,
+} from '@imagegen/core';
 import pc from 'picocolors';
 
 /** A result as `--json` prints it: the core's result, with the error as plain data. */
@@ -27,7 +34,7 @@ export function successLine(result: GenerationSuccess): string {
  */
 export function shortCost(cost: ImageCost): string {
   if ('unknown' in cost) return 'cost unknown';
-  return `$${formatUsd(cost.usd)} (${Number(cost.neurons.toFixed(1)).toLocaleString('en-US')} neurons)`;
+  return `$${formatUsd(cost.usd)} (${formatNeurons(cost.neurons)} neurons)`;
 }
 
 /** The human line on stderr after a failure: code, message, status. */

@@ -32,6 +32,8 @@ export interface RuntimeOptions {
   resultCache?: ResultCache;
   /** Where to say that the local workers are used. */
   say: (line: string) => void;
+  /** The HTTP client: Node's own for a command that makes one image and exits (it starts sooner). */
+  client?: 'undici' | 'node-http';
 }
 
 /**
@@ -61,6 +63,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     env,
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.connections ? { agent: { connections: options.connections } } : {}),
+    ...(options.client ? { client: options.client } : {}),
     ...(options.limiter ? { limiter: options.limiter } : {}),
     ...(options.resultCache ? { resultCache: options.resultCache } : {}),
   });

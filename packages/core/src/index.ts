@@ -21,7 +21,7 @@ export type { ErrorCode, ImageGenerationErrorInit } from './errors.js';
 export type { GenerationFailure, GenerationResult, GenerationSuccess } from './result.js';
 export { generateWithFallbacks, paramsTakenBy, parseFallbacks, triesNextModel } from './fallbacks.js';
 export type { ChainResult } from './fallbacks.js';
-export { callCost, costText, formatUsd, imageCost, NO_COST, tilesOf, totalCost } from './cost.js';
+export { callCost, costText, formatNeurons, formatUsd, imageCost, NO_COST, tilesOf, totalCost } from './cost.js';
 export type { CallCostInputs, CostInputs, ImageCost } from './cost.js';
 export { FREE_NEURONS_PER_DAY, MODEL_PRICES, USD_PER_NEURON } from './catalogue/prices.js';
 export type { ModelPrice } from './catalogue/prices.js';

@@ -1,6 +1,6 @@
 import { makePng } from '@imagegen/testkit';
 import { describe, expect, it } from 'vitest';
-import { costText, ImageGenerator, loadSettings, MemoryStore, type WorkersAiBinding } from '../src/index.js';
+import { costText, formatNeurons, ImageGenerator, loadSettings, MemoryStore, type WorkersAiBinding } from '../src/index.js';
 
 // Each model's cost against its published price, the figures written here as the pages state
 // them (developers.cloudflare.com/workers-ai/models/*, read 2026-12-03), not read from the catalogue.
@@ -79,5 +79,14 @@ describe('result.cost from published prices', () => {
   it('in words, with the share of the daily free allocation', () => {
     expect(costText({ neurons: 57.6, usd: 57.6 * NEURON_USD })).toBe('$0.000634 (57.6 neurons, 0.576% of the free 10,000 a day)');
     expect(costText({ unknown: 'sdxl: no price' })).toBe('unknown (sdxl: no price)');
+    expect(costText({ neurons: 25_000, usd: 0.275 })).toBe('$0.2750 (25,000 neurons, 250% of the free 10,000 a day)');
+  });
+});
+
+describe('formatNeurons', () => {
+  it('writes tenths with commas between thousands, as en-US does, without Intl', () => {
+    for (const value of [0, 0.04, 57.6, 999.95, 1234, 12_345.67, 1_234_567.8, 100_000_000]) {
+      expect(formatNeurons(value)).toBe(Number(value.toFixed(1)).toLocaleString('en-US'));
+    }
   });
 });

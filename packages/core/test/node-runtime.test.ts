@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NEVER, startTestWorker, TINY_PNG } from '@imagegen/testkit';
 import { useTestWorker } from '@imagegen/testkit/vitest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageGenerator } from '../src/index.js';
 import { cleanTempFiles, createImageGenerator, type NodeImageGeneratorOptions } from '../src/node/index.js';
 
@@ -13,8 +13,11 @@ afterEach(async () => {
   await Promise.all(generators.splice(0).map((generator) => generator.close()));
 });
 
+let client: NodeImageGeneratorOptions['client'];
+
 function generator(options: NodeImageGeneratorOptions = {}): ImageGenerator {
   const created = createImageGenerator({
+    client,
     env: {
       FLUX_WORKER_URL: fixture.worker.fluxUrl,
       SDXL_WORKER_URL: fixture.worker.sdxlUrl,
@@ -31,7 +34,12 @@ function generator(options: NodeImageGeneratorOptions = {}): ImageGenerator {
 
 const listDir = () => readdir(fixture.path).catch(() => []);
 
-describe('@imagegen/core/node against the testkit worker (real undici, real files)', () => {
+// Every case with each HTTP client: undici, and Node's own http (what one-shot commands use).
+describe.each(['undici', 'node-http'] as const)('@imagegen/core/node with %s against the testkit worker (real files)', (name) => {
+  beforeAll(() => {
+    client = name;
+  });
+
   it('flux and sdxl both save the bytes the worker sent', async () => {
     const gen = generator();
     for (const model of ['flux', 'sdxl'] as const) {
@@ -87,14 +95,14 @@ describe('@imagegen/core/node against the testkit worker (real undici, real file
     expect(await listDir()).toEqual([]);
   });
 
-  it('the undici body timeout fires on a stalled body: timeout, no file', async () => {
+  it('the body timeout fires on a stalled body: timeout, no file', async () => {
     fixture.worker.script([{ body: TINY_PNG, contentType: 'image/png', stallAfterBytes: 30 }]);
     const result = await generator({ agent: { bodyTimeoutMs: 200 }, retry: { retries: 0 } }).generateWithFlux('a cat');
     expect(result).toMatchObject({ ok: false, error: { code: 'timeout', message: 'Image generation request timed out' } });
     expect(await listDir()).toEqual([]);
   });
 
-  it('the undici headers timeout fires on slow headers: timeout', async () => {
+  it('the headers timeout fires on slow headers: timeout', async () => {
     fixture.worker.script([{ holdUntil: NEVER }]);
     const result = await generator({ agent: { headersTimeoutMs: 200 }, retry: { retries: 0 } }).generateWithFlux('a cat');
     expect(result).toMatchObject({ ok: false, error: { code: 'timeout' } });

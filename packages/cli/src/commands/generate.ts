@@ -66,7 +66,7 @@ async function generate(words: string[], flags: GenerateFlags, command: Command)
   const resolved = await resolveSettings(settingFlags(flags), process.env, process.cwd());
   let runtime;
   try {
-    runtime = await openRuntime({ resolved, retry: retryFromFlags(flags), say });
+    runtime = await openRuntime({ resolved, retry: retryFromFlags(flags), say, client: 'node-http' });
   } catch (error) {
     return printConfigError(error, Boolean(flags.json));
   }

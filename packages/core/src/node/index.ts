@@ -4,6 +4,8 @@ export { createUndiciFetch } from './undici-fetch.js';
 export type { UndiciFetch } from './undici-fetch.js';
 export { createUndiciTransport } from './undici-transport.js';
 export type { UndiciTransport } from './undici-transport.js';
+export { createNodeHttpTransport } from './http-transport.js';
+export type { NodeHttpTransport } from './http-transport.js';
 export { createAgent } from './undici-agent.js';
 export type { AgentOptions } from './undici-agent.js';
 export { NodeFileStore } from './file-store.js';

@@ -1,4 +1,5 @@
 import type { Agent, Dispatcher } from 'undici';
+import { encodedBody, headerReader } from './http-transport.js';
 import { undici } from './undici-module.js';
 import type { Transport } from '../ports.js';
 import { type AgentOptions, createAgent } from './undici-agent.js';
@@ -10,15 +11,6 @@ export interface UndiciTransport {
 }
 
 const ignore = (): void => {};
-
-type HeaderValues = Record<string, string | string[] | undefined>;
-
-const headerReader = (headers: HeaderValues) => ({
-  get(name: string): string | null {
-    const value = headers[name.toLowerCase()];
-    return Array.isArray(value) ? value.join(', ') : (value ?? null);
-  },
-});
 
 /**
  * The Node runtime's {@link Transport}: undici's `request` over an `Agent` with imagegen's default
@@ -35,18 +27,12 @@ export function createUndiciTransport(options: AgentOptions = {}): UndiciTranspo
   const { interceptors, request } = undici();
   const agent = createAgent(options);
   const dispatcher: Dispatcher = agent.compose(interceptors.redirect({ maxRedirections: 20 }));
-  const transport: Transport = async ({ url, method, headers, body, signal }) => {
+  const transport: Transport = async (sent) => {
     // The platform's FormData belongs to Node's bundled undici, which this undici's request
-    // can't serialise ("action is not a function"): the platform's Response encodes it, with
-    // its boundary. Multipart inputs are small (a prompt and a few numbers).
-    let payload = body as string | Uint8Array | undefined;
-    let sent = headers;
-    if (body instanceof FormData) {
-      const encoded = new Response(body);
-      payload = new Uint8Array(await encoded.arrayBuffer());
-      sent = { ...headers, 'content-type': encoded.headers.get('content-type')! };
-    }
-    const response = await request(url, { dispatcher, method, headers: sent, body: payload, signal });
+    // can't serialise ("action is not a function"): it goes as the bytes the platform encodes.
+    const { payload, headers } = await encodedBody(sent);
+    const { url, method, signal } = sent;
+    const response = await request(url, { dispatcher, method, headers, body: payload, signal });
     // A cancelled body emits an error; a read in progress gets it through the iterator, and
     // none may be waiting, so it must not go unhandled.
     response.body.on('error', ignore);

@@ -61,7 +61,7 @@ function gatewayMaker(parts: McpRouteParts, { client, requestId, url: requestUrl
   return {
     settings: parts.settings,
     ...(parts.codec ? { codec: parts.codec } : {}),
-    make: async (parsed, progress, signal) => {
+    make: async (parsed, _progress, signal) => {
       if (parts.limiter) {
         const verdict = await parts.limiter.take(client);
         if (!verdict.allowed)
@@ -78,7 +78,6 @@ function gatewayMaker(parts: McpRouteParts, { client, requestId, url: requestUrl
       const image = answer.body.data[0]!;
       const url = image.url!;
       const name = url.slice(url.lastIndexOf('/') + 1);
-      progress(`stored as ${name}`);
       const opened = await generations.storage.open(name);
       if (!opened) throw new Error(`the image ${name} is gone from the gateway's storage`);
       const bytes = new Uint8Array(await new Response(opened.body).arrayBuffer());

@@ -126,34 +126,35 @@ async function runTool(
     throw error;
   }
   const progress = progressOf(context);
-  void progress(`sending to ${parsed.model}`);
+  progress(`sending to ${parsed.model}`);
   const started = Date.now();
   const heartbeat = setInterval(
-    () => void progress(`waiting on ${parsed.model} (${Math.round((Date.now() - started) / 1000)} s)`),
+    () => progress(`waiting on ${parsed.model} (${Math.round((Date.now() - started) / 1000)} s)`),
     HEARTBEAT_MS,
   );
   (heartbeat as { unref?: () => void }).unref?.();
   let made: MadeImage;
   try {
-    made = await maker.make(parsed, (message) => void progress(message), context.mcpReq.signal);
+    made = await maker.make(parsed, progress, context.mcpReq.signal);
   } catch (error) {
     return failed(`${tool}: ${(error as Error).message}`);
   } finally {
     clearInterval(heartbeat);
   }
-  // Sent before the result, so a client sees it before the call ends.
-  await progress('saved');
+  // No progress right before the result: the MCP SDK's client handles a response at once but a
+  // notification a microtask later, so one that arrives with the response finds its handler gone and
+  // is reported as an error (modelcontextprotocol/typescript-sdk#2580). The result says it is saved.
   return imageResult(made, maker.codec);
 }
 
 /** Progress notifications for a call whose client sent a progress token; nothing otherwise. */
-function progressOf(context: ServerContext): (message: string) => Promise<void> {
+function progressOf(context: ServerContext): (message: string) => void {
   const token = context.mcpReq._meta?.progressToken;
-  if (token === undefined) return async () => {};
+  if (token === undefined) return () => {};
   let step = 0;
   return (message) => {
     step += 1;
-    return context.mcpReq
+    void context.mcpReq
       .notify({ method: 'notifications/progress', params: { progressToken: token, progress: step, message } })
       .catch(() => {});
   };
