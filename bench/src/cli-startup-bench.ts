@@ -51,17 +51,19 @@ export async function cliStartup(): Promise<void> {
       met: version.value <= 1.5,
       detail: 'answered before the program loads',
     });
-    const generate = pairedRatios(figures.generate, figures.node);
+    // The issue's bar: generate against `node -e 0` plus `curl` of the same worker, round by round
+    // (without curl, against node alone, which is stricter).
+    const curl = (figures as Record<string, number[]>).curl;
+    const floor = curl ? figures.node.map((node, round) => node + curl[round]!) : figures.node;
+    const generate = pairedRatios(figures.generate, floor);
     rows.push({
       name: 'cli generate (loopback worker)',
-      figure: 'x node -e 0',
+      figure: curl ? 'x (node -e 0 + curl)' : 'x node -e 0',
       value: generate.value,
       spread: generate.spread,
       target: '<= 2',
       met: generate.value <= 2,
-      detail: hasCurl
-        ? `x curl: ${pairedRatios(figures.generate, (figures as Record<string, number[]>).curl!).value}`
-        : 'no curl on this machine',
+      detail: `x node -e 0: ${pairedRatios(figures.generate, figures.node).value}${curl ? `; x curl: ${pairedRatios(figures.generate, curl).value}` : '; no curl on this machine'}`,
     });
   } finally {
     await worker.close();

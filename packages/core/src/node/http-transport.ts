@@ -1,6 +1,10 @@
-import http, { type IncomingMessage } from 'node:http';
+import type { Agent, IncomingMessage } from 'node:http';
 import type { Transport, TransportRequest } from '../ports.js';
 import type { AgentOptions } from './undici-agent.js';
+
+// Taken from Node, not imported: on Node 24 an `import` of `node:http` reads every export, its lazy
+// `WebSocket` among them, and that loads Node's bundled fetch (30-80 ms of a one-image run).
+const http = process.getBuiltinModule('node:http');
 
 /** A transport over Node's own `http` and `https`, and its connections to close. */
 export interface NodeHttpTransport {
@@ -78,11 +82,12 @@ export function createNodeHttpTransport(options: AgentOptions = {}): NodeHttpTra
   const pool = { keepAlive: true, maxSockets: options.connections ?? 10, timeout: options.keepAliveTimeoutMs ?? 30_000 };
   const plain = new http.Agent(pool);
   // TLS is loaded at the first https request (10 ms of a start-up that talks to a loopback worker).
-  let secure: Promise<{ client: typeof import('node:https'); agent: http.Agent }> | undefined;
-  const clientFor = (protocol: string) =>
-    protocol === 'https:'
-      ? (secure ??= import('node:https').then((https) => ({ client: https, agent: new https.Agent(pool) })))
-      : { client: http, agent: plain };
+  let secure: { client: typeof import('node:https'); agent: Agent } | undefined;
+  const clientFor = (protocol: string) => {
+    if (protocol !== 'https:') return { client: http, agent: plain };
+    const https = process.getBuiltinModule('node:https');
+    return (secure ??= { client: https, agent: new https.Agent(pool) });
+  };
   const connectMs = options.connectTimeoutMs ?? 30_000;
   const headersMs = options.headersTimeoutMs ?? 120_000;
   const bodyMs = options.bodyTimeoutMs ?? 120_000;
@@ -92,7 +97,7 @@ export function createNodeHttpTransport(options: AgentOptions = {}): NodeHttpTra
     const { payload, headers } = await encodedBody(request);
     if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
     const url = new URL(request.url);
-    const { client, agent } = await clientFor(url.protocol);
+    const { client, agent } = clientFor(url.protocol);
     return new Promise((resolve, reject) => {
       const outgoing = client.request(url, { method: request.method, headers, agent, signal: request.signal });
       const fail = (error: Error) => outgoing.destroy(error);
@@ -145,7 +150,7 @@ export function createNodeHttpTransport(options: AgentOptions = {}): NodeHttpTra
     transport,
     close: async () => {
       plain.destroy();
-      (await secure)?.agent.destroy();
+      secure?.agent.destroy();
     },
   };
 }
