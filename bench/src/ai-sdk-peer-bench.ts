@@ -102,6 +102,8 @@ async function binaryModel(): Promise<Record<Side, string>> {
       (error: unknown) =>
         `fails (${String((error as Error).message)
           .replace(/\s+/g, ' ')
+          // A PNG's own bytes can be in the message: they would make the table a binary file.
+          .replace(/[^\x20-\x7e]+/g, '?')
           .slice(0, 60)})`,
     );
   const answer = {
