@@ -87,18 +87,29 @@ ${Object.entries(filters)
 
 /**
  * Ready means a client's whole path works, not only the proxy's healthcheck: tempauth gives a
- * token and the account answers through the proxy (the account and container servers are up;
- * one that lost its port to another process exits, which ends the wait at once).
+ * token, and through the proxy an object is written to a container, read and removed (the
+ * account, container and object servers all answer; one that lost its port to another process
+ * exits, which ends the wait at once). An object server still starting made a test's first
+ * write answer 503 "Please reduce your request rate" on a loaded machine, past the S3 client's
+ * retries, when only the account was checked.
  */
-async function accountAnswers(proxy: string): Promise<boolean> {
-  const signal = AbortSignal.timeout(1000);
+async function wholePathAnswers(proxy: string): Promise<boolean> {
+  const signal = AbortSignal.timeout(5000);
   const auth = await fetch(`${proxy}/auth/v1.0`, { headers: { 'x-auth-user': 'test:tester', 'x-auth-key': 'testing' }, signal });
   const token = auth.headers.get('x-auth-token');
   const storage = auth.headers.get('x-storage-url');
   if (!auth.ok || !token || !storage) return false;
-  const account = await fetch(storage, { headers: { 'x-auth-token': token }, signal });
-  await account.body?.cancel();
-  return account.ok;
+  const call = async (method: string, path: string, body?: string): Promise<boolean> => {
+    const answer = await fetch(`${storage}${path}`, { method, headers: { 'x-auth-token': token }, body, signal });
+    await answer.body?.cancel();
+    return answer.ok;
+  };
+  return (
+    (await call('PUT', '/imagegen-ready')) &&
+    (await call('PUT', '/imagegen-ready/probe', 'ok')) &&
+    (await call('GET', '/imagegen-ready/probe')) &&
+    (await call('DELETE', '/imagegen-ready/probe'))
+  );
 }
 
 async function waitForHealth(proxy: string, children: ChildProcess[], output: Map<ChildProcess, string>, timeoutMs: number): Promise<void> {
@@ -108,7 +119,7 @@ async function waitForHealth(proxy: string, children: ChildProcess[], output: Ma
     if (dead) throw new Error(`a swift process exited with ${dead.exitCode}: ${output.get(dead) ?? ''}`);
     try {
       const health = await fetch(`${proxy}/healthcheck`, { signal: AbortSignal.timeout(1000) });
-      if (health.ok && (await accountAnswers(proxy))) return;
+      if (health.ok && (await wholePathAnswers(proxy))) return;
     } catch {
       // not up yet
     }
