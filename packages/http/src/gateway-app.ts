@@ -90,6 +90,15 @@ export interface GatewayParts {
 // The routes anyone may call, keys or not: probes and the API description.
 const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/openapi.json']);
 const POST_ONLY = ['/v1/images/generations', '/v1/images/edits', '/v1/images/variations'];
+// The answer's headers a page's script may read.
+const EXPOSED_HEADERS = [
+  'retry-after',
+  'x-request-id',
+  'x-imagegen-attempts',
+  'x-imagegen-warning',
+  'x-imagegen-cost-usd',
+  'idempotent-replayed',
+];
 
 /** The base of `url` answers: the one configured (or bound), else the request's origin only when it is loopback. */
 function publicBase(configured: GatewayParts['publicUrl'], requestUrl: string): string {
@@ -143,6 +152,9 @@ export function createGatewayApp(parts: GatewayParts): { app: Hono<GatewayEnv>; 
     });
   };
 
+  const limited = rateLimit(parts.limiter, parts.keyRpm);
+  const editBody = limitBody(parts.maxEditBodyBytes ?? 25 * 1024 * 1024, tooLarge);
+
   const app = new Hono<GatewayEnv>();
   app.use('*', requestLog({ logger, telemetry, inFlight }));
   app.use(
@@ -155,14 +167,7 @@ export function createGatewayApp(parts: GatewayParts): { app: Hono<GatewayEnv>; 
       corsHeaders({
         origin: parts.cors.origin,
         allowHeaders: ['authorization', 'content-type', 'x-request-id', 'idempotency-key'],
-        exposeHeaders: [
-          'retry-after',
-          'x-request-id',
-          'x-imagegen-attempts',
-          'x-imagegen-warning',
-          'x-imagegen-cost-usd',
-          'idempotent-replayed',
-        ],
+        exposeHeaders: EXPOSED_HEADERS,
         maxAge: 600,
       }),
     );
@@ -188,20 +193,10 @@ export function createGatewayApp(parts: GatewayParts): { app: Hono<GatewayEnv>; 
       code: 'not_implemented',
     });
   };
-  app.post(
-    '/v1/images/generations',
-    limitBody(parts.maxBodyBytes ?? 64 * 1024, tooLarge),
-    rateLimit(parts.limiter, parts.keyRpm),
-    once,
-    (context) => (prefersAsync(context) ? (jobs ? startJob(context, generations, jobs) : noJobs()) : generationsRoute(context)),
+  app.post('/v1/images/generations', limitBody(parts.maxBodyBytes ?? 64 * 1024, tooLarge), limited, once, (context) =>
+    prefersAsync(context) ? (jobs ? startJob(context, generations, jobs) : noJobs()) : generationsRoute(context),
   );
-  app.post(
-    '/v1/images/edits',
-    limitBody(parts.maxEditBodyBytes ?? 25 * 1024 * 1024, tooLarge),
-    rateLimit(parts.limiter, parts.keyRpm),
-    once,
-    editsHandler(generations),
-  );
+  app.post('/v1/images/edits', editBody, limited, once, editsHandler(generations));
   app.post('/v1/images/variations', () => {
     throw invalidRequest(
       'Image variations are not supported: send the image with a prompt to POST /v1/images/edits',
@@ -217,12 +212,7 @@ export function createGatewayApp(parts: GatewayParts): { app: Hono<GatewayEnv>; 
       logger,
       ...(parts.limiter ? { limiter: parts.limiter } : {}),
     };
-    app.on(
-      ['GET', 'POST', 'DELETE'],
-      '/mcp',
-      limitBody(parts.maxEditBodyBytes ?? 25 * 1024 * 1024, tooLarge),
-      lazyMcp(parts.mcp, mcpParts),
-    );
+    app.on(['GET', 'POST', 'DELETE'], '/mcp', editBody, lazyMcp(parts.mcp, mcpParts));
   }
   app.get('/v1/usage', usageHandler(parts.budgets, parts.keyEntries ?? []));
   app.get('/v1/jobs/:id', jobs ? jobHandler(jobs) : noJobs);

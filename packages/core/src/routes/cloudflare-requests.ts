@@ -1,6 +1,7 @@
 import type { CatalogueModel } from '../catalogue/model-spec.js';
 import type { CacheOptions, GenerationParams, ModelRequest, Route } from '../models/model.js';
-import { gatewayHeaders, workersAiImages, workersAiInputs } from '../params.js';
+import { gatewayHeaders } from '../gateway-options.js';
+import { workersAiImages, workersAiInputs } from '../params.js';
 import { workersAiForm } from './workers-ai-form.js';
 
 /**

@@ -1,7 +1,7 @@
 import { type CatalogueModel, schemaTakesSeed } from '../catalogue/model-spec.js';
 import type { CacheOptions, GenerationParams, ModelNotConfigured, ModelRequest, ModelRequestRefused } from '../models/model.js';
 import type { Settings } from '../settings.js';
-import { wantsGatewayOptions } from '../params.js';
+import { wantsGatewayOptions } from '../gateway-options.js';
 import { randomSeed } from './random-seed.js';
 import { routeRegistry } from './registry.js';
 

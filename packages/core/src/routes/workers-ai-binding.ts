@@ -1,7 +1,7 @@
 import { bindingFailure, readBindingAnswer } from '../binding-answer.js';
 import { answerOf } from '../fetch-transport.js';
 import type { BindingRun, ModelRequest } from '../models/model.js';
-import { gatewayOptions, wantsGatewayOptions } from '../params.js';
+import { gatewayOptions, wantsGatewayOptions } from '../gateway-options.js';
 import type { Transport, TransportRequest, TransportResponse } from '../ports.js';
 import { runInput } from './cloudflare-requests.js';
 import type { ImageRoute } from './route.js';
